@@ -1,0 +1,34 @@
+export const BOARD_KINDS = ['values', 'mission', 'vision', 'goals', 'theme', 'free'] as const;
+export type BoardKind = (typeof BOARD_KINDS)[number];
+
+export const TEMPLATES = ['strategy', 'workgroups', 'blank'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+/** A board a template creates; `key` names its title and prompt in the message catalogue. */
+export interface TemplateBoard {
+	kind: BoardKind;
+	key: string;
+}
+
+const BOARDS: Record<Template, TemplateBoard[]> = {
+	strategy: [
+		{ kind: 'values', key: 'values' },
+		{ kind: 'mission', key: 'mission' },
+		{ kind: 'vision', key: 'vision' },
+		{ kind: 'goals', key: 'goals' }
+	],
+	// The six themes of the interregional project (DOMAIN.md).
+	workgroups: [
+		{ kind: 'theme', key: 'sme_innovation' },
+		{ kind: 'theme', key: 'digitalisation' },
+		{ kind: 'theme', key: 'printing_3d' },
+		{ kind: 'theme', key: 'cluster_monitoring' },
+		{ kind: 'theme', key: 'public_private' },
+		{ kind: 'theme', key: 'cluster_services' }
+	],
+	blank: []
+};
+
+export function templateBoards(template: Template): TemplateBoard[] {
+	return BOARDS[template];
+}

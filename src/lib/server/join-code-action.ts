@@ -1,0 +1,16 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { normaliseJoinCode } from '$lib/domain/workshop/join-code';
+import { clientAddress, joinFailures } from './client-address';
+
+/** The "enter a code" form on the home and /join pages: off to /j/<code>. */
+export async function submitJoinCode(event: RequestEvent) {
+	const address = clientAddress(event);
+	if (joinFailures.retryAfter(address) > 0) return fail(429, { error: 'rate_limited' });
+	const raw = String((await event.request.formData()).get('code') ?? '');
+	const code = normaliseJoinCode(raw.slice(0, 40));
+	if (!code) {
+		joinFailures.fail(address);
+		return fail(400, { error: 'wrong_code', code: raw.slice(0, 40) });
+	}
+	redirect(303, `/j/${code}`);
+}

@@ -1,0 +1,253 @@
+import type { Sql, Tx } from '../db/client';
+import { asAnon, asUser } from '../db/client';
+import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { BoardKind, Template } from '$lib/domain/workshop/templates';
+import type { Language } from '$lib/domain/workshop/validation';
+import type { MemberView } from '$lib/domain/workshop/members';
+
+export interface Viewer {
+	memberId: string;
+	workshopId: string;
+}
+
+export interface Workshop {
+	id: string;
+	title: string;
+	startsOn: string | null;
+	venue: string;
+	language: Language;
+	template: Template;
+	joinCode: string;
+	joiningOpen: boolean;
+}
+
+export interface Board {
+	id: string;
+	position: number;
+	kind: BoardKind;
+	title: string;
+	prompt: string;
+	locked: boolean;
+}
+
+export interface WorkshopPage {
+	workshop: Workshop;
+	me: MemberView;
+	boards: Board[];
+	members: MemberView[];
+	organisations: string[];
+	/** Only for facilitators. */
+	facilitatorKey: string | null;
+}
+
+const asViewer = <T>(sql: Sql, viewer: Viewer, fn: (tx: Tx) => Promise<T>) =>
+	asUser(sql, { sub: viewer.memberId, role: 'authenticated', workshop_id: viewer.workshopId }, fn);
+
+export async function createWorkshop(
+	sql: Sql,
+	input: {
+		title: string;
+		startsOn: string | null;
+		venue: string;
+		language: Language;
+		template: Template;
+		facilitatorName: string;
+		boards: { kind: BoardKind; title: string; prompt: string }[];
+	}
+): Promise<{ workshopId: string; memberId: string }> {
+	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.create_workshop(
+			${input.title}, ${input.startsOn}, ${input.venue}, ${input.language}, ${input.template},
+			${input.facilitatorName}, ${JSON.stringify(input.boards)}::jsonb)`);
+	return { workshopId: row.workshop_id, memberId: row.member_id };
+}
+
+export interface JoinTarget {
+	id: string;
+	title: string;
+	startsOn: string | null;
+	venue: string;
+	language: Language;
+	joiningOpen: boolean;
+	organisations: string[];
+}
+
+export async function findByCode(sql: Sql, code: string): Promise<JoinTarget | null> {
+	const [row] = await asAnon(sql, (tx) => tx`select * from public.workshop_by_code(${code})`);
+	if (!row) return null;
+	return {
+		id: row.id,
+		title: row.title,
+		startsOn: row.starts_on,
+		venue: row.venue,
+		language: row.language,
+		joiningOpen: row.joining_open,
+		organisations: row.organisations
+	};
+}
+
+export async function joinWorkshop(
+	sql: Sql,
+	input: { code: string; name: string; organisation: string; role: 'participant' | 'observer' }
+): Promise<{ workshopId: string; memberId: string }> {
+	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.join_workshop(${input.code}, ${input.name}, ${input.organisation}, ${input.role})`);
+	return { workshopId: row.workshop_id, memberId: row.member_id };
+}
+
+export async function findByFacilitatorKey(
+	sql: Sql,
+	key: string
+): Promise<{ id: string; title: string; language: Language } | null> {
+	const [row] = await asAnon(sql, (tx) => tx`select * from public.workshop_by_facilitator_key(${key})`);
+	return row ? { id: row.id, title: row.title, language: row.language } : null;
+}
+
+export async function claimFacilitator(
+	sql: Sql,
+	input: { key: string; name: string }
+): Promise<{ workshopId: string; memberId: string }> {
+	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.claim_facilitator(${input.key}, ${input.name})`);
+	return { workshopId: row.workshop_id, memberId: row.member_id };
+}
+
+/** The current member as row-level security lets them see themselves, or null if gone. */
+export async function findMe(sql: Sql, viewer: Viewer): Promise<MemberView | null> {
+	return asViewer(sql, viewer, async (tx) => (await selectMembers(tx, viewer.workshopId, viewer.memberId))[0] ?? null);
+}
+
+/** Everything the workshop page shows, read as the member (RLS decides). */
+export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<WorkshopPage | null> {
+	return asViewer(sql, viewer, async (tx) => {
+		const [w] = await tx`select * from public.workshops where id = ${viewer.workshopId}`;
+		if (!w) return null;
+		const members = await selectMembers(tx, viewer.workshopId);
+		const me = members.find((m) => m.id === viewer.memberId);
+		if (!me) return null;
+		const boards = await tx<Board[]>`
+			select id, position, kind, title, prompt, locked from public.boards
+			where workshop_id = ${viewer.workshopId} order by position, created_at`;
+		const organisations = (
+			await tx<{ name: string }[]>`select name from public.organisations where workshop_id = ${viewer.workshopId} order by name`
+		).map((o) => o.name);
+		const [secret] = await tx<{ facilitator_key: string }[]>`
+			select facilitator_key from public.workshop_secrets where workshop_id = ${viewer.workshopId}`;
+		return {
+			workshop: {
+				id: w.id,
+				title: w.title,
+				startsOn: w.starts_on,
+				venue: w.venue,
+				language: w.language,
+				template: w.template,
+				joinCode: w.join_code,
+				joiningOpen: w.joining_open
+			},
+			me,
+			boards: [...boards],
+			members,
+			organisations,
+			facilitatorKey: secret?.facilitator_key ?? null
+		};
+	});
+}
+
+async function selectMembers(tx: Tx, workshopId: string, memberId?: string): Promise<MemberView[]> {
+	const rows = await tx<{ id: string; name: string; role: MemberRole; organisation: string | null }[]>`
+		select m.id, m.name, m.role, o.name as organisation
+		from public.members m left join public.organisations o on o.id = m.organisation_id
+		where m.workshop_id = ${workshopId} ${memberId ? tx`and m.id = ${memberId}` : tx``}
+		order by m.created_at`;
+	return [...rows];
+}
+
+/** Runs a write as the member; returns the number of rows RLS let it change. */
+export function asMember<T>(sql: Sql, viewer: Viewer, fn: (tx: Tx) => Promise<T>): Promise<T> {
+	return asViewer(sql, viewer, fn);
+}
+
+export async function updateSettings(
+	sql: Sql,
+	viewer: Viewer,
+	s: { title: string; startsOn: string | null; venue: string; language: Language }
+): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		update public.workshops set title = ${s.title}, starts_on = ${s.startsOn}, venue = ${s.venue}, language = ${s.language}
+		where id = ${viewer.workshopId}`);
+	return r.count === 1;
+}
+
+export async function setJoiningOpen(sql: Sql, viewer: Viewer, open: boolean): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		update public.workshops set joining_open = ${open} where id = ${viewer.workshopId}`);
+	return r.count === 1;
+}
+
+export async function addBoard(
+	sql: Sql,
+	viewer: Viewer,
+	b: { kind: BoardKind; title: string; prompt: string }
+): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		insert into public.boards (workshop_id, position, kind, title, prompt)
+		select ${viewer.workshopId}, coalesce(max(position) + 1, 0), ${b.kind}, ${b.title}, ${b.prompt}
+		from public.boards where workshop_id = ${viewer.workshopId}`);
+	return r.count === 1;
+}
+
+export async function updateBoard(
+	sql: Sql,
+	viewer: Viewer,
+	boardId: string,
+	b: { title: string; prompt: string }
+): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		update public.boards set title = ${b.title}, prompt = ${b.prompt}
+		where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
+	return r.count === 1;
+}
+
+export async function removeBoard(sql: Sql, viewer: Viewer, boardId: string): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		delete from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
+	return r.count === 1;
+}
+
+/** Moves a board one place up (-1) or down (+1) by swapping positions with its neighbour. */
+export async function moveBoard(sql: Sql, viewer: Viewer, boardId: string, direction: -1 | 1): Promise<boolean> {
+	return asViewer(sql, viewer, async (tx) => {
+		const boards = await tx<{ id: string }[]>`
+			select id from public.boards where workshop_id = ${viewer.workshopId} order by position, created_at for update`;
+		const ids = boards.map((b) => b.id);
+		const from = ids.indexOf(boardId);
+		const to = from + direction;
+		if (from < 0 || to < 0 || to >= ids.length) return false;
+		[ids[from], ids[to]] = [ids[to], ids[from]];
+		const r = await tx`
+			update public.boards b set position = o.position
+			from unnest(${ids}::uuid[]) with ordinality as o(id, position)
+			where b.id = o.id`;
+		return r.count === ids.length;
+	});
+}
+
+export async function setMemberRole(sql: Sql, viewer: Viewer, memberId: string, role: MemberRole): Promise<void> {
+	await asViewer(sql, viewer, (tx) => tx`select public.set_member_role(${memberId}, ${role})`);
+}
+
+export async function updateMyProfile(
+	sql: Sql,
+	viewer: Viewer,
+	input: { name: string; organisation: string }
+): Promise<boolean> {
+	return asViewer(sql, viewer, async (tx) => {
+		await tx`insert into public.organisations (workshop_id, name) values (${viewer.workshopId}, ${input.organisation})
+			on conflict (workshop_id, lower(name)) do nothing`;
+		const r = await tx`
+			update public.members set name = ${input.name},
+				organisation_id = (select id from public.organisations where workshop_id = ${viewer.workshopId} and lower(name) = lower(${input.organisation}))
+			where id = ${viewer.memberId}`;
+		return r.count === 1;
+	});
+}

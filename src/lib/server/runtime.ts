@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import path from 'node:path';
+import { connect, type Sql } from './db/client';
+import { startEmbeddedPostgres } from './db/embedded';
+import { migrate } from './db/migrate';
+import { loadSessionKey } from './auth/session-key';
+
+export interface Runtime {
+	sql: Sql;
+	sessionKey: Uint8Array;
+	/** Handles an HTTP upgrade (the live-board sync server attaches here). */
+	upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+	shutdown: () => Promise<void>;
+}
+
+/** The server entry (server/index.js) and the dev server find the runtime here. */
+export const RUNTIME_KEY = Symbol.for('roundtable.runtime');
+
+let starting: Promise<Runtime> | undefined;
+
+/**
+ * One per process: the database (embedded unless DATABASE_URL is set), migrated and
+ * seeded, and the session signing key. Started by the `init` hook, shared by requests.
+ */
+export function getRuntime(): Promise<Runtime> {
+	starting ??= start().catch((error) => {
+		starting = undefined;
+		throw error;
+	});
+	return starting;
+}
+
+async function start(): Promise<Runtime> {
+	const env = process.env;
+	let url = env.DATABASE_URL;
+	let stopDatabase = async () => {};
+	if (!url) {
+		const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+		const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres') });
+		url = db.url;
+		stopDatabase = db.stop;
+	}
+	const sql = connect(url, { max: Number(env.DATABASE_POOL_SIZE ?? 20) });
+	try {
+		const result = await migrate(sql, { seed: env.SEED === 'false' ? false : undefined });
+		if (result.applied.length) console.log(`[roundtable] applied migrations ${result.applied.join(', ')}`);
+		if (result.seeded) console.log('[roundtable] created the demo workshop (supabase/seed.sql)');
+	} catch (error) {
+		await sql.end({ timeout: 1 });
+		await stopDatabase();
+		throw error;
+	}
+	const sessionKey = await loadSessionKey(sql, env.SESSION_SECRET);
+	const runtime: Runtime = {
+		sql,
+		sessionKey,
+		upgrade: (_request, socket) => {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+		},
+		shutdown: async () => {
+			await sql.end({ timeout: 5 });
+			await stopDatabase();
+		}
+	};
+	(globalThis as Record<symbol, unknown>)[RUNTIME_KEY] = runtime;
+	return runtime;
+}

@@ -1,0 +1,32 @@
+import { getRuntime } from './runtime';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cache = new Map<string, { language: string | undefined; at: number }>();
+const TTL_MS = 10_000;
+
+/**
+ * The language of the workshop a URL belongs to (/w/<id>, /j/<code>, /f/<key>). The
+ * language is not secret (the join page shows it to anyone with the code), so this
+ * reads it with the server's own connection rather than as a member.
+ */
+export async function workshopLanguageFor(url: URL): Promise<string | undefined> {
+	const [, section, value] = url.pathname.split('/');
+	if (!value || !['w', 'j', 'f'].includes(section)) return undefined;
+	if (section === 'w' && !UUID.test(value)) return undefined;
+	if (value.length > 128) return undefined;
+	const cacheKey = `${section}/${value}`;
+	const hit = cache.get(cacheKey);
+	if (hit && Date.now() - hit.at < TTL_MS) return hit.language;
+	const { sql } = await getRuntime();
+	const rows =
+		section === 'w'
+			? await sql<{ language: string }[]>`select language from public.workshops where id = ${value}`
+			: section === 'j'
+				? await sql<{ language: string }[]>`select language from public.workshops where join_code = ${value.toUpperCase()}`
+				: await sql<{ language: string }[]>`select w.language from public.workshops w
+						join public.workshop_secrets s on s.workshop_id = w.id where s.facilitator_key = ${value}`;
+	const language = rows[0]?.language;
+	if (cache.size > 5_000) cache.clear();
+	cache.set(cacheKey, { language, at: Date.now() });
+	return language;
+}

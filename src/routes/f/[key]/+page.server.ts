@@ -1,0 +1,51 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { formFields, memberName, parseForm } from '$lib/domain/workshop/validation';
+import * as v from 'valibot';
+import { getRuntime } from '$lib/server/runtime';
+import { claimFacilitator, findByFacilitatorKey } from '$lib/server/repositories/workshops';
+import { errorCode } from '$lib/server/db/client';
+import { currentMember, startSession } from '$lib/server/auth/guard';
+import { clientAddress, joinFailures } from '$lib/server/client-address';
+
+const claim = v.object({ name: memberName });
+
+async function workshopFor(event: Parameters<PageServerLoad>[0]) {
+	const address = clientAddress(event);
+	if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
+	const { sql } = await getRuntime();
+	const key = event.params.key;
+	const workshop = key.length <= 128 ? await findByFacilitatorKey(sql, key) : null;
+	if (!workshop) {
+		joinFailures.fail(address);
+		error(404, { message: 'wrong_key', code: 'wrong_key' });
+	}
+	return workshop;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const workshop = await workshopFor(event);
+	const member = await currentMember(event.cookies, workshop.id);
+	if (member?.me.role === 'facilitator') redirect(303, `/w/${workshop.id}`);
+	return { workshop };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		await workshopFor(event);
+		const fields = formFields(await event.request.formData());
+		const parsed = parseForm(claim, fields);
+		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
+		const { sql } = await getRuntime();
+		let claimed;
+		try {
+			claimed = await claimFacilitator(sql, { key: event.params.key, name: parsed.value.name });
+		} catch (e) {
+			const code = errorCode(e);
+			if (!code) throw e;
+			return fail(400, { fields, errors: { form: code } });
+		}
+		await startSession(event.cookies, event.url, { ...claimed, role: 'facilitator' });
+		redirect(303, `/w/${claimed.workshopId}`);
+	}
+};

@@ -1,0 +1,4 @@
+import type { Actions } from './$types';
+import { submitJoinCode } from '$lib/server/join-code-action';
+
+export const actions: Actions = { default: submitJoinCode };

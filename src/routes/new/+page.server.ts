@@ -1,0 +1,30 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { formFields, newWorkshop, parseForm } from '$lib/domain/workshop/validation';
+import { getRuntime } from '$lib/server/runtime';
+import { createWorkshop } from '$lib/server/repositories/workshops';
+import { errorCode } from '$lib/server/db/client';
+import { startSession } from '$lib/server/auth/guard';
+import { localisedTemplateBoards } from '$lib/server/template-boards';
+
+export const load: PageServerLoad = ({ locals }) => ({ language: locals.locale });
+
+export const actions: Actions = {
+	default: async ({ request, cookies, url }) => {
+		const fields = formFields(await request.formData());
+		const parsed = parseForm(newWorkshop, fields);
+		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
+		const input = parsed.value;
+		const { sql } = await getRuntime();
+		let created;
+		try {
+			created = await createWorkshop(sql, { ...input, boards: localisedTemplateBoards(input.template, input.language) });
+		} catch (e) {
+			const code = errorCode(e);
+			if (!code) throw e;
+			return fail(400, { fields, errors: { form: code } });
+		}
+		await startSession(cookies, url, { memberId: created.memberId, workshopId: created.workshopId, role: 'facilitator' });
+		redirect(303, `/w/${created.workshopId}`);
+	}
+};
