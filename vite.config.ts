@@ -10,7 +10,7 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'custom-workshop', 'preferredLanguage', 'baseLocale']
+			strategy: ['custom-choice', 'custom-workshop', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),
 		devSyncServer()

@@ -12,7 +12,7 @@ export function devSyncServer() {
 				if (!request.url?.startsWith('/sync/')) return; // Vite's own HMR socket
 				try {
 					await server.ssrLoadModule('/src/lib/server/runtime.ts').then((mod) => mod.getRuntime());
-					globalThis[RUNTIME_KEY].upgrade(request, socket, head);
+					/** @type {any} */ (globalThis)[RUNTIME_KEY].upgrade(request, socket, head);
 				} catch (error) {
 					console.error(error);
 					socket.destroy();

@@ -6,11 +6,20 @@ const RUNTIME_KEY = Symbol.for('roundtable.runtime');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
+// adapter-node assumes https unless told otherwise; this server speaks plain HTTP, so
+// unless the operator configured ORIGIN or PROTOCOL_HEADER (behind a TLS proxy), each
+// request is stamped with the protocol it really arrived on (and a client cannot forge it).
+const stampProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (stampProtocol) process.env.PROTOCOL_HEADER = 'x-roundtable-protocol';
+
 // Importing the handler runs the app's `init` hook: database up, migrated, seeded.
 const { handler } = await import('../build/handler.js');
 const runtime = globalThis[RUNTIME_KEY];
 
-const server = http.createServer(handler);
+const server = http.createServer((request, response) => {
+	if (stampProtocol) request.headers['x-roundtable-protocol'] = 'http';
+	handler(request, response);
+});
 server.on('upgrade', (request, socket, head) => {
 	if (runtime) runtime.upgrade(request, socket, head);
 	else socket.destroy();

@@ -3,10 +3,15 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { defineCustomServerStrategy } from '$lib/paraglide/runtime';
 import { getRuntime } from '$lib/server/runtime';
 import { workshopLanguageFor } from '$lib/server/workshop-language';
+import { chosenLanguage } from '$lib/i18n-choice';
 
 export const init: ServerInit = async () => {
 	await getRuntime();
 };
+
+defineCustomServerStrategy('custom-choice', {
+	getLocale: (request) => chosenLanguage(request?.headers.get('cookie'))
+});
 
 // A workshop's pages speak the workshop's language unless the visitor chose one.
 defineCustomServerStrategy('custom-workshop', {

@@ -1,7 +1,9 @@
 import { defineCustomClientStrategy } from '$lib/paraglide/runtime';
 
-// The server rendered the page in the language it chose (the workshop's, unless the
-// visitor picked one); the client keeps it, so hydration never switches language.
+// The server rendered the page in the language it resolved (the visitor's choice, else
+// the workshop's, else the browser's); the client keeps exactly that, so hydration never
+// switches language. Neither strategy persists anything: only the switcher does.
+defineCustomClientStrategy('custom-choice', { getLocale: () => undefined, setLocale: () => {} });
 defineCustomClientStrategy('custom-workshop', {
 	getLocale: () => document.documentElement.lang || undefined,
 	setLocale: () => {}

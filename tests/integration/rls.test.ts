@@ -36,7 +36,7 @@ let orgB: string;
 
 /** Every row of a workshop, as the owner sees it: to prove that nothing changed. */
 async function snapshot(workshopId: string) {
-	const out: Record<string, unknown[]> = {};
+	const out: Record<string, unknown> = {};
 	for (const t of TABLES) {
 		out[t] = await sql`select * from ${sql('public.' + t)} where ${sql(WORKSHOP_COLUMN[t])} = ${workshopId} order by 1`;
 	}

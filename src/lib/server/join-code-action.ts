@@ -5,7 +5,7 @@ import { clientAddress, joinFailures } from './client-address';
 /** The "enter a code" form on the home and /join pages: off to /j/<code>. */
 export async function submitJoinCode(event: RequestEvent) {
 	const address = clientAddress(event);
-	if (joinFailures.retryAfter(address) > 0) return fail(429, { error: 'rate_limited' });
+	if (joinFailures.retryAfter(address) > 0) return fail(429, { error: 'rate_limited', code: '' });
 	const raw = String((await event.request.formData()).get('code') ?? '');
 	const code = normaliseJoinCode(raw.slice(0, 40));
 	if (!code) {

@@ -31,7 +31,8 @@ export const organisationName = text(ORGANISATION_MAX, 'invalid_organisation');
 
 const isoDate = v.pipe(
 	v.optional(v.string('invalid_date'), ''),
-	v.check((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s))), 'invalid_date'),
+	// Date.parse rolls 2021-02-30 over to March; a real date prints back as itself.
+	v.check((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s), 'invalid_date'),
 	v.transform((s) => (s === '' ? null : s))
 );
 

@@ -58,7 +58,7 @@ export async function createWorkshop(
 	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
 		select workshop_id, member_id from public.create_workshop(
 			${input.title}, ${input.startsOn}, ${input.venue}, ${input.language}, ${input.template},
-			${input.facilitatorName}, ${JSON.stringify(input.boards)}::jsonb)`);
+			${input.facilitatorName}, ${tx.json(input.boards)})`);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }
 

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { formFields, memberName, parseForm } from '$lib/domain/workshop/validation';
 import * as v from 'valibot';
 import { getRuntime } from '$lib/server/runtime';
@@ -10,7 +10,7 @@ import { clientAddress, joinFailures } from '$lib/server/client-address';
 
 const claim = v.object({ name: memberName });
 
-async function workshopFor(event: Parameters<PageServerLoad>[0]) {
+async function workshopFor(event: RequestEvent) {
 	const address = clientAddress(event);
 	if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
 	const { sql } = await getRuntime();

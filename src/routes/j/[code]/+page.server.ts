@@ -27,7 +27,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const address = clientAddress(event);
-		if (joinFailures.retryAfter(address) > 0) return fail(429, { fields: {}, errors: { form: 'rate_limited' } });
+		if (joinFailures.retryAfter(address) > 0) return fail(429, { fields: {} as Record<string, string>, errors: { form: 'rate_limited' } as Record<string, string> });
 		const fields = formFields(await event.request.formData());
 		fields.role = fields.observer === 'on' ? 'observer' : 'participant';
 		const parsed = parseForm(joinRequest, fields);

@@ -1,0 +1,20 @@
+// `npm test`: every suite — unit, integration (real Postgres) and browser (real Chromium).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ensureBuild } from './build.js';
+import { ensureChromium } from './chromium.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+try {
+	process.env.CHROMIUM_PATH = ensureChromium();
+	ensureBuild();
+} catch (error) {
+	console.error(`[test] ${error instanceof Error ? error.message : error}`);
+	process.exit(1);
+}
+const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], {
+	cwd: root,
+	stdio: 'inherit',
+	env: process.env
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,35 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const baseUrl = () => inject('baseUrl');
+
+export function launch(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: inject('chromiumPath'),
+		// As root in a container Chromium needs --no-sandbox; the rest keep it off the
+		// network it cannot reach here.
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+}
+
+export async function newPage(browser: Browser, options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ baseURL: baseUrl(), locale: options.locale ?? 'en-GB', viewport: options.viewport });
+	const page = await context.newPage();
+	return { context, page };
+}
+
+/** Creates a workshop through the form, as a facilitator would; returns its id and join code. */
+export async function createWorkshop(page: Page, input: { title: string; template?: string; language?: string; name?: string }) {
+	await page.goto('/new');
+	await page.locator(`input[name=template][value=${input.template ?? 'strategy'}]`).check();
+	await page.getByLabel(/^Title|^Cím/).fill(input.title);
+	await page.locator('select[name=language]').selectOption(input.language ?? 'en');
+	await page.locator('input[name=facilitatorName]').fill(input.name ?? 'Facilitator Fanni');
+	await Promise.all([page.waitForURL(/\/w\/[0-9a-f-]{36}$/), page.locator('form button.btn-primary').click()]);
+	// Entering a workshop in another language reloads the page in that language.
+	await page.waitForFunction((lang) => document.documentElement.lang === lang, input.language ?? 'en');
+	await page.waitForLoadState('load');
+	const id = page.url().split('/w/')[1];
+	const code = (await page.getByTestId('join-code').textContent())!.replace(/\s/g, '');
+	return { id, code };
+}
