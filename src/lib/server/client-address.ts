@@ -1,9 +1,9 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { FailureLimiter } from './rate-limit';
 
-// 30 misses a minute from one address: a room mistyping codes is never locked out,
-// while guessing one of 887 million codes at that pace is hopeless.
-export const joinFailures = new FailureLimiter({ limit: 30, windowMs: 60_000 });
+// 60 misses a minute from one address (JOIN_FAILURE_LIMIT): a room mistyping codes is
+// not locked out, while guessing one of 887 million codes at that pace is hopeless.
+export const joinFailures = new FailureLimiter({ limit: Number(process.env.JOIN_FAILURE_LIMIT) || 60, windowMs: 60_000 });
 
 export function clientAddress(event: RequestEvent): string {
 	try {

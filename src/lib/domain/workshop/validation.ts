@@ -71,14 +71,24 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Recor
 
 /** Parses form fields; on failure, the first error code of each field. */
 export function parseForm<S extends v.GenericSchema>(schema: S, input: unknown): ParseResult<v.InferOutput<S>> {
-	const result = v.safeParse(schema, input);
+	const result = v.safeParse(schema, withMissingFieldsEmpty(schema, input));
 	if (result.success) return { ok: true, value: result.output };
 	const errors: Record<string, string> = {};
 	for (const issue of result.issues) {
 		const key = issue.path?.map((p) => String(p.key)).join('.') || 'form';
-		errors[key] ??= issue.message;
+		// Only codes leave here: anything else (a valibot default message) is invalid_input.
+		errors[key] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid_input';
 	}
 	return { ok: false, errors };
+}
+
+/** A required field missing from the form is checked as if it were empty, so it fails with its own code. */
+function withMissingFieldsEmpty(schema: v.GenericSchema, input: unknown): unknown {
+	const entries = (schema as { entries?: Record<string, v.GenericSchema> }).entries;
+	if (!entries || !input || typeof input !== 'object') return input;
+	const filled: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+	for (const [key, field] of Object.entries(entries)) if (!(key in filled) && field.type !== 'optional') filled[key] = '';
+	return filled;
 }
 
 /** A form's fields as strings (files and repeated fields are not expected anywhere). */

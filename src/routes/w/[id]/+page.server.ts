@@ -34,7 +34,7 @@ function action<S extends v.GenericSchema>(
 		} catch (e) {
 			const code = errorCode(e);
 			if (!code) throw e;
-			return fail(400, { action: event.url.search, fields, errors: { form: code } });
+			return fail(code === 'not_allowed' ? 403 : 400, { action: event.url.search, fields, errors: { form: code } });
 		}
 		return { action: event.url.search, saved: true };
 	};
