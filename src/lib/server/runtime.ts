@@ -5,11 +5,15 @@ import { connect, type Sql } from './db/client';
 import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { loadSessionKey } from './auth/session-key';
+import { PostgresDocumentStore } from './sync/persistence';
+import { SyncServer } from './sync/sync-server';
+import { createUpgradeHandler } from './sync/transport';
 
 export interface Runtime {
 	sql: Sql;
 	sessionKey: Uint8Array;
-	/** Handles an HTTP upgrade (the live-board sync server attaches here). */
+	sync: SyncServer;
+	/** Handles an HTTP upgrade: websockets of the live-board sync server at /sync/<doc>. */
 	upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 	shutdown: () => Promise<void>;
 }
@@ -52,13 +56,15 @@ async function start(): Promise<Runtime> {
 		throw error;
 	}
 	const sessionKey = await loadSessionKey(sql, env.SESSION_SECRET);
+	const sync = new SyncServer({ store: new PostgresDocumentStore(sql) });
+	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const runtime: Runtime = {
 		sql,
 		sessionKey,
-		upgrade: (_request, socket) => {
-			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-		},
+		sync,
+		upgrade: (request, socket, head) => void upgrade(request, socket, head),
 		shutdown: async () => {
+			await sync.close();
 			await sql.end({ timeout: 5 });
 			await stopDatabase();
 		}

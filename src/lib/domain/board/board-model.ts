@@ -1,0 +1,337 @@
+/**
+ * The one module that knows the shape of a board's Y.Doc. Components and the server call
+ * these verbs; each runs in one `doc.transact(fn, origin)`.
+ *
+ *   cards:      Y.Map<cardId, Y.Map>   text: Y.Text, author, authorName, organisation,
+ *                                      colour, group ('' = ungrouped), order, createdAt,
+ *                                      indicator, target, year (goal cards)
+ *   groups:     Y.Map<groupId, Y.Map>  title, order
+ *   statements: Y.Map<variantId, Y.Map> text: Y.Text, label, order   (alternative wordings)
+ */
+import * as Y from 'yjs';
+
+export const LIMITS = {
+	cards: 500,
+	cardText: 1000,
+	fieldText: 200,
+	groups: 100,
+	groupTitle: 120,
+	variants: 12,
+	variantLabel: 80,
+	statementText: 5000
+} as const;
+
+export const CARD_COLOURS = ['yellow', 'blue', 'green', 'pink', 'purple', 'orange'] as const;
+export type CardColour = (typeof CARD_COLOURS)[number];
+
+export const GOAL_FIELDS = ['indicator', 'target', 'year'] as const;
+export type GoalField = (typeof GOAL_FIELDS)[number];
+
+export const ROOTS = ['cards', 'groups', 'statements'] as const;
+export const CARD_KEYS = ['text', 'author', 'authorName', 'organisation', 'colour', 'group', 'order', 'createdAt', ...GOAL_FIELDS] as const;
+export const GROUP_KEYS = ['title', 'order'] as const;
+export const VARIANT_KEYS = ['text', 'label', 'order'] as const;
+
+export interface Author {
+	memberId: string;
+	name: string;
+	organisation: string;
+}
+
+export interface CardView {
+	id: string;
+	text: string;
+	author: string;
+	authorName: string;
+	organisation: string;
+	colour: CardColour;
+	group: string;
+	order: number;
+	createdAt: number;
+	indicator: string;
+	target: string;
+	year: string;
+}
+
+export interface GroupView {
+	id: string;
+	title: string;
+	order: number;
+	cards: CardView[];
+}
+
+export interface VariantView {
+	id: string;
+	label: string;
+	text: string;
+	order: number;
+}
+
+export interface BoardView {
+	groups: GroupView[];
+	ungrouped: CardView[];
+	variants: VariantView[];
+	cardCount: number;
+}
+
+type YCard = Y.Map<unknown>;
+
+export const cardsOf = (doc: Y.Doc) => doc.getMap<YCard>('cards');
+export const groupsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('groups');
+export const statementsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('statements');
+
+export function newId(): string {
+	return crypto.randomUUID();
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** Cuts to at most `max` UTF-16 units without splitting a surrogate pair (Yjs would turn half a pair into U+FFFD). */
+const clip = (s: string, max: number) => (s.length > max && max > 0 && isHighSurrogate(s.charCodeAt(max - 1)) ? s.slice(0, max - 1) : s.slice(0, max));
+
+export function addCard(
+	doc: Y.Doc,
+	input: { author: Author; text?: string; colour?: CardColour; group?: string; fields?: Partial<Record<GoalField, string>>; id?: string },
+	origin?: unknown
+): string {
+	const id = input.id ?? newId();
+	doc.transact(() => {
+		const cards = cardsOf(doc);
+		if (cards.size >= LIMITS.cards) throw new BoardLimitError('cards');
+		const card = new Y.Map<unknown>();
+		const text = new Y.Text();
+		text.insert(0, clip(input.text ?? '', LIMITS.cardText));
+		card.set('text', text);
+		card.set('author', input.author.memberId);
+		card.set('authorName', clip(input.author.name, LIMITS.fieldText));
+		card.set('organisation', clip(input.author.organisation, LIMITS.fieldText));
+		card.set('colour', input.colour ?? 'yellow');
+		card.set('group', input.group ?? '');
+		card.set('order', nextOrder(cards, input.group ?? ''));
+		card.set('createdAt', Date.now());
+		for (const f of GOAL_FIELDS) if (input.fields?.[f]) card.set(f, clip(input.fields[f]!, LIMITS.fieldText));
+		cards.set(id, card);
+	}, origin);
+	return id;
+}
+
+export class BoardLimitError extends Error {
+	constructor(readonly limit: string) {
+		super(`board limit reached: ${limit}`);
+	}
+}
+
+function nextOrder(cards: Y.Map<YCard>, group: string): number {
+	let max = 0;
+	for (const card of cards.values()) if (card.get('group') === group) max = Math.max(max, Number(card.get('order')) || 0);
+	return max + 1;
+}
+
+/** Replaces a Y.Text's content with `next` by the smallest single splice, so concurrent edits elsewhere in the text survive. */
+export function replaceText(text: Y.Text, next: string, max: number): void {
+	const current = text.toString();
+	next = clip(next, max);
+	if (current === next) return;
+	let start = 0;
+	while (start < current.length && start < next.length && current[start] === next[start]) start++;
+	// never split a surrogate pair: Yjs replaces half pairs with U+FFFD
+	if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
+	let endCurrent = current.length;
+	let endNext = next.length;
+	while (endCurrent > start && endNext > start && current[endCurrent - 1] === next[endNext - 1]) {
+		endCurrent--;
+		endNext--;
+	}
+	if (endCurrent < current.length && isLowSurrogate(current.charCodeAt(endCurrent))) {
+		endCurrent++;
+		endNext++;
+	}
+	if (endCurrent > start) text.delete(start, endCurrent - start);
+	if (endNext > start) text.insert(start, next.slice(start, endNext));
+}
+
+export function cardText(doc: Y.Doc, cardId: string): Y.Text | null {
+	const text = cardsOf(doc).get(cardId)?.get('text');
+	return text instanceof Y.Text ? text : null;
+}
+
+export function editCardText(doc: Y.Doc, cardId: string, next: string, origin?: unknown): void {
+	const text = cardText(doc, cardId);
+	if (text) doc.transact(() => replaceText(text, next, LIMITS.cardText), origin);
+}
+
+export function setCardColour(doc: Y.Doc, cardId: string, colour: CardColour, origin?: unknown): void {
+	const card = cardsOf(doc).get(cardId);
+	if (card && CARD_COLOURS.includes(colour)) doc.transact(() => card.set('colour', colour), origin);
+}
+
+export function setCardField(doc: Y.Doc, cardId: string, field: GoalField, value: string, origin?: unknown): void {
+	const card = cardsOf(doc).get(cardId);
+	if (card && GOAL_FIELDS.includes(field)) doc.transact(() => card.set(field, clip(value, LIMITS.fieldText)), origin);
+}
+
+/** Moves a card into a group ('' = ungrouped), at the end unless `order` is given. */
+export function moveCard(doc: Y.Doc, cardId: string, group: string, origin?: unknown, order?: number): void {
+	const cards = cardsOf(doc);
+	const card = cards.get(cardId);
+	if (!card) return;
+	if (group && !groupsOf(doc).has(group)) return;
+	doc.transact(() => {
+		card.set('group', group);
+		card.set('order', order ?? nextOrder(cards, group));
+	}, origin);
+}
+
+export function deleteCard(doc: Y.Doc, cardId: string, origin?: unknown): void {
+	doc.transact(() => cardsOf(doc).delete(cardId), origin);
+}
+
+export function addGroup(doc: Y.Doc, title: string, origin?: unknown, id = newId()): string {
+	doc.transact(() => {
+		const groups = groupsOf(doc);
+		if (groups.size >= LIMITS.groups) throw new BoardLimitError('groups');
+		const group = new Y.Map<unknown>();
+		group.set('title', clip(title, LIMITS.groupTitle));
+		group.set('order', Math.max(0, ...[...groups.values()].map((g) => Number(g.get('order')) || 0)) + 1);
+		groups.set(id, group);
+	}, origin);
+	return id;
+}
+
+export function renameGroup(doc: Y.Doc, groupId: string, title: string, origin?: unknown): void {
+	const group = groupsOf(doc).get(groupId);
+	if (group) doc.transact(() => group.set('title', clip(title, LIMITS.groupTitle)), origin);
+}
+
+/** Swaps a group with its neighbour in display order. */
+export function moveGroup(doc: Y.Doc, groupId: string, direction: -1 | 1, origin?: unknown): void {
+	const sorted = sortedGroups(doc);
+	const from = sorted.findIndex(([id]) => id === groupId);
+	const to = from + direction;
+	if (from < 0 || to < 0 || to >= sorted.length) return;
+	doc.transact(() => {
+		const a = sorted[from][1];
+		const b = sorted[to][1];
+		const orderA = Number(a.get('order')) || 0;
+		const orderB = Number(b.get('order')) || 0;
+		if (orderA !== orderB) {
+			a.set('order', orderB);
+			b.set('order', orderA);
+			return;
+		}
+		// equal orders (concurrent adds): renumber everything in the intended order
+		[sorted[from], sorted[to]] = [sorted[to], sorted[from]];
+		sorted.forEach(([, g], i) => {
+			if (g.get('order') !== i + 1) g.set('order', i + 1);
+		});
+	}, origin);
+}
+
+/** Removes a group; its cards become ungrouped rather than lost. */
+export function removeGroup(doc: Y.Doc, groupId: string, origin?: unknown): void {
+	doc.transact(() => {
+		for (const card of cardsOf(doc).values()) if (card.get('group') === groupId) card.set('group', '');
+		groupsOf(doc).delete(groupId);
+	}, origin);
+}
+
+function sortedGroups(doc: Y.Doc): [string, Y.Map<unknown>][] {
+	return [...groupsOf(doc).entries()].sort(
+		([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib)
+	);
+}
+
+export const MAIN_VARIANT = 'main';
+
+/** The statement's variant, created on first use (the main wording always exists). */
+export function ensureVariant(doc: Y.Doc, variantId = MAIN_VARIANT, label = '', origin?: unknown): Y.Text {
+	const statements = statementsOf(doc);
+	let variant = statements.get(variantId);
+	if (!variant) {
+		doc.transact(() => {
+			if (statements.size >= LIMITS.variants) throw new BoardLimitError('variants');
+			variant = new Y.Map<unknown>();
+			variant.set('text', new Y.Text());
+			variant.set('label', clip(label, LIMITS.variantLabel));
+			// main first, others after the last one (size would collide after a removal)
+			const orders = [...statements.entries()].filter(([id]) => id !== MAIN_VARIANT).map(([, v]) => Number(v.get('order')) || 0);
+			variant.set('order', variantId === MAIN_VARIANT ? 0 : Math.max(0, ...orders) + 1);
+			statements.set(variantId, variant);
+		}, origin);
+	}
+	return variant!.get('text') as Y.Text;
+}
+
+/** Adds an alternative wording, starting from a copy of `from` when given. */
+export function addVariant(doc: Y.Doc, label: string, from?: string, origin?: unknown): string {
+	const id = newId();
+	const base = from ? readVariantText(doc, from) : '';
+	doc.transact(() => {
+		const text = ensureVariant(doc, id, label, origin);
+		text.insert(0, base);
+	}, origin);
+	return id;
+}
+
+export function editVariantText(doc: Y.Doc, variantId: string, next: string, origin?: unknown): void {
+	const text = ensureVariant(doc, variantId, '', origin);
+	doc.transact(() => replaceText(text, next, LIMITS.statementText), origin);
+}
+
+export function renameVariant(doc: Y.Doc, variantId: string, label: string, origin?: unknown): void {
+	const variant = statementsOf(doc).get(variantId);
+	if (variant) doc.transact(() => variant.set('label', clip(label, LIMITS.variantLabel)), origin);
+}
+
+export function removeVariant(doc: Y.Doc, variantId: string, origin?: unknown): void {
+	if (variantId === MAIN_VARIANT) return;
+	doc.transact(() => statementsOf(doc).delete(variantId), origin);
+}
+
+function readVariantText(doc: Y.Doc, variantId: string): string {
+	const text = statementsOf(doc).get(variantId)?.get('text');
+	return text instanceof Y.Text ? text.toString() : '';
+}
+
+const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+export function readCard(id: string, card: YCard): CardView {
+	const colour = str(card.get('colour'), 'yellow');
+	return {
+		id,
+		text: card.get('text') instanceof Y.Text ? (card.get('text') as Y.Text).toString() : '',
+		author: str(card.get('author')),
+		authorName: str(card.get('authorName')),
+		organisation: str(card.get('organisation')),
+		colour: (CARD_COLOURS as readonly string[]).includes(colour) ? (colour as CardColour) : 'yellow',
+		group: str(card.get('group')),
+		order: num(card.get('order')),
+		createdAt: num(card.get('createdAt')),
+		indicator: str(card.get('indicator')),
+		target: str(card.get('target')),
+		year: str(card.get('year'))
+	};
+}
+
+const byOrder = (a: { order: number; id: string }, b: { order: number; id: string }) => a.order - b.order || a.id.localeCompare(b.id);
+
+/** A plain rendering of the board: what the interface draws and a snapshot freezes. */
+export function readBoard(doc: Y.Doc): BoardView {
+	const groups = sortedGroups(doc).map(([id, g]) => ({ id, title: str(g.get('title')), order: num(g.get('order')), cards: [] as CardView[] }));
+	const byId = new Map(groups.map((g) => [g.id, g]));
+	const ungrouped: CardView[] = [];
+	let cardCount = 0;
+	for (const [id, card] of cardsOf(doc).entries()) {
+		const view = readCard(id, card);
+		cardCount++;
+		(byId.get(view.group)?.cards ?? ungrouped).push(view);
+	}
+	for (const g of groups) g.cards.sort(byOrder);
+	ungrouped.sort(byOrder);
+	const variants = [...statementsOf(doc).entries()]
+		.map(([id, v]) => ({ id, label: str(v.get('label')), text: readVariantText(doc, id), order: num(v.get('order')) }))
+		.sort(byOrder);
+	return { groups, ungrouped, variants, cardCount };
+}

@@ -1,0 +1,509 @@
+/**
+ * Decides, before the sync server applies a client's Yjs update (v1 encoding) to a board's live
+ * Y.Doc, whether applying it keeps the board within the shape and limits of board-model.ts.
+ *
+ * The guard never mutates the live document and costs O(size of update) plus a few binary
+ * searches in the live struct store per referenced item: it decodes the update, replays Yjs's
+ * own integration order (`integrateStructs`) against a simulated state vector, and resolves the
+ * parent of every struct the way `Item.getMissing` does (an item with an origin inherits the
+ * parent and key of the item it references, which may live in the document or earlier in the
+ * same update).
+ *
+ * Anything Yjs could not integrate at once (missing dependencies, gaps, references to unknown
+ * clocks, deletions of unknown clocks) is refused as 'unresolved': such structs would otherwise
+ * be parked in the store's pending queue and integrated later, without another check.
+ */
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { CARD_KEYS, GROUP_KEYS, LIMITS, ROOTS, VARIANT_KEYS } from './board-model';
+
+export type GuardReason =
+	| 'too_large'
+	| 'malformed'
+	| 'unknown_root'
+	| 'forbidden_content'
+	| 'too_many_cards'
+	| 'card_text_too_long'
+	| 'statement_too_long'
+	| 'field_too_long'
+	| 'too_many_groups'
+	| 'too_many_variants'
+	| 'bad_author'
+	| 'unresolved';
+
+export type GuardResult = { ok: true } | { ok: false; reason: GuardReason };
+
+export interface GuardOptions {
+	/** The writing member; null for a trusted server-side write (no author checks). */
+	memberId: string | null;
+	/** Largest accepted update in bytes (default 1 MiB). */
+	maxBytes?: number;
+}
+
+export const DEFAULT_MAX_UPDATE_BYTES = 1024 * 1024;
+
+type RootName = (typeof ROOTS)[number];
+type Struct = Y.Item | Y.GC | Y.Skip;
+type AnyType = Y.AbstractType<unknown>;
+
+/** Where a struct's parent is: a root (by name) or a nested type (live, or decoded from this update). */
+type ParentRef = string | AnyType;
+/** 'gc': Yjs turns the struct into a GC struct on integration (its parent is gone), so it cannot change anything. */
+type Loc = 'gc' | { parent: ParentRef; sub: string | null };
+
+type Role =
+	| { k: 'root'; name: RootName }
+	| { k: 'unknownRoot' }
+	| { k: 'card'; isNew: boolean }
+	| { k: 'group' }
+	| { k: 'variant' }
+	| { k: 'cardText' }
+	| { k: 'variantText' }
+	| { k: 'other' };
+
+const OK: GuardResult = { ok: true };
+const fail = (reason: GuardReason): GuardResult => ({ ok: false, reason });
+
+class Refusal {
+	constructor(readonly reason: GuardReason) {}
+}
+const refuse = (reason: GuardReason): never => {
+	throw new Refusal(reason);
+};
+
+const ROOT_SET: ReadonlySet<string> = new Set(ROOTS);
+const CARD_KEY_SET: ReadonlySet<string> = new Set(CARD_KEYS);
+const GROUP_KEY_SET: ReadonlySet<string> = new Set(GROUP_KEYS);
+const VARIANT_KEY_SET: ReadonlySet<string> = new Set(VARIANT_KEYS);
+
+const ROOT_LIMITS: Record<RootName, { max: number; reason: GuardReason }> = {
+	cards: { max: LIMITS.cards, reason: 'too_many_cards' },
+	groups: { max: LIMITS.groups, reason: 'too_many_groups' },
+	statements: { max: LIMITS.variants, reason: 'too_many_variants' }
+};
+
+/** Upper bound on live structs visited when crediting deletions against a text limit. */
+const DELETE_CREDIT_BUDGET = 100_000;
+
+const kindOf = (t: AnyType): 'map' | 'text' | 'other' =>
+	t.constructor === Y.Map ? 'map' : t.constructor === Y.Text ? 'text' : 'other';
+
+function childRole(parent: Role, sub: string | null, kind: 'map' | 'text' | 'other', isNew: boolean): Role {
+	if (sub === null) return { k: 'other' };
+	if (parent.k === 'root' && kind === 'map') {
+		if (parent.name === 'cards') return { k: 'card', isNew };
+		if (parent.name === 'groups') return { k: 'group' };
+		return { k: 'variant' };
+	}
+	if (sub === 'text' && kind === 'text') {
+		if (parent.k === 'card') return { k: 'cardText' };
+		if (parent.k === 'variant') return { k: 'variantText' };
+	}
+	return { k: 'other' };
+}
+
+const isPrimitive = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** Binary search for the struct containing `clock` in a clock-ordered list of structs. */
+function findStruct<T extends { id: Y.ID; length: number }>(structs: T[], clock: number): T | undefined {
+	let lo = 0;
+	let hi = structs.length - 1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		const s = structs[mid];
+		if (clock < s.id.clock) hi = mid - 1;
+		else if (clock >= s.id.clock + s.length) lo = mid + 1;
+		else return s;
+	}
+	return undefined;
+}
+
+export function checkBoardUpdate(doc: Y.Doc, update: Uint8Array, options: GuardOptions): GuardResult {
+	const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPDATE_BYTES;
+	if (!(update instanceof Uint8Array)) return fail('malformed');
+	if (update.byteLength > maxBytes) return fail('too_large');
+	let decoded: { structs: Struct[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+	let sections: number;
+	try {
+		decoded = Y.decodeUpdate(update) as unknown as typeof decoded;
+		sections = decoding.readVarUint(decoding.createDecoder(update));
+	} catch {
+		return fail('malformed');
+	}
+	try {
+		return new Guard(doc, options.memberId).run(decoded.structs, sections, decoded.ds.clients);
+	} catch (e) {
+		if (e instanceof Refusal) return fail(e.reason);
+		return fail('malformed');
+	}
+}
+
+class Guard {
+	/** Simulated state vector: the live state, advanced as structs of the update would be integrated. */
+	private readonly state = new Map<number, number>();
+	/** The update's structs per client, in clock order. */
+	private readonly byClient = new Map<number, Struct[]>();
+	/** Resolved location of every integrated item of the update. */
+	private readonly locs = new Map<Y.Item, Loc>();
+	/** Roles of types: live types (memoised) and types created by this update. */
+	private readonly roles = new Map<AnyType, Role>();
+	/** New card maps of this update → whether their author was stamped with memberId. */
+	private readonly newCards = new Map<AnyType, boolean>();
+	/** Keys that this update adds to a root map (absent or deleted in the live doc). */
+	private readonly newKeys = new Map<RootName, Set<string>>();
+	/** Characters inserted per text by this update. */
+	private readonly inserted = new Map<AnyType, number>();
+	private rootNames: Map<AnyType, string> | null = null;
+
+	constructor(
+		private readonly doc: Y.Doc,
+		private readonly memberId: string | null
+	) {}
+
+	run(structs: Struct[], sections: number, ds: Map<number, { clock: number; len: number }[]>): GuardResult {
+		this.indexSections(structs, sections);
+		this.integrate();
+		this.checkDeleteSet(ds);
+		this.checkRootCounts();
+		this.checkTexts(ds);
+		if (this.memberId !== null) for (const stamped of this.newCards.values()) if (!stamped) refuse('bad_author');
+		return OK;
+	}
+
+	// ── decoding ────────────────────────────────────────────────────────────
+
+	/**
+	 * Groups structs per client. Yjs keeps only the last section of a client (a repeated or
+	 * empty section silently drops structs), so every section must be a distinct, non-empty client.
+	 */
+	private indexSections(structs: Struct[], sections: number) {
+		let runs = 0;
+		let current: Struct[] | null = null;
+		let currentClient = -1;
+		for (const s of structs) {
+			if (!(s instanceof Y.Item || s instanceof Y.GC || s instanceof Y.Skip)) refuse('malformed');
+			const client = s.id.client;
+			if (current === null || client !== currentClient) {
+				if (this.byClient.has(client)) refuse('malformed');
+				current = [];
+				currentClient = client;
+				this.byClient.set(client, current);
+				runs++;
+			}
+			current.push(s);
+		}
+		if (runs !== sections) refuse('malformed');
+	}
+
+	private liveState(client: number): number {
+		return Y.getState(this.doc.store, client);
+	}
+
+	private simState(client: number): number {
+		return this.state.get(client) ?? this.liveState(client);
+	}
+
+	// ── integration order (a dry run of Yjs's integrateStructs) ─────────────
+
+	private missing(item: Y.Item): number | null {
+		const own = item.id.client;
+		const check = (id: Y.ID | null) => id !== null && id.client !== own && id.clock >= this.simState(id.client);
+		if (check(item.origin)) return item.origin!.client;
+		if (check(item.rightOrigin)) return item.rightOrigin!.client;
+		const parent = item.parent;
+		if (parent instanceof Y.ID && check(parent)) return parent.client;
+		return null;
+	}
+
+	/**
+	 * Item.getMissing only waits for other clients; a reference to a clock of the item's own client
+	 * that is not there yet makes Yjs throw half-way through applying the update.
+	 */
+	private checkAvailable(item: Y.Item) {
+		const parent = item.parent;
+		for (const id of [item.origin, item.rightOrigin, parent instanceof Y.ID ? parent : null])
+			if (id !== null && id.clock >= this.simState(id.client)) refuse('unresolved');
+	}
+
+	private integrate() {
+		const targets = new Map<number, { i: number; refs: Struct[] }>();
+		for (const [client, refs] of this.byClient) targets.set(client, { i: 0, refs });
+		const ids = [...targets.keys()].sort((a, b) => a - b);
+		const nextTarget = () => {
+			while (ids.length > 0) {
+				const t = targets.get(ids[ids.length - 1])!;
+				if (t.i < t.refs.length) return t;
+				ids.pop();
+			}
+			return null;
+		};
+		let current = nextTarget();
+		if (current === null) return;
+		let head: Struct = current.refs[current.i++];
+		const stack: Struct[] = [];
+		for (;;) {
+			if (!(head instanceof Y.Skip)) {
+				const client = head.id.client;
+				const offset = this.simState(client) - head.id.clock;
+				// a gap before this struct: Yjs would park the rest of this client as pending
+				if (offset < 0) refuse('unresolved');
+				const missing = head instanceof Y.Item ? this.missing(head) : null;
+				if (missing !== null) {
+					stack.push(head);
+					const target = targets.get(missing);
+					if (target === undefined || target.i >= target.refs.length) refuse('unresolved');
+					head = target!.refs[target!.i++];
+					continue;
+				}
+				// Yjs resolves the references of every struct, even of one it already has
+				if (head instanceof Y.Item) this.checkAvailable(head);
+				if (offset === 0 || offset < head.length) {
+					if (head instanceof Y.Item) this.classify(head, offset);
+					this.state.set(client, head.id.clock + head.length);
+				}
+			}
+			if (stack.length > 0) head = stack.pop()!;
+			else if (current !== null && current.i < current.refs.length) head = current.refs[current.i++];
+			else {
+				current = nextTarget();
+				if (current === null) break;
+				head = current.refs[current.i++];
+			}
+		}
+	}
+
+	// ── resolving references ────────────────────────────────────────────────
+
+	/** The struct holding `id`, as Yjs would find it while integrating; refuses unknown clocks. */
+	private structAt(id: Y.ID): 'gc' | Y.Item {
+		if (id.clock < this.liveState(id.client)) {
+			const s = Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
+			return s instanceof Y.Item ? s : 'gc';
+		}
+		// not yet integrated (a same-client forward reference would make Yjs throw mid-apply)
+		if (id.clock >= this.simState(id.client)) refuse('unresolved');
+		const s = findStruct(this.byClient.get(id.client) ?? [], id.clock);
+		if (s === undefined || s instanceof Y.Skip) return refuse('unresolved');
+		if (s instanceof Y.GC) return 'gc';
+		const loc = this.locs.get(s);
+		if (loc === undefined) return refuse('unresolved');
+		return loc === 'gc' ? 'gc' : s;
+	}
+
+	private locOf(item: Y.Item): Loc {
+		const known = this.locs.get(item);
+		if (known !== undefined) return known;
+		// a live item
+		const parent = item.parent;
+		if (!(parent instanceof Y.AbstractType)) return 'gc';
+		return { parent: this.normalise(parent), sub: item.parentSub };
+	}
+
+	/** Roots are referred to by name, whether they come from the update (a string) or the live doc. */
+	private normalise(type: AnyType): ParentRef {
+		if (type._item !== null || type.doc !== this.doc) return type; // nested, or created by this update
+		if (this.rootNames === null) {
+			this.rootNames = new Map();
+			for (const [name, root] of this.doc.share) this.rootNames.set(root, name);
+		}
+		return this.rootNames.get(type) ?? type;
+	}
+
+	/** The parent and key Yjs gives the item when integrating it (Item.getMissing). */
+	private resolve(item: Y.Item): Loc {
+		const parent = item.parent as unknown;
+		if (typeof parent === 'string') return { parent, sub: item.parentSub };
+		if (parent instanceof Y.ID) {
+			const s = this.structAt(parent);
+			if (s === 'gc' || !(s.content instanceof Y.ContentType)) return 'gc';
+			return { parent: this.normalise(s.content.type), sub: item.parentSub };
+		}
+		const left = item.origin !== null ? this.structAt(item.origin) : null;
+		const right = item.rightOrigin !== null ? this.structAt(item.rightOrigin) : null;
+		if (left === 'gc' || right === 'gc') return 'gc';
+		const leftLoc = left !== null ? this.locOf(left) : null;
+		const rightLoc = right !== null ? this.locOf(right) : null;
+		// origin and right origin always share a parent when an editor inserts; anything else is forged
+		if (leftLoc !== null && rightLoc !== null && !sameLoc(leftLoc, rightLoc)) refuse('malformed');
+		return leftLoc ?? rightLoc ?? refuse('malformed');
+	}
+
+	private roleOf(ref: ParentRef, depth = 0): Role {
+		if (typeof ref === 'string') return ROOT_SET.has(ref) ? { k: 'root', name: ref as RootName } : { k: 'unknownRoot' };
+		const known = this.roles.get(ref);
+		if (known !== undefined) return known;
+		// a live nested type: climb (a board is only root → entry → text deep)
+		let role: Role = { k: 'other' };
+		const item = ref._item;
+		if (depth < 3 && ref.doc === this.doc && item !== null && item.parent instanceof Y.AbstractType) {
+			role = childRole(this.roleOf(this.normalise(item.parent), depth + 1), item.parentSub, kindOf(ref), false);
+		}
+		this.roles.set(ref, role);
+		return role;
+	}
+
+	// ── classification ──────────────────────────────────────────────────────
+
+	private classify(item: Y.Item, offset: number) {
+		const loc = this.resolve(item);
+		if (offset > 0 && loc !== 'gc') {
+			// Yjs links the new part after the part it already has: both must sit in the same place
+			const before = this.structAt(Y.createID(item.id.client, item.id.clock + offset - 1));
+			if (before === 'gc' || !sameLoc(this.locOf(before), loc)) refuse('malformed');
+		}
+		this.locs.set(item, loc);
+		if (loc === 'gc') return;
+		const role = this.roleOf(loc.parent);
+		const content = item.content;
+		const sub = loc.sub;
+		switch (role.k) {
+			case 'unknownRoot':
+				return refuse('unknown_root');
+			case 'other':
+				return refuse('forbidden_content');
+			case 'root': {
+				if (sub === null) return refuse('forbidden_content');
+				if (content instanceof Y.ContentDeleted) return;
+				if (!(content instanceof Y.ContentType) || kindOf(content.type) !== 'map') return refuse('forbidden_content');
+				const created = childRole(role, sub, 'map', true);
+				this.roles.set(content.type, created);
+				if (created.k === 'card') this.newCards.set(content.type, false);
+				const live = this.doc.share.get(role.name)?._map.get(sub);
+				if (live === undefined || live.deleted) {
+					let keys = this.newKeys.get(role.name);
+					if (keys === undefined) this.newKeys.set(role.name, (keys = new Set()));
+					keys.add(sub);
+				}
+				return;
+			}
+			case 'card':
+			case 'group':
+			case 'variant': {
+				const keys = role.k === 'card' ? CARD_KEY_SET : role.k === 'group' ? GROUP_KEY_SET : VARIANT_KEY_SET;
+				if (sub === null || !keys.has(sub)) return refuse('forbidden_content');
+				const authorWrite = role.k === 'card' && sub === 'author' && this.memberId !== null;
+				if (authorWrite && !role.isNew) return refuse('bad_author');
+				if (content instanceof Y.ContentDeleted) return;
+				if (sub === 'text' && role.k !== 'group') {
+					if (!(content instanceof Y.ContentType) || kindOf(content.type) !== 'text') return refuse('forbidden_content');
+					this.roles.set(content.type, role.k === 'card' ? { k: 'cardText' } : { k: 'variantText' });
+					return;
+				}
+				if (!(content instanceof Y.ContentAny)) return refuse('forbidden_content');
+				const max =
+					role.k === 'group' && sub === 'title' ? LIMITS.groupTitle : role.k === 'variant' && sub === 'label' ? LIMITS.variantLabel : LIMITS.fieldText;
+				for (const v of content.arr) {
+					if (!isPrimitive(v)) return refuse('forbidden_content');
+					if (typeof v === 'string' && v.length > max) return refuse('field_too_long');
+				}
+				if (authorWrite) {
+					if (content.arr.length === 0 || content.arr.some((v) => v !== this.memberId)) return refuse('bad_author');
+					this.newCards.set(loc.parent as AnyType, true);
+				}
+				return;
+			}
+			case 'cardText':
+			case 'variantText': {
+				if (sub !== null) return refuse('forbidden_content');
+				if (content instanceof Y.ContentDeleted) return;
+				if (!(content instanceof Y.ContentString)) return refuse('forbidden_content');
+				const text = loc.parent as AnyType;
+				this.inserted.set(text, (this.inserted.get(text) ?? 0) + Math.max(0, item.length - offset));
+				return;
+			}
+		}
+	}
+
+	// ── limits ──────────────────────────────────────────────────────────────
+
+	/** Deletions of clocks nobody has integrated yet would wait in the store and hit future edits. */
+	private checkDeleteSet(ds: Map<number, { clock: number; len: number }[]>) {
+		for (const [client, ranges] of ds)
+			for (const r of ranges) if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+	}
+
+	private checkRootCounts() {
+		for (const [name, keys] of this.newKeys) {
+			const { max, reason } = ROOT_LIMITS[name];
+			let count = keys.size;
+			if (count > max) refuse(reason);
+			const root = this.doc.share.get(name);
+			if (root !== undefined) for (const item of root._map.values()) if (!item.deleted && ++count > max) refuse(reason);
+		}
+	}
+
+	private checkTexts(ds: Map<number, { clock: number; len: number }[]>) {
+		const over = new Map<AnyType, { excess: number; reason: GuardReason }>();
+		for (const [text, added] of this.inserted) {
+			const role = this.roles.get(text) ?? this.roleOf(text);
+			const isCard = role.k === 'cardText';
+			const max = isCard ? LIMITS.cardText : LIMITS.statementText;
+			const base = text._item !== null && text.doc === this.doc ? text._length : 0;
+			const excess = base + added - max;
+			if (excess > 0) over.set(text, { excess, reason: isCard ? 'card_text_too_long' : 'statement_too_long' });
+		}
+		if (over.size === 0) return;
+		// An edit of a full text deletes and inserts in one update: credit the deletions we can verify.
+		const credit = this.deletionCredit(ds, over);
+		for (const [text, { excess, reason }] of over) if ((credit.get(text) ?? 0) < excess) refuse(reason);
+	}
+
+	private deletionCredit(ds: Map<number, { clock: number; len: number }[]>, texts: Map<AnyType, unknown>): Map<AnyType, number> {
+		const credit = new Map<AnyType, number>();
+		let budget = DELETE_CREDIT_BUDGET;
+		const add = (text: AnyType, n: number) => credit.set(text, (credit.get(text) ?? 0) + n);
+		for (const [client, ranges] of ds) {
+			// merge ranges so that no clock is credited twice
+			const sorted = [...ranges].sort((a, b) => a.clock - b.clock);
+			const merged: { start: number; end: number }[] = [];
+			for (const r of sorted) {
+				const last = merged[merged.length - 1];
+				if (last !== undefined && r.clock <= last.end) last.end = Math.max(last.end, r.clock + r.len);
+				else merged.push({ start: r.clock, end: r.clock + r.len });
+			}
+			const live = this.doc.store.clients.get(client);
+			const liveEnd = this.liveState(client);
+			const own = this.byClient.get(client) ?? [];
+			for (const { start, end } of merged) {
+				if (live !== undefined && start < liveEnd) {
+					for (let i = Y.findIndexSS(live, start); i < live.length && live[i].id.clock < Math.min(end, liveEnd); i++) {
+						if (--budget < 0) return credit;
+						const s = live[i];
+						if (s instanceof Y.Item && !s.deleted && s.content instanceof Y.ContentString && texts.has(s.parent as AnyType)) {
+							add(s.parent as AnyType, Math.min(end, s.id.clock + s.length) - Math.max(start, s.id.clock));
+						}
+					}
+				}
+				for (let i = firstEndingAfter(own, Math.max(start, liveEnd)); i < own.length && own[i].id.clock < end; i++) {
+					const s = own[i];
+					if (--budget < 0) return credit;
+					if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentString)) continue;
+					const loc = this.locs.get(s);
+					if (loc === undefined || loc === 'gc' || !texts.has(loc.parent as AnyType)) continue;
+					// only the part this update adds was counted
+					const from = Math.max(start, s.id.clock, liveEnd);
+					const to = Math.min(end, s.id.clock + s.length);
+					if (to > from) add(loc.parent as AnyType, to - from);
+				}
+			}
+		}
+		return credit;
+	}
+}
+
+/** Index of the first struct that ends after `clock`. */
+function firstEndingAfter(structs: Struct[], clock: number): number {
+	let lo = 0;
+	let hi = structs.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (structs[mid].id.clock + structs[mid].length > clock) hi = mid;
+		else lo = mid + 1;
+	}
+	return lo;
+}
+
+function sameLoc(a: Loc, b: Loc): boolean {
+	if (a === 'gc' || b === 'gc') return a === b;
+	return a.parent === b.parent && a.sub === b.sub;
+}

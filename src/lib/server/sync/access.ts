@@ -1,0 +1,78 @@
+import type { Sql } from '../db/client';
+import { asUser } from '../db/client';
+import { sessionCookieName, verifySession } from '../auth/session';
+import type { MemberRole } from '$lib/domain/workshop/roles';
+import { memberColour } from '$lib/domain/board/presence';
+import type { DocName } from './doc-name';
+
+export interface Presence {
+	memberId: string;
+	name: string;
+	organisation: string;
+	colour: string;
+	role: MemberRole;
+}
+
+export interface Access {
+	doc: DocName;
+	workshopId: string;
+	user: Presence;
+	/** May this connection change the document at all (role, ownership)? */
+	writer: boolean;
+	/** Board docs: the board is locked (read-only for everyone until unlocked). */
+	locked: boolean;
+}
+
+export type Refusal = { status: 401 | 403 | 404; reason: string };
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+	for (const part of (header ?? '').split(';')) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+	}
+	return undefined;
+}
+
+/**
+ * Decides who may open a document, before the websocket upgrade: the session cookie of
+ * the document's workshop must name a current member (checked as that member, so RLS
+ * agrees), and the document kind decides the rest.
+ */
+export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: string | undefined, doc: DocName): Promise<Access | Refusal> {
+	let workshopId: string;
+	let locked = false;
+	if (doc.kind === 'control') {
+		workshopId = doc.workshopId;
+	} else {
+		// Which workshop a board belongs to is not secret; the session check that follows is.
+		const [board] = await sql<{ workshop_id: string; locked: boolean }[]>`
+			select workshop_id, locked from public.boards where id = ${doc.boardId}`;
+		if (!board) return { status: 404, reason: 'unknown document' };
+		workshopId = board.workshop_id;
+		locked = board.locked;
+	}
+	const session = await verifySession(sessionKey, readCookie(cookieHeader, sessionCookieName(workshopId)));
+	if (!session || session.workshopId !== workshopId) return { status: 401, reason: 'no valid session for this workshop' };
+	const [member] = await asUser(sql, { sub: session.memberId, role: 'authenticated', workshop_id: workshopId }, (tx) => tx<{ name: string; role: MemberRole; organisation: string | null }[]>`
+		select m.name, m.role, o.name as organisation from public.members m
+		left join public.organisations o on o.id = m.organisation_id
+		where m.id = ${session.memberId} and m.workshop_id = ${workshopId}`);
+	if (!member) return { status: 401, reason: 'not a member of this workshop' };
+	const user: Presence = {
+		memberId: session.memberId,
+		name: member.name,
+		organisation: member.organisation ?? '',
+		colour: memberColour(session.memberId),
+		role: member.role
+	};
+	switch (doc.kind) {
+		case 'board':
+			return { doc, workshopId, user, writer: member.role !== 'observer', locked };
+		case 'draft':
+			// A draft is private to its author until the reveal: nobody else may even read it.
+			if (doc.memberId !== session.memberId) return { status: 403, reason: 'another member\'s draft' };
+			return { doc, workshopId, user, writer: member.role !== 'observer', locked };
+		case 'control':
+			return { doc, workshopId, user, writer: member.role === 'facilitator', locked: false };
+	}
+}

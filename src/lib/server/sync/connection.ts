@@ -1,0 +1,188 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Access } from './access';
+import type { Room } from './room';
+import {
+	MESSAGE_AUTH,
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	SYNC_STEP_1,
+	SYNC_STEP_2,
+	SYNC_UPDATE,
+	awarenessMessage,
+	decodeAwareness,
+	encodeAwareness,
+	permissionDeniedMessage,
+	syncMessage
+} from './protocol';
+
+/** What the sync core needs of a websocket; the transport adapts `ws` to it. */
+export interface Socket {
+	send(data: Uint8Array): void;
+	close(code: number, reason: string): void;
+	readonly bufferedAmount: number;
+}
+
+/** Close codes (4000–4999 are the application's). */
+export const CLOSE = {
+	malformed: 4400,
+	refused: 4403,
+	tooSlow: 4408,
+	tooLarge: 4413,
+	loadFailed: 4500,
+	unavailable: 4503
+} as const;
+
+export interface ConnectionHost {
+	submit(connection: Connection, update: Uint8Array): void;
+	maxBufferedBytes: number;
+}
+
+const MAX_AWARENESS_STATE = 4096;
+const MAX_CLIENT_IDS = 4;
+
+export class Connection {
+	readonly clientIds = new Set<number>();
+	closed = false;
+
+	constructor(
+		readonly socket: Socket,
+		readonly access: Access,
+		readonly room: Room,
+		private readonly host: ConnectionHost
+	) {}
+
+	get canWrite(): boolean {
+		return this.access.writer && !this.access.locked;
+	}
+
+	/** Greets as y-websocket servers do: our state vector, then everyone's presence. */
+	start(): void {
+		this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.room.doc))));
+		const states = [...this.room.awareness.getStates().keys()];
+		if (states.length) this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, states)));
+	}
+
+	send(message: Uint8Array): void {
+		if (this.closed) return;
+		// A client that reads nothing must not make the server hold the room's traffic for it.
+		if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
+			this.close(CLOSE.tooSlow, 'connection too slow');
+			return;
+		}
+		try {
+			this.socket.send(message);
+		} catch {
+			this.close(CLOSE.unavailable, 'send failed');
+		}
+	}
+
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		try {
+			this.socket.close(code, reason);
+		} catch {
+			// already gone
+		}
+	}
+
+	/** Every message from the client. Anything malformed closes this connection only. */
+	receive(data: Uint8Array): void {
+		if (this.closed) return;
+		try {
+			const decoder = decoding.createDecoder(data);
+			const type = decoding.readVarUint(decoder);
+			switch (type) {
+				case MESSAGE_SYNC: {
+					const subtype = decoding.readVarUint(decoder);
+					const payload = decoding.readVarUint8Array(decoder);
+					if (subtype === SYNC_STEP_1) {
+						// Only committed content leaves the server.
+						this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.room.doc, payload))));
+					} else if (subtype === SYNC_STEP_2 || subtype === SYNC_UPDATE) {
+						this.#receiveUpdate(payload);
+					} else {
+						this.close(CLOSE.malformed, 'unknown sync message');
+					}
+					break;
+				}
+				case MESSAGE_AWARENESS:
+					this.#receiveAwareness(decoding.readVarUint8Array(decoder));
+					break;
+				case MESSAGE_QUERY_AWARENESS: {
+					const states = [...this.room.awareness.getStates().keys()];
+					this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, states)));
+					break;
+				}
+				case MESSAGE_AUTH:
+					break;
+				default:
+					this.close(CLOSE.malformed, 'unknown message type');
+			}
+		} catch {
+			this.close(CLOSE.malformed, 'malformed message');
+		}
+	}
+
+	#receiveUpdate(update: Uint8Array): void {
+		// A client syncing what the server already has (its step 2 after a reconnect) writes nothing.
+		if (addsNothing(this.room.doc, update)) return;
+		if (!this.canWrite) {
+			this.send(permissionDeniedMessage(this.access.locked ? 'board is locked' : 'read-only access'));
+			return;
+		}
+		this.host.submit(this, update);
+	}
+
+	/**
+	 * Presence is stamped by the server: whatever a client claims as `user` is replaced
+	 * by who the session says it is, and a connection speaks only for its own client ids.
+	 */
+	#receiveAwareness(update: Uint8Array): void {
+		const entries = decodeAwareness(update);
+		const accepted = [];
+		for (const entry of entries) {
+			if (!this.clientIds.has(entry.clientId)) {
+				if (this.clientIds.size >= MAX_CLIENT_IDS) continue;
+				const owner = [...this.room.connections].find((c) => c !== this && c.clientIds.has(entry.clientId));
+				if (owner) continue;
+				this.clientIds.add(entry.clientId);
+			}
+			if (entry.state.length > MAX_AWARENESS_STATE) continue;
+			let state: unknown = JSON.parse(entry.state);
+			if (state !== null) {
+				if (typeof state !== 'object' || Array.isArray(state)) continue;
+				state = { ...(state as object), user: this.access.user };
+			}
+			accepted.push({ clientId: entry.clientId, clock: entry.clock, state: JSON.stringify(state) });
+		}
+		if (accepted.length) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, encodeAwareness(accepted), this);
+	}
+
+	/** Called when the socket is gone: this client's presence goes with it. */
+	detach(): void {
+		this.closed = true;
+		if (this.clientIds.size) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this);
+	}
+}
+
+/** True when an update holds nothing the document lacks (no new structs, no new deletions). */
+function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	for (const struct of structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (Y.getState(doc.store, struct.id.client) < struct.id.clock + struct.length) return false;
+	}
+	if (ds.clients.size === 0) return true;
+	const known = Y.createDeleteSetFromStructStore(doc.store);
+	for (const [client, deletes] of ds.clients) {
+		for (const d of deletes) {
+			const last = Y.createID(client, d.clock + d.len - 1);
+			if (!Y.isDeleted(known, Y.createID(client, d.clock)) || !Y.isDeleted(known, last)) return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,94 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { DocName } from './doc-name';
+import type { Connection } from './connection';
+import { awarenessMessage } from './protocol';
+
+/** Origin of updates loaded from the store: the server never stores these twice. */
+export const STORED = Symbol('stored');
+/** Origin of accepted updates applied while their commit is under way. */
+export const ACCEPTED = Symbol('accepted');
+
+/** One live document in memory: what is committed, who is connected, their presence. */
+export class Room {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness: awarenessProtocol.Awareness;
+	readonly connections = new Set<Connection>();
+	/** Highest seq of the log that `doc` includes. */
+	appliedSeq: number;
+	/** Bytes of stored state plus log, to bound the document's size. */
+	storedBytes: number;
+	logBytes: number;
+	logCount: number;
+	compacting = false;
+	/**
+	 * Accepted updates not yet committed. They are in `doc` (so that the next update of
+	 * the same client, which builds on them, can be checked), but nobody receives the
+	 * document while any are pending: relays and replies to sync requests wait for the commit.
+	 */
+	pending = 0;
+	#whenCommitted: (() => void)[] = [];
+	unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	#awarenessChanged = new Set<number>();
+	#awarenessTimer: ReturnType<typeof setTimeout> | null = null;
+	#lastAwarenessFlush = 0;
+
+	constructor(
+		readonly name: DocName,
+		readonly workshopId: string,
+		loaded: { appliedSeq: number; storedBytes: number; logBytes: number; logCount: number },
+		private readonly awarenessIntervalMs: number
+	) {
+		this.appliedSeq = loaded.appliedSeq;
+		this.storedBytes = loaded.storedBytes;
+		this.logBytes = loaded.logBytes;
+		this.logCount = loaded.logCount;
+		this.awareness = new awarenessProtocol.Awareness(this.doc);
+		this.awareness.setLocalState(null);
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+			for (const id of [...added, ...updated, ...removed]) this.#awarenessChanged.add(id);
+			this.#scheduleAwareness();
+		});
+	}
+
+	/** Runs `fn` now if nothing is pending, else right after the pending updates commit. */
+	whenCommitted(fn: () => void): void {
+		if (this.pending === 0) fn();
+		else this.#whenCommitted.push(fn);
+	}
+
+	committed(count: number): void {
+		this.pending -= count;
+		if (this.pending === 0) for (const fn of this.#whenCommitted.splice(0)) fn();
+	}
+
+	/** Sends to every connection of the room; slow ones are dropped by the connection. */
+	broadcast(message: Uint8Array): void {
+		for (const connection of this.connections) connection.send(message);
+	}
+
+	/**
+	 * Presence goes out at most once per interval for the whole room, as one message
+	 * carrying every change since the last: however many people move their cursor at
+	 * once, each client receives at most 1000/interval presence messages a second.
+	 */
+	#scheduleAwareness(): void {
+		if (this.#awarenessTimer) return;
+		const wait = Math.max(0, this.#lastAwarenessFlush + this.awarenessIntervalMs - Date.now());
+		this.#awarenessTimer = setTimeout(() => {
+			this.#awarenessTimer = null;
+			this.#lastAwarenessFlush = Date.now();
+			const changed = [...this.#awarenessChanged];
+			this.#awarenessChanged.clear();
+			if (changed.length === 0) return;
+			this.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+		}, wait);
+	}
+
+	destroy(): void {
+		if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}

@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Sql } from '../db/client';
+import { FailureLimiter } from '../rate-limit';
+import { authorize, type Access } from './access';
+import { parseDocName } from './doc-name';
+import type { SyncServer } from './sync-server';
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+	const body = `${reason}\n`;
+	socket.end(
+		`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+	);
+}
+
+/**
+ * Websocket upgrades at /sync/<document>. Authentication happens before the upgrade:
+ * no valid member, no websocket. Failed attempts are rate-limited per address; a room
+ * of hundreds behind one venue address connecting successfully never is.
+ */
+export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array; sync: SyncServer; maxMessageBytes?: number }) {
+	const wss = new WebSocketServer({ noServer: true, maxPayload: (options.maxMessageBytes ?? 1024 * 1024) + 64, perMessageDeflate: false });
+	const failures = new FailureLimiter({ limit: 120, windowMs: 60_000 });
+
+	return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+		socket.on('error', () => socket.destroy());
+		const address = request.socket.remoteAddress ?? 'unknown';
+		try {
+			const url = new URL(request.url ?? '/', 'http://localhost');
+			if (!url.pathname.startsWith('/sync/')) return refuse(socket, 404, 'not found');
+			// Browsers always send Origin on websockets: a page on another site must not use
+			// a member's cookie to open their documents.
+			const origin = request.headers.origin;
+			if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, 'cross-site websocket');
+			if (failures.retryAfter(address) > 0) return refuse(socket, 429, 'too many failed attempts');
+			const doc = parseDocName(decodeURIComponent(url.pathname.slice('/sync/'.length)));
+			if (!doc) {
+				failures.fail(address);
+				return refuse(socket, 404, 'unknown document');
+			}
+			const access = await authorize(options.sql, options.sessionKey, request.headers.cookie, doc);
+			if ('status' in access) {
+				failures.fail(address);
+				return refuse(socket, access.status, access.reason);
+			}
+			wss.handleUpgrade(request, socket, head, (ws) => void accept(ws, access));
+		} catch {
+			refuse(socket, 500, 'upgrade failed');
+		}
+	};
+
+	async function accept(ws: WebSocket, access: Access): Promise<void> {
+		// Messages may arrive while the document loads: keep them, in order.
+		const early: Uint8Array[] = [];
+		let receive: ((data: Uint8Array) => void) | null = null;
+		let gone = false;
+		let onClose: (() => void) | null = null;
+		ws.binaryType = 'nodebuffer';
+		ws.on('message', (data: Buffer, isBinary) => {
+			if (!isBinary) return ws.close(4400, 'binary messages only');
+			const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+			if (receive) receive(bytes);
+			else if (early.length < 100) early.push(bytes);
+			else ws.close(4400, 'too many messages before sync');
+		});
+		ws.on('close', () => {
+			gone = true;
+			onClose?.();
+		});
+		ws.on('error', () => ws.terminate());
+		const handlers = await options.sync.attach(
+			{
+				send: (data) => ws.send(data, { binary: true }),
+				close: (code, reason) => ws.close(code, reason),
+				get bufferedAmount() {
+					return ws.bufferedAmount;
+				}
+			},
+			access
+		);
+		if (!handlers) return;
+		if (gone) return handlers.closed();
+		onClose = handlers.closed;
+		receive = handlers.receive;
+		for (const bytes of early.splice(0)) receive(bytes);
+	}
+}
