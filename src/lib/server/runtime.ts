@@ -8,11 +8,13 @@ import { loadSessionKey } from './auth/session-key';
 import { PostgresDocumentStore } from './sync/persistence';
 import { SyncServer } from './sync/sync-server';
 import { createUpgradeHandler } from './sync/transport';
+import { LiveControl } from './live-control';
 
 export interface Runtime {
 	sql: Sql;
 	sessionKey: Uint8Array;
 	sync: SyncServer;
+	control: LiveControl;
 	/** Handles an HTTP upgrade: websockets of the live-board sync server at /sync/<doc>. */
 	upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 	shutdown: () => Promise<void>;
@@ -62,6 +64,7 @@ async function start(): Promise<Runtime> {
 		sql,
 		sessionKey,
 		sync,
+		control: new LiveControl(sql, sync),
 		upgrade: (request, socket, head) => void upgrade(request, socket, head),
 		shutdown: async () => {
 			await sync.close();

@@ -251,3 +251,9 @@ export async function updateMyProfile(
 		return r.count === 1;
 	});
 }
+
+export async function setBoardLocked(sql: Sql, viewer: Viewer, boardId: string, locked: boolean): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
+	return r.count === 1;
+}

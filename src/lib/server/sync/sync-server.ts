@@ -106,12 +106,14 @@ export class SyncServer implements ConnectionHost {
 		scratch.destroy();
 		this.#accept(room, update);
 		await new Promise<void>((resolve) => room.whenCommitted(resolve));
+		if (room.connections.size === 0) this.#scheduleUnload(room);
 	}
 
 	/** The room's document as committed (for snapshots and tests); loads it if needed. */
 	async read(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Y.Doc> {
 		const room = await this.#room(access);
 		await new Promise<void>((resolve) => room.whenCommitted(resolve));
+		if (room.connections.size === 0) this.#scheduleUnload(room);
 		return room.doc;
 	}
 

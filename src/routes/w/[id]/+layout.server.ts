@@ -4,16 +4,25 @@ import type { LayoutServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { loadWorkshopPage } from '$lib/server/repositories/workshops';
+import { parseDocName } from '$lib/server/sync/doc-name';
+import { readBoardControl, readSession } from '$lib/domain/workshop/control-model';
 
 export const load: LayoutServerLoad = async ({ params, cookies, url }) => {
 	const { viewer } = await requireMember(cookies, params.id);
-	const { sql } = await getRuntime();
+	const { sql, sync } = await getRuntime();
 	const page = await loadWorkshopPage(sql, viewer);
 	if (!page) error(404, { message: 'not_found' });
+	// The live state as it stands now; pages that follow it live connect to the document.
+	const controlDoc = await sync.read({ doc: parseDocName(`control/${params.id}`)!, workshopId: params.id });
+	const control = {
+		boards: Object.fromEntries(page.boards.map((b) => [b.id, readBoardControl(controlDoc, b.id)])),
+		session: readSession(controlDoc)
+	};
 	const joinUrl = `${url.origin}/j/${page.workshop.joinCode}`;
 	const facilitator = page.me.role === 'facilitator';
 	return {
 		...page,
+		control,
 		joinUrl,
 		// The QR code is drawn here from our own URL; the page inlines the SVG.
 		joinQr: facilitator ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,

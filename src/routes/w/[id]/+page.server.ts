@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import type { Actions, RequestEvent } from './$types';
 import { boardInput, formFields, parseForm, workshopSettings } from '$lib/domain/workshop/validation';
 import { MEMBER_ROLES } from '$lib/domain/workshop/roles';
+import { PHASES } from '$lib/domain/workshop/phases';
+import type { LiveControl } from '$lib/server/live-control';
 import { endSession, requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { errorCode, type Sql } from '$lib/server/db/client';
@@ -40,7 +42,44 @@ function action<S extends v.GenericSchema>(
 	};
 }
 
+const phaseChange = v.object({ board: uuid, phase: v.picklist(PHASES) });
+const toggle = v.object({ board: uuid, on: v.picklist(['true', 'false']) });
+const focus = v.object({ board: v.union([uuid, v.literal('')]) });
+const timer = v.object({
+	board: uuid,
+	minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(240, 'invalid_input')),
+	lock: v.optional(v.picklist(['on']))
+});
+
+/**
+ * Live controls write the workshop's control document, which only facilitators may
+ * change: the role is checked here, on the server, from the member's row.
+ */
+function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveControl, viewer: repo.Viewer, input: v.InferOutput<S>) => Promise<unknown>) {
+	return async (event: RequestEvent) => {
+		const { viewer, me } = await requireMember(event.cookies, event.params.id);
+		if (me.role !== 'facilitator') return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
+		const parsed = parseForm(schema, formFields(await event.request.formData()));
+		if (!parsed.ok) return fail(400, { action: event.url.search, errors: parsed.errors });
+		const { control, sql } = await getRuntime();
+		const [board] = 'board' in (parsed.value as object) && (parsed.value as { board: string }).board
+			? await repo.asMember(sql, viewer, (tx) => tx`select id from public.boards where id = ${(parsed.value as { board: string }).board} and workshop_id = ${viewer.workshopId}`)
+			: [true];
+		if (!board) return fail(404, { action: event.url.search, errors: { form: 'not_found' } as Record<string, string> });
+		const result = await run(control, viewer, parsed.value);
+		if (result === false) return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
+		return { action: event.url.search, saved: true };
+	};
+}
+
 export const actions: Actions = {
+	setPhase: liveAction(phaseChange, (c, v, i) => c.setPhase(v.workshopId, i.board, i.phase)),
+	setPrivate: liveAction(toggle, (c, v, i) => c.setPrivate(v.workshopId, i.board, i.on === 'true')),
+	reveal: liveAction(boardRef, (c, v, i) => c.reveal(v.workshopId, i.board)),
+	lockBoard: liveAction(toggle, (c, v, i) => c.lock(v, i.board, i.on === 'true')),
+	focus: liveAction(focus, (c, v, i) => c.bringEveryoneTo(v.workshopId, i.board || null)),
+	startTimer: liveAction(timer, (c, v, i) => c.startTimer(v.workshopId, { boardId: i.board, seconds: i.minutes * 60, lock: i.lock === 'on' })),
+	stopTimer: liveAction(v.object({}), (c, v) => c.stopTimer(v.workshopId)),
 	settings: action(workshopSettings, (sql, viewer, s) => repo.updateSettings(sql, viewer, s)),
 	joining: action(joining, (sql, viewer, j) => repo.setJoiningOpen(sql, viewer, j.open === 'true')),
 	addBoard: action(boardInput, (sql, viewer, b) => repo.addBoard(sql, viewer, b)),

@@ -1,0 +1,92 @@
+import * as Y from 'yjs';
+import type { Sql } from './db/client';
+import type { SyncServer } from './sync/sync-server';
+import { parseDocName } from './sync/doc-name';
+import * as control from '$lib/domain/workshop/control-model';
+import type { Phase } from '$lib/domain/workshop/phases';
+import { GOAL_FIELDS, cardsOf, newId } from '$lib/domain/board/board-model';
+import { setBoardLocked, type Viewer } from './repositories/workshops';
+
+/**
+ * The facilitator's controls, written by the server into the workshop's control document
+ * after the caller's role was checked; every screen in the room reads it live.
+ */
+export class LiveControl {
+	constructor(
+		private readonly sql: Sql,
+		private readonly sync: SyncServer
+	) {}
+
+	#control(workshopId: string) {
+		return { doc: parseDocName(`control/${workshopId}`)!, workshopId };
+	}
+
+	setPhase(workshopId: string, boardId: string, phase: Phase): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.setPhase(doc, boardId, phase));
+	}
+
+	setPrivate(workshopId: string, boardId: string, on: boolean): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.setPrivateBrainstorm(doc, boardId, on));
+	}
+
+	bringEveryoneTo(workshopId: string, boardId: string | null): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.bringEveryoneTo(doc, boardId));
+	}
+
+	startTimer(workshopId: string, input: { boardId: string; seconds: number; lock: boolean }): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.startTimer(doc, { ...input, serverNow: Date.now() }));
+	}
+
+	stopTimer(workshopId: string): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.stopTimer(doc));
+	}
+
+	/** Locks or unlocks a board: the database (as the facilitator, RLS decides), live connections, and every screen. */
+	async lock(viewer: Viewer, boardId: string, locked: boolean): Promise<boolean> {
+		if (!(await setBoardLocked(this.sql, viewer, boardId, locked))) return false;
+		this.sync.setBoardLocked(boardId, locked);
+		await this.sync.write(this.#control(viewer.workshopId), (doc) => control.setLockedMirror(doc, boardId, locked));
+		return true;
+	}
+
+	/**
+	 * Reveal after private brainstorming: every member's draft cards move onto the board
+	 * (authors kept), the drafts are emptied, and private mode ends. Until this moment no
+	 * client but each draft's author has received a draft's content.
+	 */
+	async reveal(workshopId: string, boardId: string): Promise<number> {
+		const drafts = await this.sql<{ doc: string }[]>`
+			select doc from public.board_updates where doc like ${`draft/${boardId}/%`}
+			union select doc from public.board_states where doc like ${`draft/${boardId}/%`}`;
+		const board = { doc: parseDocName(`board/${boardId}`)!, workshopId };
+		let moved = 0;
+		for (const { doc: name } of drafts) {
+			const draftName = parseDocName(name);
+			if (!draftName) continue;
+			const draft = { doc: draftName, workshopId };
+			const source = await this.sync.read(draft);
+			const cards = [...cardsOf(source).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
+			if (cards.length === 0) continue;
+			await this.sync.write(board, (doc) => {
+				const target = cardsOf(doc);
+				for (const { fields } of cards) {
+					const card = new Y.Map<unknown>();
+					const text = new Y.Text();
+					text.insert(0, String(fields.text ?? ''));
+					card.set('text', text);
+					for (const key of ['author', 'authorName', 'organisation', 'colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
+						if (fields[key] !== undefined) card.set(key, fields[key]);
+					}
+					card.set('group', '');
+					target.set(newId(), card);
+				}
+			});
+			await this.sync.write(draft, (doc) => {
+				for (const { id } of cards) cardsOf(doc).delete(id);
+			});
+			moved += cards.length;
+		}
+		await this.setPrivate(workshopId, boardId, false);
+		return moved;
+	}
+}
