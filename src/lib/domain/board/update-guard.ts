@@ -44,7 +44,8 @@ export const DEFAULT_MAX_UPDATE_BYTES = 1024 * 1024;
 
 type RootName = (typeof ROOTS)[number];
 type Struct = Y.Item | Y.GC | Y.Skip;
-type AnyType = Y.AbstractType<unknown>;
+/** Any Yjs type (`unknown` would not accept their differing event types). */
+type AnyType = Y.AbstractType<any>;
 
 /** Where a struct's parent is: a root (by name) or a nested type (live, or decoded from this update). */
 type ParentRef = string | AnyType;
