@@ -5,6 +5,8 @@ export interface MemberView {
 	name: string;
 	role: MemberRole;
 	organisation: string | null;
+	/** The theme board the member works on in parallel workgroups, if any. */
+	workgroup?: string | null;
 }
 
 export interface OrganisationGroup {

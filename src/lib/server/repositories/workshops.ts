@@ -154,8 +154,8 @@ export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<Worksh
 }
 
 async function selectMembers(tx: Tx, workshopId: string, memberId?: string): Promise<MemberView[]> {
-	const rows = await tx<{ id: string; name: string; role: MemberRole; organisation: string | null }[]>`
-		select m.id, m.name, m.role, o.name as organisation
+	const rows = await tx<{ id: string; name: string; role: MemberRole; organisation: string | null; workgroup: string | null }[]>`
+		select m.id, m.name, m.role, o.name as organisation, m.workgroup_board_id as workgroup
 		from public.members m left join public.organisations o on o.id = m.organisation_id
 		where m.workshop_id = ${workshopId} ${memberId ? tx`and m.id = ${memberId}` : tx``}
 		order by m.created_at`;
@@ -256,4 +256,15 @@ export async function setBoardLocked(sql: Sql, viewer: Viewer, boardId: string, 
 	const r = await asViewer(sql, viewer, (tx) => tx`
 		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
 	return r.count === 1;
+}
+
+/** A member's own choice of workgroup (RLS: only their own row, participants and facilitators). */
+export async function chooseWorkgroup(sql: Sql, viewer: Viewer, boardId: string | null): Promise<boolean> {
+	const r = await asViewer(sql, viewer, (tx) => tx`
+		update public.members set workgroup_board_id = ${boardId} where id = ${viewer.memberId}`);
+	return r.count === 1;
+}
+
+export async function assignWorkgroup(sql: Sql, viewer: Viewer, memberId: string, boardId: string | null): Promise<void> {
+	await asViewer(sql, viewer, (tx) => tx`select public.assign_workgroup(${memberId}, ${boardId})`);
 }

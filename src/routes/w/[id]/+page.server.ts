@@ -42,9 +42,12 @@ function action<S extends v.GenericSchema>(
 	};
 }
 
+const workgroupChoice = v.object({ board: v.union([uuid, v.literal('')]) });
+const workgroupAssignment = v.object({ member: uuid, board: v.union([uuid, v.literal('')]) });
 const phaseChange = v.object({ board: uuid, phase: v.picklist(PHASES) });
 const toggle = v.object({ board: uuid, on: v.picklist(['true', 'false']) });
-const focus = v.object({ board: v.union([uuid, v.literal('')]) });
+// '' releases the room; 'workgroups' sends each member to their own workgroup's board.
+const focus = v.object({ board: v.union([uuid, v.literal(''), v.literal('workgroups')]) });
 const timer = v.object({
 	board: uuid,
 	minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(240, 'invalid_input')),
@@ -62,8 +65,9 @@ function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveCon
 		const parsed = parseForm(schema, formFields(await event.request.formData()));
 		if (!parsed.ok) return fail(400, { action: event.url.search, errors: parsed.errors });
 		const { control, sql } = await getRuntime();
-		const [board] = 'board' in (parsed.value as object) && (parsed.value as { board: string }).board
-			? await repo.asMember(sql, viewer, (tx) => tx`select id from public.boards where id = ${(parsed.value as { board: string }).board} and workshop_id = ${viewer.workshopId}`)
+		const boardField = (parsed.value as { board?: string }).board;
+		const [board] = boardField && boardField !== 'workgroups'
+			? await repo.asMember(sql, viewer, (tx) => tx`select id from public.boards where id = ${boardField} and workshop_id = ${viewer.workshopId}`)
 			: [true];
 		if (!board) return fail(404, { action: event.url.search, errors: { form: 'not_found' } as Record<string, string> });
 		const result = await run(control, viewer, parsed.value);
@@ -88,6 +92,8 @@ export const actions: Actions = {
 	),
 	removeBoard: action(boardRef, (sql, viewer, b) => repo.removeBoard(sql, viewer, b.board)),
 	moveBoard: action(boardMove, (sql, viewer, b) => repo.moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),
+	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => repo.chooseWorkgroup(sql, viewer, w.board || null)),
+	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => repo.assignWorkgroup(sql, viewer, w.member, w.board || null)),
 	setRole: action(roleChange, (sql, viewer, r) => repo.setMemberRole(sql, viewer, r.member, r.role)),
 	leave: async ({ cookies, params }) => {
 		endSession(cookies, params.id);
