@@ -4,6 +4,7 @@ import type { LayoutServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { loadWorkshopPage } from '$lib/server/repositories/workshops';
+import { PREVIEW_COOKIE } from '$lib/server/preview';
 import { parseDocName } from '$lib/server/sync/doc-name';
 import { readBoardControl, readSession } from '$lib/domain/workshop/control-model';
 
@@ -20,12 +21,18 @@ export const load: LayoutServerLoad = async ({ params, cookies, url }) => {
 	};
 	const joinUrl = `${url.origin}/j/${page.workshop.joinCode}`;
 	const facilitator = page.me.role === 'facilitator';
+	// The preview changes what is drawn, not what the server allows: it shows the page
+	// exactly as a participant gets it, with the facilitator's own identity.
+	const previewing = facilitator && cookies.get(PREVIEW_COOKIE) === params.id;
 	return {
 		...page,
+		me: previewing ? { ...page.me, role: 'participant' as const } : page.me,
+		previewing,
+		facilitatorKey: previewing ? null : page.facilitatorKey,
 		control,
 		joinUrl,
 		// The QR code is drawn here from our own URL; the page inlines the SVG.
-		joinQr: facilitator ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,
-		facilitatorUrl: page.facilitatorKey ? `${url.origin}/f/${page.facilitatorKey}` : null
+		joinQr: facilitator && !previewing ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,
+		facilitatorUrl: page.facilitatorKey && !previewing ? `${url.origin}/f/${page.facilitatorKey}` : null
 	};
 };

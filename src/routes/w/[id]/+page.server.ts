@@ -5,6 +5,7 @@ import { boardInput, formFields, parseForm, workshopSettings } from '$lib/domain
 import { MEMBER_ROLES } from '$lib/domain/workshop/roles';
 import { PHASES } from '$lib/domain/workshop/phases';
 import type { LiveControl } from '$lib/server/live-control';
+import { PREVIEW_COOKIE } from '$lib/server/preview';
 import { endSession, requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { errorCode, type Sql } from '$lib/server/db/client';
@@ -95,6 +96,16 @@ export const actions: Actions = {
 	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => repo.chooseWorkgroup(sql, viewer, w.board || null)),
 	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => repo.assignWorkgroup(sql, viewer, w.member, w.board || null)),
 	setRole: action(roleChange, (sql, viewer, r) => repo.setMemberRole(sql, viewer, r.member, r.role)),
+	preview: async ({ cookies, params, url }) => {
+		const { me } = await requireMember(cookies, params.id);
+		if (me.role !== 'facilitator') return fail(403, { errors: { form: 'not_allowed' } as Record<string, string> });
+		cookies.set(PREVIEW_COOKIE, params.id, { path: `/w/${params.id}`, httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
+		redirect(303, `/w/${params.id}`);
+	},
+	endPreview: async ({ cookies, params }) => {
+		cookies.delete(PREVIEW_COOKIE, { path: `/w/${params.id}` });
+		redirect(303, `/w/${params.id}`);
+	},
 	leave: async ({ cookies, params }) => {
 		endSession(cookies, params.id);
 		redirect(303, '/');
