@@ -100,8 +100,12 @@ export class Connection {
 					const subtype = decoding.readVarUint(decoder);
 					const payload = decoding.readVarUint8Array(decoder);
 					if (subtype === SYNC_STEP_1) {
+						// Decoded now, so that a malformed state vector fails here and closes this
+						// connection, not later inside the commit path.
+						const stateVector = Y.decodeStateVector(payload);
+						const encoded = Y.encodeStateVector(stateVector);
 						// Only committed content leaves the server.
-						this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.room.doc, payload))));
+						this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.room.doc, encoded))));
 					} else if (subtype === SYNC_STEP_2 || subtype === SYNC_UPDATE) {
 						this.#receiveUpdate(payload);
 					} else {

@@ -59,7 +59,15 @@ export class Room {
 
 	committed(count: number): void {
 		this.pending -= count;
-		if (this.pending === 0) for (const fn of this.#whenCommitted.splice(0)) fn();
+		if (this.pending === 0) {
+			for (const fn of this.#whenCommitted.splice(0)) {
+				try {
+					fn();
+				} catch {
+					// One waiter's failure (a closed socket) must not stop the others or the commit loop.
+				}
+			}
+		}
 	}
 
 	/** Sends to every connection of the room; slow ones are dropped by the connection. */

@@ -129,6 +129,7 @@ export class SyncServer implements ConnectionHost {
 		}
 		const verdict = checkUpdate(room, update, connection.access);
 		if (!verdict.ok) {
+			if (process.env.SYNC_DEBUG) this.#log(`refused ${verdict.reason} from ${connection.access.user.memberId}`);
 			connection.close(verdict.reason === 'too_large' ? CLOSE.tooLarge : CLOSE.refused, `update refused: ${verdict.reason}`);
 			return;
 		}
@@ -182,12 +183,17 @@ export class SyncServer implements ConnectionHost {
 			byRoom.set(room, list);
 		}
 		for (const [room, updates] of byRoom) {
-			const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-			room.appliedSeq = seq;
-			room.logBytes += updates.reduce((n, u) => n + u.length, 0);
-			room.logCount += updates.length;
-			room.broadcast(syncMessage(SYNC_UPDATE, merged));
-			room.committed(updates.length);
+			try {
+				const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+				room.appliedSeq = seq;
+				room.logBytes += updates.reduce((n, u) => n + u.length, 0);
+				room.logCount += updates.length;
+				room.broadcast(syncMessage(SYNC_UPDATE, merged));
+			} catch (error) {
+				this.#log(`relaying to ${room.name.name} failed`, error);
+			} finally {
+				room.committed(updates.length);
+			}
 			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 		}
 		this.#flushing = false;
