@@ -18,11 +18,17 @@ defineCustomServerStrategy('custom-workshop', {
 	getLocale: async (request) => (request ? await workshopLanguageFor(new URL(request.url)) : undefined)
 });
 
-export const handle: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
+export const handle: Handle = ({ event, resolve }) => {
+	event.setHeaders({
+		'x-content-type-options': 'nosniff',
+		'referrer-policy': 'strict-origin-when-cross-origin',
+		'permissions-policy': 'camera=(), microphone=(), geolocation=()'
+	});
+	return paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', locale)
 		});
 	});
+};
