@@ -1,0 +1,267 @@
+import * as Y from 'yjs';
+import type { Attachment } from 'svelte/attachments';
+import * as board from '$lib/domain/board/board-model';
+import type { BoardView, CardColour, CardView, GoalField } from '$lib/domain/board/board-model';
+import type { MemberRole } from '$lib/domain/workshop/roles';
+import { DocConnection } from './doc-connection.svelte';
+import { bindText } from './text-binding';
+import { readPeers, type Peer } from './peers';
+import { reuseUnchanged } from './view-reuse';
+
+export type ReadOnlyReason = 'observer' | 'locked' | 'denied';
+
+export interface BoardMember {
+	id: string;
+	name: string;
+	organisation: string;
+	role: MemberRole;
+}
+
+const EMPTY: BoardView = { groups: [], ungrouped: [], variants: [], cardCount: 0 };
+/** What the server says when a write reaches a locked board (sync/connection.ts). */
+const LOCKED_REASON = 'board is locked';
+const TYPING_IDLE_MS = 3000;
+
+/**
+ * A board as this browser sees it: the document (through the board model's verbs only),
+ * a plain view redrawn at most once a frame, who else is here, and undo for this
+ * member's own changes.
+ */
+export class BoardConnection {
+	readonly connection: DocConnection;
+	/** Every change made here carries this origin; the undo manager tracks nothing else. */
+	readonly origin = { board: 'local' };
+	/** Changes that must not be undone from here (see deleteCard). */
+	readonly #untracked = { board: 'untracked' };
+	readonly #undo: Y.UndoManager;
+	readonly #me: BoardMember;
+	readonly #locked: () => boolean;
+	#frame = 0;
+	#frameTimer: ReturnType<typeof setTimeout> | null = null;
+	#typingTimer: ReturnType<typeof setTimeout> | null = null;
+
+	view = $state.raw<BoardView>(EMPTY);
+	peers = $state.raw<Peer[]>([]);
+	canUndo = $state(false);
+	canRedo = $state(false);
+	/** A card or group title just created here, to focus once it is drawn. */
+	focusRequest = $state<string | null>(null);
+	/** A board limit this member just ran into (cards, groups, variants). */
+	limit = $state<string | null>(null);
+
+	readonly readOnlyReason: ReadOnlyReason | null = $derived.by(() => {
+		if (this.#me.role === 'observer') return 'observer';
+		if (this.#locked()) return 'locked';
+		const denied = this.connection.denied;
+		// A "locked" refusal is over once the board is unlocked; any other refusal stands.
+		if (denied && denied !== LOCKED_REASON) return 'denied';
+		return null;
+	});
+	readonly canEdit = $derived(this.readOnlyReason === null);
+
+	/**
+	 * `draft`: a member's private-brainstorm document (cards only, nobody else there):
+	 * no presence and no statement.
+	 */
+	constructor(options: { docName: string; me: BoardMember; locked: () => boolean; draft?: boolean }) {
+		this.#me = options.me;
+		this.#locked = options.locked;
+		this.connection = new DocConnection({ docName: options.docName, presence: !options.draft });
+		const doc = this.connection.doc;
+		this.#undo = new Y.UndoManager([board.cardsOf(doc), board.groupsOf(doc), board.statementsOf(doc)], {
+			trackedOrigins: new Set([this.origin]),
+			captureTimeout: 500
+		});
+		const stacks = () => {
+			this.canUndo = this.#undo.canUndo();
+			this.canRedo = this.#undo.canRedo();
+		};
+		this.#undo.on('stack-item-added', stacks);
+		this.#undo.on('stack-item-popped', stacks);
+		this.#undo.on('stack-cleared', stacks);
+		doc.on('update', this.#schedule);
+		if (!options.draft) {
+			const awareness = this.connection.provider.awareness;
+			awareness.setLocalState({ editing: null, typing: null });
+			awareness.on('change', this.#readPeers);
+			this.connection.provider.on('sync', this.#ensureMainWording);
+		}
+		this.#schedule();
+	}
+
+	get doc(): Y.Doc {
+		return this.connection.doc;
+	}
+
+	get me(): BoardMember {
+		return this.#me;
+	}
+
+	#schedule = () => {
+		if (this.#frame || this.#frameTimer) return;
+		this.#frame = requestAnimationFrame(this.#render);
+		// Frames stop in a hidden tab; the view still catches up.
+		this.#frameTimer = setTimeout(this.#render, 250);
+	};
+
+	/** Draws the view now: after this member adds something, the next keystroke must find it on screen. */
+	#render = () => {
+		cancelAnimationFrame(this.#frame);
+		if (this.#frameTimer) clearTimeout(this.#frameTimer);
+		this.#frame = 0;
+		this.#frameTimer = null;
+		this.view = reuseUnchanged(this.view, board.readBoard(this.doc));
+	};
+
+	#readPeers = () => {
+		this.peers = readPeers(this.connection.provider.awareness.getStates() as Map<number, Record<string, unknown>>, this.doc.clientID);
+	};
+
+	/** The main wording exists from the first sync on, so two people never create it at once while typing. */
+	#ensureMainWording = (synced: boolean) => {
+		if (!synced || !this.canEdit || board.statementsOf(this.doc).has(board.MAIN_VARIANT)) return;
+		this.#attempt(() => board.ensureVariant(this.doc, board.MAIN_VARIANT, '', this.#untracked));
+	};
+
+	#attempt<T>(fn: () => T): T | null {
+		if (!this.canEdit) return null;
+		try {
+			this.limit = null;
+			return fn();
+		} catch (error) {
+			if (error instanceof board.BoardLimitError) {
+				this.limit = error.limit;
+				return null;
+			}
+			throw error;
+		}
+	}
+
+	addCard(group = ''): string | null {
+		const me = this.#me;
+		const id = this.#attempt(() => board.addCard(this.doc, { author: { memberId: me.id, name: me.name, organisation: me.organisation }, group }, this.origin));
+		if (id) {
+			this.#render();
+			this.focusRequest = id;
+		}
+		return id;
+	}
+
+	setCardColour(cardId: string, colour: CardColour): void {
+		this.#attempt(() => board.setCardColour(this.doc, cardId, colour, this.origin));
+	}
+
+	setCardField(cardId: string, field: GoalField, value: string): void {
+		this.#attempt(() => board.setCardField(this.doc, cardId, field, value, this.origin));
+	}
+
+	moveCard(cardId: string, group: string, order?: number): void {
+		this.#attempt(() => board.moveCard(this.doc, cardId, group, this.origin, order));
+	}
+
+	canDelete(card: CardView): boolean {
+		return this.canEdit && (card.author === this.#me.id || this.#me.role === 'facilitator');
+	}
+
+	/**
+	 * Only the author's own deletions can be undone: undoing re-creates the card, and the
+	 * server accepts a new card only with the writer as its author.
+	 */
+	deleteCard(card: CardView): void {
+		if (!this.canDelete(card)) return;
+		this.#attempt(() => board.deleteCard(this.doc, card.id, card.author === this.#me.id ? this.origin : this.#untracked));
+	}
+
+	addGroup(): string | null {
+		const id = this.#attempt(() => board.addGroup(this.doc, '', this.origin));
+		if (id) {
+			this.#render();
+			this.focusRequest = `group:${id}`;
+		}
+		return id;
+	}
+
+	renameGroup(groupId: string, title: string): void {
+		this.#attempt(() => board.renameGroup(this.doc, groupId, title, this.origin));
+	}
+
+	moveGroup(groupId: string, direction: -1 | 1): void {
+		this.#attempt(() => board.moveGroup(this.doc, groupId, direction, this.origin));
+	}
+
+	removeGroup(groupId: string): void {
+		this.#attempt(() => board.removeGroup(this.doc, groupId, this.origin));
+	}
+
+	addVariant(from: string): string | null {
+		const id = this.#attempt(() => board.addVariant(this.doc, '', from, this.origin));
+		if (id) this.#render();
+		return id;
+	}
+
+	renameVariant(variantId: string, label: string): void {
+		this.#attempt(() => board.renameVariant(this.doc, variantId, label, this.origin));
+	}
+
+	removeVariant(variantId: string): void {
+		this.#attempt(() => board.removeVariant(this.doc, variantId, this.origin));
+	}
+
+	bindCardText(cardId: string): Attachment<HTMLTextAreaElement> {
+		return bindText({
+			doc: this.doc,
+			resolve: () => board.cardText(this.doc, cardId),
+			write: (value) => this.#attempt(() => board.editCardText(this.doc, cardId, value, this.origin)),
+			undo: () => this.undo(),
+			redo: () => this.redo()
+		});
+	}
+
+	bindVariantText(variantId: string): Attachment<HTMLTextAreaElement> {
+		return bindText({
+			doc: this.doc,
+			resolve: () => {
+				const text = board.statementsOf(this.doc).get(variantId)?.get('text');
+				return text instanceof Y.Text ? text : null;
+			},
+			write: (value) => {
+				this.#attempt(() => board.editVariantText(this.doc, variantId, value, this.origin));
+				this.setTyping(variantId);
+			},
+			undo: () => this.undo(),
+			redo: () => this.redo()
+		});
+	}
+
+	/** Presence: the card this member is writing in. */
+	setEditing(cardId: string | null): void {
+		const awareness = this.connection.provider.awareness;
+		if (awareness.getLocalState()?.editing !== cardId) awareness.setLocalStateField('editing', cardId);
+	}
+
+	/** Presence: typing in a statement variant; clears itself after a pause. */
+	setTyping(variantId: string | null): void {
+		const awareness = this.connection.provider.awareness;
+		if (this.#typingTimer) clearTimeout(this.#typingTimer);
+		this.#typingTimer = variantId ? setTimeout(() => this.setTyping(null), TYPING_IDLE_MS) : null;
+		if (awareness.getLocalState()?.typing !== variantId) awareness.setLocalStateField('typing', variantId);
+	}
+
+	undo(): void {
+		if (this.canEdit) this.#undo.undo();
+	}
+
+	redo(): void {
+		if (this.canEdit) this.#undo.redo();
+	}
+
+	destroy(): void {
+		cancelAnimationFrame(this.#frame);
+		if (this.#frameTimer) clearTimeout(this.#frameTimer);
+		if (this.#typingTimer) clearTimeout(this.#typingTimer);
+		this.connection.provider.awareness.off('change', this.#readPeers);
+		this.doc.off('update', this.#schedule);
+		this.#undo.destroy();
+		this.connection.destroy();
+	}
+}

@@ -1,0 +1,103 @@
+import * as Y from 'yjs';
+import type { Attachment } from 'svelte/attachments';
+import { transformSelection, type DeltaOp } from './text-delta';
+
+export interface TextBindingOptions {
+	doc: Y.Doc;
+	/** The Y.Text to show; looked up again after every transaction, since it may be replaced or appear later. */
+	resolve: () => Y.Text | null;
+	/** Writes the textarea's whole value (the board model turns it into the smallest splice). */
+	write: (value: string) => void;
+	undo: () => void;
+	redo: () => void;
+}
+
+function autosize(el: HTMLTextAreaElement): void {
+	el.style.height = 'auto';
+	el.style.height = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
+}
+
+/**
+ * Binds a textarea to a Y.Text. Invariant: between events the textarea's value equals the
+ * text, so a local input is always diffed against what everyone has. Local input goes in
+ * as one splice; a change from anyone else (or undo) rewrites the value and carries the
+ * caret and selection through the change, using the event's delta. A remote change that
+ * lands during an IME composition is applied at once too (keeping the invariant matters more
+ * than the composition, which the browser then commits early).
+ */
+export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaElement> {
+	return (el) => {
+		let text: Y.Text | null = null;
+		let writing = false;
+
+		const observer = (event: Y.YTextEvent) => {
+			if (writing) return;
+			const focused = document.activeElement === el;
+			const { selectionStart, selectionEnd, selectionDirection } = el;
+			el.value = text?.toString() ?? '';
+			if (focused) {
+				const [start, end] = transformSelection(event.delta as DeltaOp[], selectionStart, selectionEnd);
+				el.setSelectionRange(start, end, selectionDirection ?? undefined);
+			}
+			autosize(el);
+		};
+
+		const rebind = () => {
+			const next = options.resolve();
+			if (next === text) return;
+			text?.unobserve(observer);
+			text = next;
+			text?.observe(observer);
+			const value = text?.toString() ?? '';
+			if (el.value !== value) {
+				const caret = Math.min(el.selectionStart, value.length);
+				el.value = value;
+				if (document.activeElement === el) el.setSelectionRange(caret, caret);
+			}
+			autosize(el);
+		};
+
+		const onInput = () => {
+			writing = true;
+			try {
+				options.write(el.value);
+			} finally {
+				writing = false;
+			}
+			rebind();
+			// The model clips to the limits: show what was kept.
+			const kept = text?.toString() ?? el.value;
+			if (kept !== el.value) {
+				const caret = Math.min(el.selectionStart, kept.length);
+				el.value = kept;
+				el.setSelectionRange(caret, caret);
+			}
+			autosize(el);
+		};
+
+		// Undo and redo go through the board's undo manager (the browser's own history of a
+		// textarea whose value is rewritten by code is meaningless).
+		const onBeforeInput = (event: InputEvent) => {
+			if (event.inputType === 'historyUndo' || event.inputType === 'historyRedo') {
+				event.preventDefault();
+				if (event.inputType === 'historyUndo') options.undo();
+				else options.redo();
+			}
+		};
+
+		const onResize = () => autosize(el);
+
+		rebind();
+		el.addEventListener('input', onInput);
+		el.addEventListener('beforeinput', onBeforeInput);
+		addEventListener('resize', onResize);
+		options.doc.on('afterTransaction', rebind);
+		return () => {
+			options.doc.off('afterTransaction', rebind);
+			text?.unobserve(observer);
+			el.removeEventListener('input', onInput);
+			el.removeEventListener('beforeinput', onBeforeInput);
+			removeEventListener('resize', onResize);
+		};
+	};
+}
