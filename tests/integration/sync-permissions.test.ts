@@ -145,4 +145,20 @@ describe('who may write', () => {
 		expect([...cardsOf(check.doc).values()].some((c) => c.get('text')!.toString() === 'forged author')).toBe(false);
 		check.destroy();
 	});
+
+	test('a member made observer while connected stops writing at once', async () => {
+		const demoted = connectClient(server, `board/${boardId}`, cookies.second);
+		const watcher = connectClient(server, `board/${boardId}`, cookies.participant);
+		await Promise.all([demoted.synced, watcher.synced]);
+		const before = cardsOf(watcher.doc).size;
+		server.sync.setMemberRole(workshop.workshop_id, ids.second, 'observer');
+		addCard(demoted.doc, { author: { memberId: ids.second, name: 'Zita', organisation: 'IQ Kecskemét' }, text: 'after demotion' });
+		addCard(watcher.doc, { author: { memberId: ids.participant, name: 'Pál', organisation: 'NOHAC' }, text: 'still a participant' });
+		await waitFor(() => cardsOf(demoted.doc).size === before + 2, 5000, 'the participant card arrives');
+		await new Promise((r) => setTimeout(r, 100));
+		expect([...cardsOf(watcher.doc).values()].map((c) => c.get('text')!.toString())).not.toContain('after demotion');
+		server.sync.setMemberRole(workshop.workshop_id, ids.second, 'participant');
+		demoted.destroy();
+		watcher.destroy();
+	});
 });

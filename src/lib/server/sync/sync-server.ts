@@ -95,6 +95,23 @@ export class SyncServer implements ConnectionHost {
 		});
 	}
 
+	/**
+	 * A member's role changed: their open connections get the new rights at once, rather
+	 * than at their next reconnect (a member made observer stops writing now).
+	 */
+	setMemberRole(workshopId: string, memberId: string, role: Access['user']['role']): void {
+		for (const pending of this.#rooms.values()) {
+			void pending.then((room) => {
+				if (room.workshopId !== workshopId) return;
+				for (const c of room.connections) {
+					if (c.access.user.memberId !== memberId) continue;
+					c.access.user = { ...c.access.user, role };
+					c.access.writer = room.name.kind === 'control' ? role === 'facilitator' : role !== 'observer';
+				}
+			}, () => {});
+		}
+	}
+
 	/** A write by the server itself (not a client), through the same commit path. */
 	async write(access: Pick<Access, 'doc' | 'workshopId'>, fn: (doc: Y.Doc) => void): Promise<void> {
 		const room = await this.#room(access);

@@ -95,7 +95,10 @@ export const actions: Actions = {
 	moveBoard: action(boardMove, (sql, viewer, b) => repo.moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),
 	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => repo.chooseWorkgroup(sql, viewer, w.board || null)),
 	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => repo.assignWorkgroup(sql, viewer, w.member, w.board || null)),
-	setRole: action(roleChange, (sql, viewer, r) => repo.setMemberRole(sql, viewer, r.member, r.role)),
+	setRole: action(roleChange, async (sql, viewer, r) => {
+		await repo.setMemberRole(sql, viewer, r.member, r.role);
+		(await getRuntime()).sync.setMemberRole(viewer.workshopId, r.member, r.role);
+	}),
 	preview: async ({ cookies, params, url }) => {
 		const { me } = await requireMember(cookies, params.id);
 		if (me.role !== 'facilitator') return fail(403, { errors: { form: 'not_allowed' } as Record<string, string> });
