@@ -15,6 +15,7 @@ export interface BoardMember {
 	name: string;
 	organisation: string;
 	role: MemberRole;
+	workgroup?: string | null;
 }
 
 const EMPTY: BoardView = { groups: [], ungrouped: [], variants: [], cardCount: 0 };
@@ -42,6 +43,8 @@ export class BoardConnection {
 
 	view = $state.raw<BoardView>(EMPTY);
 	peers = $state.raw<Peer[]>([]);
+	/** The phase this member said they are done with ("I'm done"), shared as presence. */
+	done = $state<string | null>(null);
 	canUndo = $state(false);
 	canRedo = $state(false);
 	/** A card or group title just created here, to focus once it is drawn. */
@@ -237,6 +240,12 @@ export class BoardConnection {
 	setEditing(cardId: string | null): void {
 		const awareness = this.connection.provider.awareness;
 		if (awareness.getLocalState()?.editing !== cardId) awareness.setLocalStateField('editing', cardId);
+	}
+
+	/** "I'm done" with a phase (or not, with null): the facilitator sees the counts. */
+	setDone(phase: string | null): void {
+		this.done = phase;
+		this.connection.provider.awareness.setLocalStateField('done', phase);
 	}
 
 	/** Presence: typing in a statement variant; clears itself after a pause. */

@@ -10,6 +10,8 @@ export interface Peer {
 	editing: string | null;
 	/** The statement variant they are typing in, if any. */
 	typing: string | null;
+	/** The phase they marked themselves done in ("I'm done"), if any. */
+	done: string | null;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -30,7 +32,8 @@ export function readPeers(states: Map<number, Record<string, unknown>>, ownClien
 			colour: str(user.colour) || '#57534e',
 			role: str(user.role),
 			editing: strOrNull(state.editing),
-			typing: strOrNull(state.typing)
+			typing: strOrNull(state.typing),
+			done: strOrNull(state.done)
 		});
 	}
 	return peers.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);

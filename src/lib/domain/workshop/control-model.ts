@@ -99,3 +99,12 @@ export function secondsLeft(timerEnd: number | null, serverNow: number): number 
 	if (timerEnd === null) return null;
 	return Math.max(0, Math.ceil((timerEnd - serverNow) / 1000));
 }
+
+/** "Send everyone to their workgroup": the focus names no board but this value. */
+export const WORKGROUPS_FOCUS = 'workgroups';
+
+/** Where a member goes when the facilitator calls the room: a board, their workgroup, or nowhere. */
+export function followTarget(focusBoard: string | null, workgroup: string | null | undefined): string | null {
+	if (focusBoard === WORKGROUPS_FOCUS) return workgroup ?? null;
+	return focusBoard;
+}
