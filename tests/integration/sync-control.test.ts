@@ -85,7 +85,7 @@ describe('facilitator controls reach every screen', () => {
 		await watcher.synced;
 		await control.setPhase(workshop.workshop_id, boardId, 'cluster');
 		await control.bringEveryoneTo(workshop.workshop_id, boardId);
-		await control.startTimer(workshop.workshop_id, { boardId, seconds: 90, lock: true });
+		await control.startTimer({ memberId: people.facilitator.id, workshopId: workshop.workshop_id }, { boardId, seconds: 90, lock: true });
 		await waitFor(() => readSession(watcher.doc).timerEnd !== null, 5000, 'timer arrives');
 		expect(readBoardControl(watcher.doc, boardId).phase).toBe('cluster');
 		const session = readSession(watcher.doc);
@@ -112,5 +112,21 @@ describe('facilitator controls reach every screen', () => {
 		expect((await db.sql`select locked from public.boards where id = ${boardId}`)[0].locked).toBe(true);
 		await control.lock({ memberId: people.facilitator.id, workshopId: workshop.workshop_id }, boardId, false);
 		for (const c of [watcher, writer, check]) c.destroy();
+	});
+
+	test('a timer set to lock the board locks it when it reaches zero', async () => {
+		const facilitator = { memberId: people.facilitator.id, workshopId: workshop.workshop_id };
+		await control.startTimer(facilitator, { boardId, seconds: 1, lock: true });
+		await waitFor(async () => (await db.sql`select locked from public.boards where id = ${boardId}`)[0].locked === true, 4000, 'locked at zero');
+		const watcher = connectClient(server, `control/${workshop.workshop_id}`, people.bela.cookie);
+		await watcher.synced;
+		expect(readBoardControl(watcher.doc, boardId).locked).toBe(true);
+		await control.lock(facilitator, boardId, false);
+		// A stopped timer locks nothing.
+		await control.startTimer(facilitator, { boardId, seconds: 1, lock: true });
+		await control.stopTimer(workshop.workshop_id);
+		await new Promise((r) => setTimeout(r, 1300));
+		expect((await db.sql`select locked from public.boards where id = ${boardId}`)[0].locked).toBe(false);
+		watcher.destroy();
 	});
 });

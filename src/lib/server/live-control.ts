@@ -33,11 +33,39 @@ export class LiveControl {
 		return this.sync.write(this.#control(workshopId), (doc) => control.bringEveryoneTo(doc, boardId));
 	}
 
-	startTimer(workshopId: string, input: { boardId: string; seconds: number; lock: boolean }): Promise<void> {
-		return this.sync.write(this.#control(workshopId), (doc) => control.startTimer(doc, { ...input, serverNow: Date.now() }));
+	readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+	/**
+	 * Starts the countdown everyone sees. With `lock`, the server locks the board when it
+	 * reaches zero, on behalf of the facilitator who started it (their rights are checked
+	 * again then), unless the timer was stopped or restarted meanwhile.
+	 */
+	async startTimer(viewer: Viewer, input: { boardId: string; seconds: number; lock: boolean }): Promise<void> {
+		const workshopId = viewer.workshopId;
+		let end = 0;
+		await this.sync.write(this.#control(workshopId), (doc) => {
+			control.startTimer(doc, { ...input, serverNow: Date.now() });
+			end = control.readSession(doc).timerEnd ?? 0;
+		});
+		clearTimeout(this.#timers.get(workshopId));
+		this.#timers.delete(workshopId);
+		if (!input.lock) return;
+		const timer = setTimeout(async () => {
+			this.#timers.delete(workshopId);
+			try {
+				const session = control.readSession(await this.sync.read(this.#control(workshopId)));
+				if (session.timerEnd === end && session.timerLock) await this.lock(viewer, input.boardId, true);
+			} catch {
+				// The workshop may be gone; nothing to lock.
+			}
+		}, Math.max(0, end - Date.now()));
+		timer.unref?.();
+		this.#timers.set(workshopId, timer);
 	}
 
 	stopTimer(workshopId: string): Promise<void> {
+		clearTimeout(this.#timers.get(workshopId));
+		this.#timers.delete(workshopId);
 		return this.sync.write(this.#control(workshopId), (doc) => control.stopTimer(doc));
 	}
 

@@ -83,7 +83,7 @@ export const actions: Actions = {
 	reveal: liveAction(boardRef, (c, v, i) => c.reveal(v.workshopId, i.board)),
 	lockBoard: liveAction(toggle, (c, v, i) => c.lock(v, i.board, i.on === 'true')),
 	focus: liveAction(focus, (c, v, i) => c.bringEveryoneTo(v.workshopId, i.board || null)),
-	startTimer: liveAction(timer, (c, v, i) => c.startTimer(v.workshopId, { boardId: i.board, seconds: i.minutes * 60, lock: i.lock === 'on' })),
+	startTimer: liveAction(timer, (c, v, i) => c.startTimer(v, { boardId: i.board, seconds: i.minutes * 60, lock: i.lock === 'on' })),
 	stopTimer: liveAction(v.object({}), (c, v) => c.stopTimer(v.workshopId)),
 	settings: action(workshopSettings, (sql, viewer, s) => repo.updateSettings(sql, viewer, s)),
 	joining: action(joining, (sql, viewer, j) => repo.setJoiningOpen(sql, viewer, j.open === 'true')),
