@@ -33,3 +33,12 @@ export async function createWorkshop(page: Page, input: { title: string; templat
 	const code = (await page.getByTestId('join-code').textContent())!.replace(/\s/g, '');
 	return { id, code };
 }
+
+/** Joins a workshop by its code through the join form, as a participant would. */
+export async function joinAs(page: Page, code: string, id: string, name: string, organisation: string) {
+	await page.goto(`/j/${code}`);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByLabel('Your organisation').fill(organisation);
+	await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Join the workshop' }).click()]);
+	await page.waitForLoadState('load');
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, createWorkshop, launch, newPage } from './browser';
+import { baseUrl, createWorkshop, joinAs, launch, newPage } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -15,13 +15,6 @@ const boardTitles = (page: Page) =>
 	page.$$eval('[data-testid=board] a > span:first-child', (spans) => spans.map((s) => s.textContent?.trim() ?? ''));
 
 /** Joins by code in `page` as a participant (or observer); lands on the workshop. */
-async function joinAs(page: Page, code: string, id: string, name: string, organisation: string) {
-	await page.goto(`/j/${code}`);
-	await page.getByLabel('Your name').fill(name);
-	await page.getByLabel('Your organisation').fill(organisation);
-	await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Join the workshop' }).click()]);
-	await page.waitForLoadState('load');
-}
 
 /** Submits an enhanced form and waits until SvelteKit has applied the result. */
 async function submitAction(page: Page, action: string, submit: () => Promise<unknown>) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createWorkshop, launch, newPage } from './browser';
+import type { Browser } from 'playwright-core';
+import { createWorkshop, joinAs, launch, newPage } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -10,13 +10,6 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-async function joinAs(page: Page, code: string, id: string, name: string, organisation: string) {
-	await page.goto(`/j/${code}`);
-	await page.getByLabel('Your name').fill(name);
-	await page.getByLabel('Your organisation').fill(organisation);
-	await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Join the workshop' }).click()]);
-	await page.waitForLoadState('load');
-}
 
 test('"I\'m done": the facilitator sees how many participants and organisations are done', async () => {
 	const facilitator = await newPage(browser);
