@@ -1019,7 +1019,13 @@ async function main() {
 			closes: closes.length
 		};
 		if (options.label) result.label = options.label;
-		if (options.samples) writeFileSync(options.samples, samples.csv());
+		if (options.samples) {
+			writeFileSync(options.samples, samples.csv());
+			// the server's event-loop delay and CPU, second by second, beside the samples
+			try {
+				writeFileSync(`${options.samples}.server.jsonl`, readFileSync(path.join(dataDir, 'server-stats.jsonl')));
+			} catch {}
+		}
 
 		const rows = [
 			['load', `${options.boards} board(s) × (${options.editors} editors + ${options.viewers} viewers) = ${totalClients} connections, ${options.rate} edit/s per editor`],
