@@ -148,12 +148,17 @@ export class Connection {
 	#receiveAwareness(update: Uint8Array): void {
 		const entries = decodeAwareness(update);
 		const accepted = [];
+		const owners = this.room.awarenessOwners;
 		for (const entry of entries) {
 			if (!this.clientIds.has(entry.clientId)) {
-				if (this.clientIds.size >= MAX_CLIENT_IDS) continue;
-				const owner = [...this.room.connections].find((c) => c !== this && c.clientIds.has(entry.clientId));
-				if (owner) continue;
+				// y-websocket providers relay every presence change they receive, so most entries
+				// for other ids are echoes: ignore them. An id is taken only by announcing a newer
+				// state than the server has (an echo, or an echoed removal, never takes the id of
+				// someone who is away), when no connection holds it, at most MAX_CLIENT_IDS each.
+				if (entry.state === 'null' || owners.has(entry.clientId) || this.clientIds.size >= MAX_CLIENT_IDS) continue;
+				if (entry.clock <= (this.room.awareness.meta.get(entry.clientId)?.clock ?? -1)) continue;
 				this.clientIds.add(entry.clientId);
+				owners.set(entry.clientId, this);
 			}
 			if (entry.state.length > MAX_AWARENESS_STATE) continue;
 			let state: unknown = JSON.parse(entry.state);
@@ -169,6 +174,7 @@ export class Connection {
 	/** Called when the socket is gone: this client's presence goes with it. */
 	detach(): void {
 		this.closed = true;
+		for (const id of this.clientIds) if (this.room.awarenessOwners.get(id) === this) this.room.awarenessOwners.delete(id);
 		if (this.clientIds.size) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this);
 	}
 }

@@ -45,7 +45,9 @@ export interface AwarenessEntry {
 export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
 	const d = decoding.createDecoder(update);
 	const count = decoding.readVarUint(d);
-	if (count > 64) throw new Error('too many awareness entries');
+	// Providers echo the whole room's presence back (a room's worth of entries is normal); an
+	// entry takes at least three bytes, so the count cannot outgrow the message anyway.
+	if (count > update.length) throw new Error('more awareness entries than bytes');
 	const entries: AwarenessEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		entries.push({ clientId: decoding.readVarUint(d), clock: decoding.readVarUint(d), state: decoding.readVarString(d) });
