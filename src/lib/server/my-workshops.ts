@@ -1,7 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import { asUser } from './db/client';
 import { getRuntime } from './runtime';
-import { verifySession } from './auth/session';
+import { sessionCookieName, verifySession } from './auth/session';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 
 export interface MyWorkshop {
@@ -16,7 +16,7 @@ export async function myWorkshops(cookies: Cookies): Promise<MyWorkshop[]> {
 	const found: MyWorkshop[] = [];
 	for (const { name, value } of cookies.getAll().filter((c) => c.name.startsWith('rt_')).slice(0, 12)) {
 		const session = await verifySession(sessionKey, value);
-		if (!session || name !== `rt_${session.workshopId.replaceAll('-', '')}`) continue;
+		if (!session || name !== sessionCookieName(session.workshopId)) continue;
 		const [row] = await asUser(sql, { sub: session.memberId, role: 'authenticated' }, (tx) => tx<{ title: string; role: MemberRole }[]>`
 			select w.title, m.role from public.workshops w join public.members m on m.workshop_id = w.id
 			where w.id = ${session.workshopId} and m.id = ${session.memberId}`);

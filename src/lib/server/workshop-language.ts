@@ -1,6 +1,6 @@
+import { isUuid } from '$lib/domain/ids';
 import { getRuntime } from './runtime';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const cache = new Map<string, { language: string | undefined; at: number }>();
 const TTL_MS = 10_000;
 
@@ -12,7 +12,7 @@ const TTL_MS = 10_000;
 export async function workshopLanguageFor(url: URL): Promise<string | undefined> {
 	const [, section, value] = url.pathname.split('/');
 	if (!value || !['w', 'j', 'f'].includes(section)) return undefined;
-	if (section === 'w' && !UUID.test(value)) return undefined;
+	if (section === 'w' && !isUuid(value)) return undefined;
 	if (value.length > 128) return undefined;
 	const cacheKey = `${section}/${value}`;
 	const hit = cache.get(cacheKey);

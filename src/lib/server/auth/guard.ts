@@ -1,10 +1,10 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
+import { isUuid } from '$lib/domain/ids';
 import type { MemberView } from '$lib/domain/workshop/members';
 import { findMe, type Viewer } from '../repositories/workshops';
 import { getRuntime } from '../runtime';
 import { SESSION_DAYS, sessionCookieName, signSession, verifySession, type Session } from './session';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function startSession(cookies: Cookies, url: URL, session: Session): Promise<void> {
 	const { sessionKey } = await getRuntime();
@@ -26,7 +26,7 @@ export async function currentMember(
 	cookies: Cookies,
 	workshopId: string
 ): Promise<{ viewer: Viewer; me: MemberView } | null> {
-	if (!UUID.test(workshopId)) return null;
+	if (!isUuid(workshopId)) return null;
 	const { sql, sessionKey } = await getRuntime();
 	const session = await verifySession(sessionKey, cookies.get(sessionCookieName(workshopId)));
 	if (!session || session.workshopId !== workshopId) return null;
@@ -37,7 +37,7 @@ export async function currentMember(
 
 /** For workshop pages: the member, or off to the join page. */
 export async function requireMember(cookies: Cookies, workshopId: string) {
-	if (!UUID.test(workshopId)) error(404, { message: 'not_found' });
+	if (!isUuid(workshopId)) error(404, { message: 'not_found' });
 	const member = await currentMember(cookies, workshopId);
 	if (!member) redirect(303, `/join?from=${encodeURIComponent(workshopId)}`);
 	return member;

@@ -236,22 +236,6 @@ export async function setMemberRole(sql: Sql, viewer: Viewer, memberId: string, 
 	await asViewer(sql, viewer, (tx) => tx`select public.set_member_role(${memberId}, ${role})`);
 }
 
-export async function updateMyProfile(
-	sql: Sql,
-	viewer: Viewer,
-	input: { name: string; organisation: string }
-): Promise<boolean> {
-	return asViewer(sql, viewer, async (tx) => {
-		await tx`insert into public.organisations (workshop_id, name) values (${viewer.workshopId}, ${input.organisation})
-			on conflict (workshop_id, lower(name)) do nothing`;
-		const r = await tx`
-			update public.members set name = ${input.name},
-				organisation_id = (select id from public.organisations where workshop_id = ${viewer.workshopId} and lower(name) = lower(${input.organisation}))
-			where id = ${viewer.memberId}`;
-		return r.count === 1;
-	});
-}
-
 export async function setBoardLocked(sql: Sql, viewer: Viewer, boardId: string, locked: boolean): Promise<boolean> {
 	const r = await asViewer(sql, viewer, (tx) => tx`
 		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`);

@@ -1,4 +1,5 @@
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+import { UUID_PATTERN as UUID } from '$lib/domain/ids';
+
 const BOARD = new RegExp(`^board/(${UUID})$`);
 const DRAFT = new RegExp(`^draft/(${UUID})/(${UUID})$`);
 const CONTROL = new RegExp(`^control/(${UUID})$`);
