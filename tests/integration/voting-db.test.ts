@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { asMember, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
+import * as voting from '../../src/lib/server/repositories/voting';
+import type { Mark, RoundSettings } from '../../src/lib/domain/voting/types';
+
+let db: TestDatabase;
+let workshop: CreatedWorkshop;
+let other: CreatedWorkshop;
+let board: string;
+const people: Record<'anna' | 'bela' | 'csaba' | 'observer' | 'stranger', string> = {} as never;
+const OPTIONS = ['a', 'b', 'c', 'd'].map((id) => ({ id, label: `Option ${id.toUpperCase()}` }));
+
+const viewer = (memberId: string, workshopId = workshop.workshop_id) => ({ memberId, workshopId });
+const facilitator = () => viewer(workshop.member_id);
+
+function settings(over: Partial<RoundSettings> = {}): RoundSettings {
+	return {
+		method: 'dots', dots: 5, maxPerOption: 3, choices: 2, top: 3, budget: 100, criteria: [''],
+		anonymous: true, resultsLive: false, weighting: 'person', ...over
+	};
+}
+
+async function open(over: Partial<RoundSettings> = {}, extra: Partial<voting.OpenRoundInput> = {}) {
+	return voting.openRound(db.sql, facilitator(), {
+		boardId: board, title: 'Round', source: 'cards', settings: settings(over), seconds: null, parentRound: null, options: OPTIONS, ...extra
+	});
+}
+
+const mark = (option: string, value: number, criterion = 0): Mark => ({ option, criterion, value });
+const codeOf = async (p: Promise<unknown>) => (await rejection(p)).message;
+
+beforeAll(async () => {
+	db = await migratedDatabase({ seed: false, max: 60 });
+	workshop = await createWorkshop(db.sql);
+	other = await createWorkshop(db.sql, { title: 'Other' });
+	[{ id: board }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
+	people.anna = (await joinWorkshop(db.sql, workshop.join_code, 'Anna', 'Innoskart')).member_id;
+	people.bela = (await joinWorkshop(db.sql, workshop.join_code, 'Béla', 'Innoskart')).member_id;
+	people.csaba = (await joinWorkshop(db.sql, workshop.join_code, 'Csaba', 'NOHAC')).member_id;
+	people.observer = (await joinWorkshop(db.sql, workshop.join_code, 'Olga', 'Ministry', 'observer')).member_id;
+	people.stranger = (await joinWorkshop(db.sql, other.join_code, 'Zoltán', 'Elsewhere')).member_id;
+});
+
+afterAll(async () => {
+	await db?.drop();
+});
+
+describe('opening and closing', () => {
+	test('only a facilitator opens a round, one open round per board, numbered per board', async () => {
+		expect(await codeOf(voting.openRound(db.sql, viewer(people.anna), {
+			boardId: board, title: 'x', source: 'cards', settings: settings(), seconds: null, parentRound: null, options: OPTIONS
+		}))).toBe('not_allowed');
+		const first = await open();
+		expect(await codeOf(open())).toBe('round_already_open');
+		expect(await codeOf(voting.closeRound(db.sql, viewer(people.anna), first))).toBe('not_allowed');
+		expect(await voting.closeRound(db.sql, facilitator(), first)).toBe(true);
+		const second = await open();
+		const rounds = await voting.listRounds(db.sql, viewer(people.anna), board);
+		expect(rounds.map((r) => [r.id, r.seq, r.status])).toEqual([[second, 2, 'open'], [first, 1, 'closed']]);
+		expect(rounds[0].options.map((o) => o.label)).toEqual(OPTIONS.map((o) => o.label));
+		await voting.closeRound(db.sql, facilitator(), second);
+	});
+
+	test('bad settings and empty option lists are refused', async () => {
+		expect(await codeOf(open({ dots: 0 }))).toBe('invalid_settings');
+		expect(await codeOf(open({ criteria: ['a', 'b', 'c'] }))).toBe('invalid_settings');
+		expect(await codeOf(open({}, { options: [] }))).toBe('no_options');
+		expect(await codeOf(open({ method: 'plurality' as never }))).toBe('invalid_method');
+		expect((await db.sql`select count(*)::int as n from public.rounds where status = 'open'`)[0].n).toBe(0);
+	});
+});
+
+describe('ballots', () => {
+	test('50 concurrent casts by one member leave exactly one ballot, whole', async () => {
+		const round = await open();
+		const ballots = Array.from({ length: 50 }, (_, i) => [mark(OPTIONS[i % 4].id, 1 + (i % 3)), mark(OPTIONS[(i + 1) % 4].id, 2)]);
+		const results = await Promise.allSettled(ballots.map((b) => voting.castBallot(db.sql, viewer(people.anna), round, b)));
+		expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+		const [{ n }] = await db.sql`select count(*)::int as n from public.ballots where round_id = ${round}`;
+		expect(n).toBe(1);
+		// The stored marks are one of the ballots sent, not a mixture of several.
+		const stored = await voting.myBallot(db.sql, viewer(people.anna), round);
+		const key = (marks: Mark[]) => JSON.stringify([...marks].sort((x, y) => x.option.localeCompare(y.option)));
+		expect(ballots.map(key)).toContain(key(stored));
+		await voting.closeRound(db.sql, facilitator(), round);
+	});
+
+	test('casting again replaces the earlier ballot', async () => {
+		const round = await open();
+		await voting.castBallot(db.sql, viewer(people.bela), round, [mark('a', 3), mark('b', 2)]);
+		await voting.castBallot(db.sql, viewer(people.bela), round, [mark('c', 1)]);
+		expect(await voting.myBallot(db.sql, viewer(people.bela), round)).toEqual([mark('c', 1)]);
+		expect((await db.sql`select count(*)::int as n from public.ballot_marks where round_id = ${round}`)[0].n).toBe(1);
+		await voting.closeRound(db.sql, facilitator(), round);
+	});
+
+	test('each rule is refused with its code, and nothing is stored', async () => {
+		const dots = await open();
+		const cast = (marks: unknown, who = people.csaba) => codeOf(voting.castBallot(db.sql, viewer(who), dots, marks as Mark[]));
+		expect(await cast([mark('a', 3), mark('b', 3)])).toBe('over_budget');
+		expect(await cast([mark('a', 4)])).toBe('over_max_per_option');
+		expect(await cast([mark('zzz', 1)])).toBe('unknown_option');
+		expect(await cast([])).toBe('empty_ballot');
+		expect(await cast([mark('a', 1), mark('a', 2)])).toBe('duplicate_mark');
+		expect(await cast([mark('a', 0)])).toBe('out_of_range');
+		expect(await cast([{ option: 'a', criterion: 0, value: 1.5 }])).toBe('out_of_range');
+		expect(await cast([{ option: 'a', criterion: 0, value: '1' }])).toBe('out_of_range');
+		expect(await cast({ a: 1 })).toBe('empty_ballot');
+		expect(await cast([mark('a', 1)], people.observer)).toBe('observer');
+		expect(await codeOf(voting.castBallot(db.sql, viewer(people.stranger, other.workshop_id), dots, [mark('a', 1)]))).toBe('not_member');
+		expect((await db.sql`select count(*)::int as n from public.ballots where round_id = ${dots}`)[0].n).toBe(0);
+		await voting.closeRound(db.sql, facilitator(), dots);
+		expect(await cast([mark('a', 1)])).toBe('round_closed');
+
+		const approval = await open({ method: 'approval', choices: 2 });
+		const castA = (marks: Mark[]) => codeOf(voting.castBallot(db.sql, viewer(people.csaba), approval, marks));
+		expect(await castA([mark('a', 1), mark('b', 1), mark('c', 1)])).toBe('too_many_choices');
+		expect(await castA([mark('a', 2)])).toBe('out_of_range');
+		await voting.castBallot(db.sql, viewer(people.csaba), approval, [mark('a', 1), mark('b', 1)]);
+		await voting.closeRound(db.sql, facilitator(), approval);
+
+		const score = await open({ method: 'score', criteria: ['Impact', 'Feasibility'] });
+		const castS = (marks: Mark[]) => codeOf(voting.castBallot(db.sql, viewer(people.csaba), score, marks));
+		expect(await castS([mark('a', 6)])).toBe('out_of_range');
+		expect(await castS([mark('a', 3, 2)])).toBe('out_of_range');
+		await voting.castBallot(db.sql, viewer(people.csaba), score, [mark('a', 5, 0), mark('a', 2, 1)]);
+		await voting.closeRound(db.sql, facilitator(), score);
+
+		const ranking = await open({ method: 'ranking', top: 2 });
+		const castR = (marks: Mark[]) => codeOf(voting.castBallot(db.sql, viewer(people.csaba), ranking, marks));
+		expect(await castR([mark('a', 1), mark('b', 1)])).toBe('duplicate_position');
+		expect(await castR([mark('a', 3)])).toBe('out_of_range');
+		await voting.castBallot(db.sql, viewer(people.csaba), ranking, [mark('a', 2), mark('b', 1)]);
+		await voting.closeRound(db.sql, facilitator(), ranking);
+
+		const budget = await open({ method: 'budget', budget: 100 });
+		const castB = (marks: Mark[]) => codeOf(voting.castBallot(db.sql, viewer(people.csaba), budget, marks));
+		expect(await castB([mark('a', 60), mark('b', 41)])).toBe('over_budget');
+		await voting.castBallot(db.sql, viewer(people.csaba), budget, [mark('a', 60), mark('b', 40)]);
+		await voting.closeRound(db.sql, facilitator(), budget);
+	});
+
+	test('a timed round refuses ballots once its time is up, before any sweep', async () => {
+		const round = await open({}, { seconds: 60 });
+		await voting.castBallot(db.sql, viewer(people.anna), round, [mark('a', 1)]);
+		await db.sql`update public.rounds set closes_at = now() - interval '1 second' where id = ${round}`;
+		expect(await codeOf(voting.castBallot(db.sql, viewer(people.bela), round, [mark('a', 1)]))).toBe('round_closed');
+		expect((await voting.closeDueRounds(db.sql)).map((r) => r.roundId)).toEqual([round]);
+		expect((await voting.roundById(db.sql, round))?.status).toBe('closed');
+	});
+});
+
+describe('secrecy', () => {
+	test('nobody reads who voted what in an anonymous round: not members, not facilitators, not through SQL', async () => {
+		const round = await open({ anonymous: true });
+		await voting.castBallot(db.sql, viewer(people.anna), round, [mark('a', 2)]);
+		await voting.castBallot(db.sql, viewer(people.csaba), round, [mark('b', 1)]);
+		for (const who of [workshop.member_id, people.anna, people.observer]) {
+			for (const table of ['ballots', 'ballot_marks']) {
+				const err = await rejection(asMember(db.sql, who, (tx) => tx`select * from ${tx(`public.${table}`)}`));
+				expect(err.code).toBe('42501');
+			}
+			expect(await codeOf(voting.namedBallots(db.sql, viewer(who), round))).toBe('anonymous_round');
+		}
+		// While the round is open and results are not live, nobody sees totals; after close, the facilitator does.
+		expect(await codeOf(voting.roundAggregate(db.sql, facilitator(), round))).toBe('results_hidden');
+		await voting.closeRound(db.sql, facilitator(), round);
+		expect(await codeOf(voting.roundAggregate(db.sql, viewer(people.anna), round))).toBe('results_hidden');
+		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
+		expect(aggregate.voters).toEqual([{ organisation: 'Innoskart', count: 1, proxies: 0 }, { organisation: 'NOHAC', count: 1, proxies: 0 }]);
+		expect(aggregate.cells).toEqual([
+			{ organisation: 'Innoskart', option: 'a', criterion: 0, value: 2, count: 1 },
+			{ organisation: 'NOHAC', option: 'b', criterion: 0, value: 1, count: 1 }
+		]);
+		expect(JSON.stringify(aggregate)).not.toContain(people.anna);
+		await voting.revealRound(db.sql, facilitator(), round);
+		expect(await voting.roundAggregate(db.sql, viewer(people.anna), round)).toEqual(aggregate);
+		// A member of another workshop sees nothing at all.
+		expect(await codeOf(voting.roundAggregate(db.sql, viewer(people.stranger, other.workshop_id), round))).toBe('not_found');
+	});
+
+	test('live results are visible while open; a named round shows names once results are visible', async () => {
+		const round = await open({ anonymous: false, resultsLive: true });
+		await voting.castBallot(db.sql, viewer(people.bela), round, [mark('c', 3)]);
+		expect((await voting.roundAggregate(db.sql, viewer(people.anna), round)).cells).toHaveLength(1);
+		const named = await voting.namedBallots(db.sql, viewer(people.anna), round);
+		expect(named).toEqual([{ name: 'Béla', organisation: 'Innoskart', proxy: false, option: 'c', criterion: 0, value: 3 }]);
+		await voting.closeRound(db.sql, facilitator(), round);
+	});
+
+	test('a facilitator enters a ballot for someone without a device; they cannot cast themselves', async () => {
+		const round = await open();
+		expect(await codeOf(voting.castProxyBallot(db.sql, viewer(people.anna), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 1)]))).toBe('not_allowed');
+		await voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 1)]);
+		// The same person again replaces their ballot.
+		await voting.castProxyBallot(db.sql, facilitator(), round, { name: 'dóra', organisation: 'nohac' }, [mark('d', 2)]);
+		expect(await codeOf(voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 9)]))).toBe('over_max_per_option');
+		await voting.closeRound(db.sql, facilitator(), round);
+		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
+		expect(aggregate.voters).toEqual([{ organisation: 'NOHAC', count: 1, proxies: 1 }]);
+		expect(aggregate.cells).toEqual([{ organisation: 'NOHAC', option: 'd', criterion: 0, value: 2, count: 1 }]);
+		const [dora] = await db.sql<{ id: string }[]>`select id from public.members where deviceless and workshop_id = ${workshop.workshop_id}`;
+		expect(await codeOf(voting.castBallot(db.sql, viewer(dora.id), round, [mark('a', 1)]))).toBe('not_member');
+	});
+});
+
+describe('the interface and the database apply the same rules', () => {
+	test('validateBallot (rules.ts) and store_ballot agree on every case', async () => {
+		const { validateBallot, normaliseSettings } = await import('../../src/lib/domain/voting/rules');
+		const ids = OPTIONS.map((o) => o.id);
+		const cases: [Partial<RoundSettings> & { method: RoundSettings['method'] }, Mark[]][] = [];
+		const values = [0, 1, 2, 3, 4, 5, 6, 60, 101];
+		for (const method of ['dots', 'approval', 'score', 'ranking', 'budget'] as const) {
+			for (const v of values) cases.push([{ method }, [mark('a', v)]]);
+			cases.push([{ method }, [mark('a', 1), mark('b', 2), mark('c', 3)]]);
+			cases.push([{ method }, [mark('a', 1), mark('b', 1), mark('c', 1), mark('d', 1)]]);
+			cases.push([{ method }, [mark('a', 3), mark('b', 3)]]);
+			cases.push([{ method }, [mark('a', 1), mark('a', 1)]]);
+			cases.push([{ method }, [mark('nope', 1)]]);
+			cases.push([{ method }, [mark('a', 1, 1)]]);
+			cases.push([{ method }, []]);
+		}
+		cases.push([{ method: 'score', criteria: ['Impact', 'Feasibility'] }, [mark('a', 4, 0), mark('a', 2, 1), mark('b', 5, 1)]]);
+		cases.push([{ method: 'budget' }, [mark('a', 50), mark('b', 30), mark('c', 20)]]);
+		cases.push([{ method: 'budget' }, [mark('a', 50), mark('b', 30), mark('c', 21)]]);
+		let disagreements: string[] = [];
+		let refused = 0;
+		for (const [input, marks] of cases) {
+			const s = normaliseSettings({ ...input, anonymous: true, resultsLive: false, weighting: 'person' }, ids.length);
+			const round = await open(s);
+			const expected = validateBallot(s, ids, marks);
+			const actual = await voting.castBallot(db.sql, viewer(people.csaba), round, marks).then(() => null, (e) => (e as Error).message);
+			if (actual) refused++;
+			if (expected !== actual) disagreements.push(`${s.method} ${JSON.stringify(marks)}: rules ${expected}, database ${actual}`);
+			await voting.closeRound(db.sql, facilitator(), round);
+		}
+		expect(disagreements).toEqual([]);
+		// Both accept and refuse: the comparison is not trivially one-sided.
+		expect(refused).toBeGreaterThan(20);
+		expect(cases.length - refused).toBeGreaterThan(10);
+	});
+});
+
+test('the database aggregate tallies exactly like the ballots that were cast', async () => {
+	const { aggregate, tally } = await import('../../src/lib/domain/voting/tally');
+	const s = settings({ method: 'score', criteria: ['Impact', 'Feasibility'], weighting: 'organisation', resultsLive: true });
+	const round = await open(s);
+	const ballots: { organisation: string; marks: Mark[]; proxy?: boolean }[] = [];
+	const voters = [
+		{ id: people.anna, organisation: 'Innoskart' },
+		{ id: people.bela, organisation: 'Innoskart' },
+		{ id: people.csaba, organisation: 'NOHAC' }
+	];
+	for (const [i, v] of voters.entries()) {
+		const marks = OPTIONS.slice(i).flatMap((o, j) => [mark(o.id, 1 + ((i + j) % 5), 0), mark(o.id, 5 - ((i * j) % 5), 1)]);
+		await voting.castBallot(db.sql, viewer(v.id), round, marks);
+		ballots.push({ organisation: v.organisation, marks });
+	}
+	const proxyMarks = [mark('b', 5, 0)];
+	await voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Emese', organisation: 'NOHAC' }, proxyMarks);
+	ballots.push({ organisation: 'NOHAC', marks: proxyMarks, proxy: true });
+	const options = OPTIONS.map((o, position) => ({ ...o, position }));
+	const fromDatabase = tally(await voting.roundAggregate(db.sql, viewer(people.anna), round), options, s);
+	expect(fromDatabase).toEqual(tally(aggregate(ballots), options, s));
+	expect(fromDatabase.voters).toBe(4);
+	expect(fromDatabase.proxies).toBe(1);
+	await voting.closeRound(db.sql, facilitator(), round);
+});
