@@ -19,7 +19,25 @@ const ERRORS: Record<string, () => string> = {
 	last_facilitator: m.error_last_facilitator,
 	not_allowed: m.error_not_allowed,
 	not_found: m.error_not_found,
-	rate_limited: m.error_rate_limited
+	rate_limited: m.error_rate_limited,
+	round_already_open: m.error_round_already_open,
+	no_options: m.error_no_options,
+	too_many_options: m.error_too_many_options,
+	invalid_settings: m.error_invalid_settings,
+	invalid_method: m.error_invalid_method,
+	round_closed: m.error_round_closed,
+	not_member: m.error_not_member,
+	observer: m.error_observer,
+	empty_ballot: m.error_empty_ballot,
+	unknown_option: m.error_unknown_option,
+	duplicate_mark: m.error_duplicate_mark,
+	out_of_range: m.error_out_of_range,
+	over_max_per_option: m.error_over_max_per_option,
+	over_budget: m.error_over_budget,
+	too_many_choices: m.error_too_many_choices,
+	duplicate_position: m.error_duplicate_position,
+	results_hidden: m.error_results_hidden,
+	anonymous_round: m.error_anonymous_round
 };
 
 /** The interface's sentence for an error code from the server or the database. */

@@ -389,7 +389,7 @@ declare
 begin
   select r.workshop_id into v_workshop from public.rounds r where r.id = p_round;
   if not found or public.member_role(v_workshop) is null then raise exception 'not_found'; end if;
-  return query select count(*), count(distinct b.organisation), count(b.proxy_by)
+  return query select count(*), count(distinct nullif(b.organisation, '')), count(b.proxy_by)
     from public.ballots b where b.round_id = p_round;
 end
 $$;

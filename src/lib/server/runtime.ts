@@ -9,12 +9,14 @@ import { PostgresDocumentStore } from './sync/persistence';
 import { SyncServer } from './sync/sync-server';
 import { createUpgradeHandler } from './sync/transport';
 import { LiveControl } from './live-control';
+import { Voting } from './voting';
 
 export interface Runtime {
 	sql: Sql;
 	sessionKey: Uint8Array;
 	sync: SyncServer;
 	control: LiveControl;
+	voting: Voting;
 	/** Handles an HTTP upgrade: websockets of the live-board sync server at /sync/<doc>. */
 	upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 	shutdown: () => Promise<void>;
@@ -60,13 +62,17 @@ async function start(): Promise<Runtime> {
 	const sessionKey = await loadSessionKey(sql, env.SESSION_SECRET);
 	const sync = new SyncServer({ store: new PostgresDocumentStore(sql) });
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
+	const voting = new Voting(sql, sync);
+	await voting.resume();
 	const runtime: Runtime = {
 		sql,
 		sessionKey,
 		sync,
 		control: new LiveControl(sql, sync),
+		voting,
 		upgrade: (request, socket, head) => void upgrade(request, socket, head),
 		shutdown: async () => {
+			voting.stop();
 			await sync.close();
 			await sql.end({ timeout: 5 });
 			await stopDatabase();

@@ -129,7 +129,7 @@ export async function aggregateOf(sql: Sql, roundId: string): Promise<RoundAggre
 
 export async function turnoutOf(sql: Sql, roundId: string): Promise<{ voted: number; organisations: number; proxies: number }> {
 	const [row] = await sql<{ voted: number; organisations: number; proxies: number }[]>`
-		select count(*)::int as voted, count(distinct organisation)::int as organisations, count(proxy_by)::int as proxies
+		select count(*)::int as voted, count(distinct nullif(organisation, ''))::int as organisations, count(proxy_by)::int as proxies
 		from public.ballots where round_id = ${roundId}`;
 	return row;
 }

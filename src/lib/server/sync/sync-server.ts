@@ -112,6 +112,16 @@ export class SyncServer implements ConnectionHost {
 		}
 	}
 
+	/** Who has any document of the workshop open now (one entry per member), as the sessions say. */
+	async onlineMembers(workshopId: string): Promise<Map<string, Access['user']>> {
+		const online = new Map<string, Access['user']>();
+		for (const settled of await Promise.allSettled(this.#rooms.values())) {
+			if (settled.status !== 'fulfilled' || settled.value.workshopId !== workshopId) continue;
+			for (const c of settled.value.connections) online.set(c.access.user.memberId, c.access.user);
+		}
+		return online;
+	}
+
 	/** A write by the server itself (not a client), through the same commit path. */
 	async write(access: Pick<Access, 'doc' | 'workshopId'>, fn: (doc: Y.Doc) => void): Promise<void> {
 		const room = await this.#room(access);

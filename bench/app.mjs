@@ -1,0 +1,150 @@
+// What the benchmarks share: the built app as a child process with its own data directory,
+// and HTTP as a browser does it (forms with an Origin header, session cookies).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the built app (`root`/server/index.js) on a free loopback port with its own data
+ * directory; `options.profile` opens the inspector later for a window-only CPU profile.
+ */
+export async function startServer(options, dataDir, root = HERE) {
+	const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'false', ORIGIN: '' };
+	delete env.ORIGIN;
+	delete env.DATABASE_URL;
+	// Once a second, the server's event-loop delay and CPU (bench/server-stats.mjs).
+	env.BENCH_SERVER_STATS = path.join(dataDir, 'server-stats.jsonl');
+	env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${path.join(HERE, 'bench', 'server-stats.mjs')}`.trim();
+	// --profile: the inspector is opened later (SIGUSR1) on a free port, to profile the window only.
+	const flags = [];
+	if (options.profile) {
+		mkdirSync(options.profile, { recursive: true });
+		flags.push('--inspect-port=0');
+	}
+	const child = spawn(process.execPath, [...flags, path.join(root, 'server', 'index.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const log = [];
+	const port = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`the server did not start within 120 s:\n${log.join('')}`)), 120_000);
+		const onData = (chunk) => {
+			const text = chunk.toString();
+			log.push(text);
+			const m = /listening on http:\/\/localhost:(\d+)/.exec(text);
+			if (m) {
+				clearTimeout(timer);
+				resolve(Number(m[1]));
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', (chunk) => {
+			log.push(chunk.toString());
+			const m = /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString());
+			if (m) child.emit('inspector', m[1]);
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`the server exited (${code}) before listening:\n${log.join('')}`));
+		});
+	});
+	return { child, port, log };
+}
+
+export async function stopServer(server, dataDir) {
+	const { child } = server;
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const done = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+	if (!done) {
+		child.kill('SIGKILL');
+		await exited;
+	}
+	// A postmaster left behind by a killed server: ours, named in its pid file.
+	const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+	if (existsSync(pidFile)) {
+		const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+		if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) {
+			try {
+				process.kill(pid, 'SIGINT');
+			} catch {}
+			for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await sleep(50);
+		}
+	}
+}
+
+// HTTP as a browser does it: forms, the Origin header, cookies from Set-Cookie.
+
+export function setCookie(response) {
+	const cookies = response.headers.getSetCookie?.() ?? [];
+	for (const c of cookies) {
+		const m = /^(rt_[0-9a-f]{32})=([^;]+)/.exec(c);
+		if (m) return `${m[1]}=${m[2]}`;
+	}
+	return null;
+}
+
+export function sessionOf(cookie) {
+	const token = cookie.split('=')[1];
+	return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+}
+
+export async function postForm(base, pathName, fields, cookie) {
+	const response = await fetch(`${base}${pathName}`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...(cookie ? { cookie } : {}) },
+		body: new URLSearchParams(fields)
+	});
+	await response.arrayBuffer();
+	if (response.status !== 303 && response.status !== 200) throw new Error(`POST ${pathName}: ${response.status}`);
+	return response;
+}
+
+/** devalue's flattened form (SvelteKit's __data.json), for plain objects, arrays and primitives. */
+export function unflatten(values) {
+	const done = new Map();
+	const hydrate = (i) => {
+		if (i < 0) return undefined;
+		if (done.has(i)) return done.get(i);
+		const v = values[i];
+		let out = v;
+		if (Array.isArray(v)) out = v.map(hydrate);
+		else if (v && typeof v === 'object') {
+			out = {};
+			for (const [k, j] of Object.entries(v)) out[k] = hydrate(j);
+		}
+		done.set(i, out);
+		return out;
+	};
+	return hydrate(0);
+}
+
+export async function createWorkshop(base, index) {
+	const response = await postForm(base, '/new', {
+		title: `Bench workshop ${index + 1}`,
+		startsOn: '',
+		venue: 'Benchmark',
+		language: 'en',
+		template: 'workgroups',
+		facilitatorName: `Facilitator ${index + 1}`
+	});
+	const cookie = setCookie(response);
+	if (!cookie) throw new Error('POST /new set no session cookie');
+	const { wid } = sessionOf(cookie);
+	const data = await (await fetch(`${base}/w/${wid}/__data.json`, { headers: { cookie } })).json();
+	const page = data.nodes.map((n) => (n?.type === 'data' ? unflatten(n.data) : null)).find((n) => n?.workshop);
+	if (!page) throw new Error('the workshop page carried no data');
+	return { id: wid, cookie, joinCode: page.workshop.joinCode, boards: page.boards.map((b) => b.id) };
+}
+
+export async function join(base, code, name, organisation, observer) {
+	const fields = { name, organisation };
+	if (observer) fields.observer = 'on';
+	const cookie = setCookie(await postForm(base, `/j/${code}`, fields));
+	if (!cookie) throw new Error(`joining ${code} set no cookie`);
+	return { cookie, memberId: sessionOf(cookie).sub };
+}
+

@@ -1,0 +1,21 @@
+/** What a chart frame hands to the chart it wraps. */
+export interface ChartContext {
+	/** the container's width in px (a default before it has been measured, e.g. on the server) */
+	width: number;
+	/** ids for the svg's aria-labelledby / aria-describedby */
+	labelledby: string;
+	describedby: string;
+	/** a document-unique prefix for ids inside the svg (patterns, gradients) */
+	uid: string;
+}
+
+/** The numbers behind a chart, as an accessible table: the first cell of each row is its header. */
+export interface ChartTable {
+	head: string[];
+	rows: string[][];
+	/** columns (by index) that hold numbers and align right; by default all but the first */
+	numeric?: number[];
+}
+
+/** Width assumed before the container has been measured (server rendering). */
+export const DEFAULT_CHART_WIDTH = 720;

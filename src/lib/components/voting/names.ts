@@ -1,0 +1,31 @@
+import { m } from '$lib/paraglide/messages';
+import type { Method, RoundStatus } from '$lib/domain/voting/types';
+
+const METHOD_NAMES: Record<Method, () => string> = {
+	dots: m.vote_method_dots,
+	approval: m.vote_method_approval,
+	score: m.vote_method_score,
+	ranking: m.vote_method_ranking,
+	budget: m.vote_method_budget
+};
+
+export const methodName = (method: Method) => METHOD_NAMES[method]();
+
+export function methodHint(method: Method): string {
+	switch (method) {
+		case 'dots':
+			return m.vote_hint_dots();
+		case 'approval':
+			return m.vote_hint_approval();
+		case 'score':
+			return m.vote_hint_score();
+		case 'ranking':
+			return m.vote_hint_ranking();
+		case 'budget':
+			return m.vote_hint_budget();
+	}
+}
+
+export function statusName(status: RoundStatus): string {
+	return status === 'open' ? m.vote_status_open() : status === 'closed' ? m.vote_status_closed() : m.vote_status_revealed();
+}

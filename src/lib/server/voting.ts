@@ -1,0 +1,245 @@
+import type { Sql } from './db/client';
+import type { SyncServer } from './sync/sync-server';
+import { parseDocName } from './sync/doc-name';
+import type { Viewer } from './repositories/workshops';
+import * as repo from './repositories/voting';
+import { publishRound, type PublishedRound } from '$lib/domain/voting/published';
+import { tally, topOptions } from '$lib/domain/voting/tally';
+import type { Mark, OptionSource, RoundSettings } from '$lib/domain/voting/types';
+import { cardsOf, groupsOf, statementsOf } from '$lib/domain/board/board-model';
+import { readBoardControl, setPhase } from '$lib/domain/workshop/control-model';
+import type * as Y from 'yjs';
+
+export interface OpenInput {
+	boardId: string;
+	title: string;
+	source: OptionSource;
+	settings: RoundSettings;
+	seconds: number | null;
+	/** source 'chosen': the card ids; source 'previous': the closed round and how many of its best */
+	chosen: string[];
+	parentRound: string | null;
+	parentTop: number;
+}
+
+export class VotingError extends Error {
+	constructor(readonly code: string) {
+		super(code);
+	}
+}
+
+const LABEL_MAX = 500;
+const clip = (s: string) => (s.length > LABEL_MAX ? `${s.slice(0, LABEL_MAX - 1)}…` : s);
+
+/** A board's cards in reading order (groups in order, then ungrouped), text not empty. */
+function cardOptions(doc: Y.Doc): { id: string; label: string }[] {
+	const groupOrder = new Map([...groupsOf(doc).entries()].map(([id, g]) => [id, Number(g.get('order')) || 0]));
+	return [...cardsOf(doc).entries()]
+		.map(([id, card]) => ({ id, label: String(card.get('text') ?? '').trim(), group: String(card.get('group') ?? ''), order: Number(card.get('order')) || 0 }))
+		.filter((c) => c.label)
+		.sort((a, b) => (groupOrder.get(a.group) ?? Infinity) - (groupOrder.get(b.group) ?? Infinity) || a.order - b.order)
+		.map(({ id, label }) => ({ id, label: clip(label) }));
+}
+
+/**
+ * Voting rounds, live: the database decides (rights, rules, secrecy) and the server
+ * publishes each round's state, turnout and — once everyone may see them — results into the
+ * workshop's control document, so every screen follows without reloading.
+ */
+export class Voting {
+	readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+	readonly #publishing = new Map<string, { timer: ReturnType<typeof setTimeout> | null; again: boolean }>();
+	readonly #presence: ReturnType<typeof setInterval>;
+	readonly #presentSeen = new Map<string, string>();
+
+	constructor(
+		private readonly sql: Sql,
+		private readonly sync: SyncServer
+	) {
+		// Turnout counts who is present: re-publish open rounds when that changes.
+		this.#presence = setInterval(() => void this.#refreshPresent(), 5000);
+		this.#presence.unref?.();
+	}
+
+	#control(workshopId: string) {
+		return { doc: parseDocName(`control/${workshopId}`)!, workshopId };
+	}
+
+	/** Timers of rounds that were open when the server stopped. */
+	async resume(): Promise<void> {
+		for (const r of await repo.timedOpenRounds(this.sql)) this.#scheduleClose(r.id, r.closesAt);
+	}
+
+	stop(): void {
+		clearInterval(this.#presence);
+		for (const t of this.#timers.values()) clearTimeout(t);
+		for (const p of this.#publishing.values()) if (p.timer) clearTimeout(p.timer);
+	}
+
+	async open(viewer: Viewer, input: OpenInput): Promise<string> {
+		const options = await this.#optionsFor(viewer, input);
+		if (options.length === 0) throw new VotingError('no_options');
+		const id = await repo.openRound(this.sql, viewer, {
+			boardId: input.boardId,
+			title: input.title,
+			source: input.source,
+			settings: input.settings,
+			seconds: input.seconds,
+			parentRound: input.source === 'previous' ? input.parentRound : null,
+			options
+		});
+		const round = await this.publish(id);
+		if (round?.closesAt) this.#scheduleClose(id, round.closesAt);
+		// A board still collecting or grouping ideas moves to its vote phase with the round.
+		await this.sync.write(this.#control(viewer.workshopId), (doc) => {
+			if (['brainstorm', 'cluster'].includes(readBoardControl(doc, input.boardId).phase)) setPhase(doc, input.boardId, 'vote');
+		});
+		return id;
+	}
+
+	async close(viewer: Viewer, roundId: string): Promise<void> {
+		await repo.closeRound(this.sql, viewer, roundId);
+		clearTimeout(this.#timers.get(roundId));
+		this.#timers.delete(roundId);
+		await this.publish(roundId);
+	}
+
+	async reveal(viewer: Viewer, roundId: string): Promise<void> {
+		await repo.revealRound(this.sql, viewer, roundId);
+		clearTimeout(this.#timers.get(roundId));
+		this.#timers.delete(roundId);
+		await this.publish(roundId);
+	}
+
+	async cast(viewer: Viewer, roundId: string, marks: Mark[]): Promise<void> {
+		await repo.castBallot(this.sql, viewer, roundId, marks);
+		this.#schedulePublish(roundId);
+	}
+
+	async castProxy(viewer: Viewer, roundId: string, voter: { name: string; organisation: string }, marks: Mark[]): Promise<void> {
+		await repo.castProxyBallot(this.sql, viewer, roundId, voter, marks);
+		this.#schedulePublish(roundId);
+	}
+
+	/** Writes the round as it now stands into the control document. */
+	async publish(roundId: string): Promise<PublishedRound | null> {
+		const round = await repo.roundById(this.sql, roundId);
+		if (!round) return null;
+		const visibleToAll = round.status === 'revealed' || round.settings.resultsLive;
+		const [turnout, aggregate, present] = await Promise.all([
+			repo.turnoutOf(this.sql, roundId),
+			visibleToAll ? repo.aggregateOf(this.sql, roundId) : null,
+			this.#present(round.workshopId)
+		]);
+		const published: PublishedRound = {
+			id: round.id,
+			boardId: round.boardId,
+			seq: round.seq,
+			title: round.title,
+			source: round.source,
+			settings: round.settings,
+			status: round.status,
+			openedAt: round.openedAt,
+			closesAt: round.closesAt,
+			parentRound: round.parentRound,
+			options: round.options,
+			turnout: { ...turnout, present: present.members + turnout.proxies, organisationsPresent: present.organisations },
+			aggregate
+		};
+		await this.sync.write(this.#control(round.workshopId), (doc) => publishRound(doc, published));
+		if (round.status === 'open') this.#presentSeen.set(roundId, `${round.workshopId} ${present.members} ${present.organisations}`);
+		else this.#presentSeen.delete(roundId);
+		return published;
+	}
+
+	/** At most one publication per round every 250 ms, however many ballots arrive. */
+	#schedulePublish(roundId: string): void {
+		const entry = this.#publishing.get(roundId);
+		if (entry) {
+			entry.again = true;
+			return;
+		}
+		const state = { timer: null as ReturnType<typeof setTimeout> | null, again: false };
+		this.#publishing.set(roundId, state);
+		const run = async () => {
+			state.again = false;
+			try {
+				await this.publish(roundId);
+			} catch (error) {
+				console.error('[voting] publishing a round failed', error);
+			}
+			state.timer = setTimeout(() => {
+				if (state.again) void run();
+				else this.#publishing.delete(roundId);
+			}, 250);
+		};
+		void run();
+	}
+
+	async #present(workshopId: string): Promise<{ members: number; organisations: number }> {
+		const online = [...(await this.sync.onlineMembers(workshopId)).values()].filter((u) => u.role !== 'observer');
+		// Members without an organisation (a facilitator, often) are people, not an organisation.
+		return { members: online.length, organisations: new Set(online.map((u) => u.organisation.toLowerCase()).filter(Boolean)).size };
+	}
+
+	async #refreshPresent(): Promise<void> {
+		for (const [roundId, seen] of this.#presentSeen) {
+			const workshopId = seen.split(' ')[0];
+			const present = await this.#present(workshopId).catch(() => null);
+			if (present && seen !== `${workshopId} ${present.members} ${present.organisations}`) this.#schedulePublish(roundId);
+		}
+	}
+
+	#scheduleClose(roundId: string, closesAt: number): void {
+		clearTimeout(this.#timers.get(roundId));
+		const timer = setTimeout(async () => {
+			this.#timers.delete(roundId);
+			try {
+				for (const due of await repo.closeDueRounds(this.sql)) await this.publish(due.roundId);
+			} catch (error) {
+				console.error('[voting] closing a timed round failed', error);
+			}
+		}, Math.max(0, closesAt - Date.now()) + 50);
+		timer.unref?.();
+		this.#timers.set(roundId, timer);
+	}
+
+	async #optionsFor(viewer: Viewer, input: OpenInput): Promise<{ id: string; label: string }[]> {
+		const [board] = await this.sql<{ workshop_id: string }[]>`select workshop_id from public.boards where id = ${input.boardId}`;
+		if (board?.workshop_id !== viewer.workshopId) throw new VotingError('not_found');
+		if (input.source === 'previous') {
+			if (!input.parentRound) throw new VotingError('not_found');
+			const parent = await repo.roundById(this.sql, input.parentRound);
+			if (!parent || parent.boardId !== input.boardId || parent.workshopId !== viewer.workshopId) throw new VotingError('not_found');
+			// The facilitator's own view of the results: the database says whether they may see them.
+			const aggregate = await repo.roundAggregate(this.sql, viewer, parent.id);
+			const result = tally(aggregate, parent.options, parent.settings);
+			return topOptions(result, Math.max(1, input.parentTop)).filter((o) => o.supporters > 0 || result.voters === 0).map((o) => ({ id: o.id, label: o.label }));
+		}
+		const doc = await this.sync.read({ doc: parseDocName(`board/${input.boardId}`)!, workshopId: viewer.workshopId });
+		switch (input.source) {
+			case 'cards':
+				return cardOptions(doc);
+			case 'chosen': {
+				const chosen = new Set(input.chosen);
+				return cardOptions(doc).filter((c) => chosen.has(c.id));
+			}
+			case 'groups':
+				return [...groupsOf(doc).entries()]
+					.map(([id, g]) => ({ id, label: clip(String(g.get('title') ?? '').trim()), order: Number(g.get('order')) || 0 }))
+					.filter((g) => g.label)
+					.sort((a, b) => a.order - b.order)
+					.map(({ id, label }) => ({ id, label }));
+			case 'variants':
+				return [...statementsOf(doc).entries()]
+					.map(([id, v]) => {
+						const label = String(v.get('label') ?? '').trim();
+						const text = String(v.get('text') ?? '').trim();
+						return { id, label: clip(label && text ? `${label}: ${text}` : label || text), order: Number(v.get('order')) || 0 };
+					})
+					.filter((v) => v.label)
+					.sort((a, b) => a.order - b.order)
+					.map(({ id, label }) => ({ id, label }));
+		}
+	}
+}
