@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
-import { createWorkshop, join, startServer as startApp, stopServer } from './app.mjs';
+import { createWorkshop, join, startProfiler, startServer as startApp, stopServer, summariseProfile } from './app.mjs';
 
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The app under test (--app DIR compares another checkout's build in the same harness).
@@ -583,40 +583,6 @@ function cpuOf(pids) {
 	return out;
 }
 
-/**
- * CPU profile of the server over the measured window only: SIGUSR1 opens its inspector,
- * the Profiler domain samples until `stop()`.
- */
-async function startProfiler(server) {
-	const url = await new Promise((resolve, reject) => {
-		server.child.once('inspector', resolve);
-		setTimeout(() => reject(new Error('the server opened no inspector')), 10_000);
-		process.kill(server.child.pid, 'SIGUSR1');
-	});
-	const ws = new WebSocket(url);
-	await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-	let id = 0;
-	const pending = new Map();
-	ws.on('message', (data) => {
-		const msg = JSON.parse(data.toString());
-		if (msg.id && pending.has(msg.id)) pending.get(msg.id)(msg.result);
-	});
-	const call = (method, params = {}) =>
-		new Promise((resolve) => {
-			pending.set(++id, resolve);
-			ws.send(JSON.stringify({ id, method, params }));
-		});
-	await call('Profiler.enable');
-	await call('Profiler.setSamplingInterval', { interval: 500 });
-	await call('Profiler.start');
-	return {
-		stop: async () => {
-			const { profile } = await call('Profiler.stop');
-			ws.close();
-			return profile;
-		}
-	};
-}
 
 /** All CPUs together, from /proc/stat: busy, steal and total jiffies. */
 function machineCpu() {
@@ -932,40 +898,5 @@ async function main() {
 }
 
 /** A .cpuprofile: the functions with the most self time, and with the most total (inclusive) time. */
-function summariseProfile(file) {
-	const profile = JSON.parse(readFileSync(file, 'utf8'));
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const parent = new Map();
-	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-	const keyOf = (node) => {
-		const { functionName, url, lineNumber } = node.callFrame;
-		return `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/build\//, 'build/')}:${lineNumber + 1}`;
-	};
-	const self = new Map();
-	const inclusive = new Map();
-	const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
-	for (let i = 0; i < profile.samples.length; i++) {
-		const dt = profile.timeDeltas[i] ?? 0;
-		const node = byId.get(profile.samples[i]);
-		self.set(keyOf(node), (self.get(keyOf(node)) ?? 0) + dt);
-		const seen = new Set();
-		for (let id = node.id; id !== undefined; id = parent.get(id)) {
-			const n = byId.get(id);
-			if (n.callFrame.functionName === '(root)') break;
-			const k = keyOf(n);
-			if (seen.has(k)) continue;
-			seen.add(k);
-			inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
-		}
-	}
-	const pct = (us) => ((100 * us) / total).toFixed(1).padStart(5);
-	const out = [`server profile of the window: ${file} (${(total / 1e6).toFixed(1)} s sampled)`, 'self time:'];
-	for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`${pct(us)}%  ${k}`);
-	out.push('total time (the sync server and what it calls):');
-	const interesting = /build\/|yjs|y-protocols|lib0|postgres\/|ws\/lib|writev|JSON/;
-	for (const [k, us] of [...inclusive].filter(([k]) => interesting.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30)) out.push(`${pct(us)}%  ${k}`);
-	writeFileSync(`${file}.top.txt`, out.join('\n') + '\n');
-	console.log(out.join('\n'));
-}
 
 if (isMainThread) await main();

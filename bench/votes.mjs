@@ -20,21 +20,21 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import ts from 'typescript';
-import { createWorkshop, join, sessionOf, sleep, startServer, stopServer, unflatten } from './app.mjs';
+import { createWorkshop, join, sessionOf, sleep, startProfiler, startServer, stopServer, summariseProfile, unflatten } from './app.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-	const o = { members: 500, options: 100, organisations: 12, spread: 1000, recast: 100, dots: 5, maxPerOption: 3, tallyRuns: 30 };
+	const o = { members: 500, options: 100, organisations: 12, spread: 1000, recast: 100, dots: 5, maxPerOption: 3, tallyRuns: 30, profile: '' };
 	for (let i = 0; i < argv.length; i++) {
 		const key = argv[i].replace(/^--/, '');
 		if (key === 'help') {
-			console.log('options: --members N --options N --organisations N --spread MS --recast N --dots N --max-per-option N --tally-runs N');
+			console.log('options: --members N --options N --organisations N --spread MS --recast N --dots N --max-per-option N --tally-runs N --profile DIR (CPU profile of the server during the burst)');
 			process.exit(0);
 		}
 		const name = key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 		if (!(name in o)) throw new Error(`unknown option --${key}`);
-		o[name] = Number(argv[++i]);
+		o[name] = name === 'profile' ? path.resolve(argv[++i]) : Number(argv[++i]);
 	}
 	return o;
 }
@@ -133,7 +133,7 @@ async function main() {
 	};
 	process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 	try {
-		server = await startServer({}, dataDir);
+		server = await startServer({ profile: o.profile || undefined }, dataDir);
 		const base = `http://127.0.0.1:${server.port}`;
 		const workshop = await createWorkshop(base, 0);
 		const board = workshop.boards[0];
@@ -165,10 +165,16 @@ async function main() {
 			if (r.type === 'success') last.set(member.memberId, { organisation: member.organisation, ballot });
 			return { ms, ok: r.type === 'success', error: r.data?.errors?.form ?? (r.type === 'success' ? null : `HTTP ${r.status}`) };
 		};
+		const profiler = o.profile ? await startProfiler(server) : null;
 		const burstStart = performance.now();
 		const results = await Promise.all(members.map((m, i) => cast(m, (i / members.length) * o.spread)));
 		const burstS = (performance.now() - burstStart) / 1000;
 		const recasts = await Promise.all(members.slice(0, o.recast).map((m, i) => cast(m, (i / Math.max(1, o.recast)) * 200)));
+		if (profiler) {
+			const file = path.join(o.profile, `votes-${o.members}-${Date.now()}.cpuprofile`);
+			writeFileSync(file, JSON.stringify(await profiler.stop()));
+			summariseProfile(file);
+		}
 		const failures = [...results, ...recasts].filter((r) => !r.ok);
 		const latencies = results.map((r) => r.ms).sort((a, b) => a - b);
 

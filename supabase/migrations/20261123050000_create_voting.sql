@@ -166,7 +166,8 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_round public.rounds;
 begin
-  select * into v_round from public.rounds r where r.id = p_round;
+  -- FOR UPDATE waits for ballots being stored (they hold FOR KEY SHARE): none is counted after the close.
+  select * into v_round from public.rounds r where r.id = p_round for update;
   if not found or not public.is_facilitator(v_round.workshop_id) then raise exception 'not_allowed'; end if;
   update public.rounds set status = 'closed', closed_at = now() where id = p_round and status = 'open';
   return found;
@@ -177,7 +178,8 @@ $$;
 create function public.close_due_rounds() returns table (round_id uuid, workshop_id uuid)
 language sql volatile security definer set search_path = '' as $$
   update public.rounds r set status = 'closed', closed_at = r.closes_at
-  where r.status = 'open' and r.closes_at <= clock_timestamp()
+  where r.id in (select d.id from public.rounds d
+                 where d.status = 'open' and d.closes_at <= clock_timestamp() for update)
   returning r.id, r.workshop_id
 $$;
 
@@ -186,7 +188,7 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_round public.rounds;
 begin
-  select * into v_round from public.rounds r where r.id = p_round;
+  select * into v_round from public.rounds r where r.id = p_round for update;
   if not found or not public.is_facilitator(v_round.workshop_id) then raise exception 'not_allowed'; end if;
   update public.rounds set status = 'revealed', revealed_at = now(),
       closed_at = coalesce(closed_at, now())
@@ -210,8 +212,9 @@ declare
   v_marks public.ballot_mark[];
   s record;
 begin
-  -- FOR SHARE: a concurrent close waits for this ballot, and a ballot after the close sees it.
-  select * into v_round from public.rounds r where r.id = p_round for share;
+  -- FOR KEY SHARE: a close (which takes FOR UPDATE) waits for this ballot, and a ballot after
+  -- the close sees it closed. Ballots do not wait for each other.
+  select * into v_round from public.rounds r where r.id = p_round for key share;
   if not found then raise exception 'not_found'; end if;
   select * into v_member from public.members m where m.id = p_member and m.workshop_id = v_round.workshop_id;
   if not found then raise exception 'not_member'; end if;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asMember, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 import * as voting from '../../src/lib/server/repositories/voting';
+import { connect } from '../../src/lib/server/db/client';
 import type { Mark, RoundSettings } from '../../src/lib/domain/voting/types';
 
 let db: TestDatabase;
@@ -265,4 +266,26 @@ test('the database aggregate tallies exactly like the ballots that were cast', a
 	expect(fromDatabase.voters).toBe(4);
 	expect(fromDatabase.proxies).toBe(1);
 	await voting.closeRound(db.sql, facilitator(), round);
+});
+
+test('closing while 80 members cast: every acknowledged ballot is counted, every other one refused as closed', async () => {
+	const voters = await Promise.all(Array.from({ length: 80 }, (_, i) => joinWorkshop(db.sql, workshop.join_code, `Voter ${i}`, `Org ${i % 5}`).then((r) => r.member_id)));
+	const round = await open();
+	const own = connect(db.url, { max: 1 });
+	await own`select 1`;
+	const casts = voters.map((id, i) =>
+		new Promise((r) => setTimeout(r, i * 5)).then(() => voting.castBallot(db.sql, viewer(id), round, [mark(OPTIONS[i % 4].id, 1)])).then(() => 'ok', (e) => (e as Error).message)
+	);
+	// The facilitator's close comes in on its own connection while the casts are arriving.
+	await new Promise((r) => setTimeout(r, 60));
+	await voting.closeRound(own, facilitator(), round);
+	await own.end();
+	const outcomes = await Promise.all(casts);
+	const acknowledged = outcomes.filter((o) => o === 'ok').length;
+	expect(new Set(outcomes.filter((o) => o !== 'ok'))).toEqual(new Set(acknowledged === 80 ? [] : ['round_closed']));
+	const [{ n }] = await db.sql`select count(*)::int as n from public.ballots where round_id = ${round}`;
+	expect(n).toBe(acknowledged);
+	// The close landed among the casts, not after all of them or before all of them (else this proves little).
+	expect(acknowledged).toBeGreaterThan(0);
+	expect(acknowledged).toBeLessThan(80);
 });

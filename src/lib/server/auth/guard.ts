@@ -42,3 +42,15 @@ export async function requireMember(cookies: Cookies, workshopId: string) {
 	if (!member) redirect(303, `/join?from=${encodeURIComponent(workshopId)}`);
 	return member;
 }
+
+/**
+ * For writes that the database checks in full itself (casting a ballot): the session only,
+ * without reading the member first. A member removed since gets the database's refusal.
+ */
+export async function requireSession(cookies: Cookies, workshopId: string): Promise<{ viewer: Viewer }> {
+	if (!isUuid(workshopId)) error(404, { message: 'not_found' });
+	const { sessionKey } = await getRuntime();
+	const session = await verifySession(sessionKey, cookies.get(sessionCookieName(workshopId)));
+	if (!session || session.workshopId !== workshopId) redirect(303, `/join?from=${encodeURIComponent(workshopId)}`);
+	return { viewer: { memberId: session.memberId, workshopId } };
+}

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
+import { requireMember, requireSession } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { errorCode } from '$lib/server/db/client';
 import { parseDocName } from '$lib/server/sync/doc-name';
@@ -43,8 +43,12 @@ export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 type Failure = { action: string; errors: Record<string, string>; round?: string };
 
 /** Who asks, is the input well formed, then the database decides; its codes go back to the form. */
-async function run(event: RequestEvent, work: (viewer: Viewer, fields: Record<string, string>, data: FormData) => Promise<unknown>) {
-	const { viewer } = await requireMember(event.cookies, event.params.id);
+async function run(
+	event: RequestEvent,
+	work: (viewer: Viewer, fields: Record<string, string>, data: FormData) => Promise<unknown>,
+	who: typeof requireSession = requireMember
+) {
+	const { viewer } = await who(event.cookies, event.params.id);
 	const data = await event.request.formData();
 	const fields = formFields(data);
 	try {
@@ -123,7 +127,7 @@ export const actions: Actions = {
 			const { round } = parsed(roundRef, fields);
 			const { voting } = await getRuntime();
 			await voting.cast(viewer, round, marksOf(fields));
-		}),
+		}, requireSession),
 	proxyVote: (event) =>
 		run(event, async (viewer, fields) => {
 			const input = parsed(proxyVoter, fields);
