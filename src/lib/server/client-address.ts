@@ -12,3 +12,7 @@ export function clientAddress(event: RequestEvent): string {
 		return 'unknown';
 	}
 }
+
+// Share links: 30 unknown or revoked tokens a minute from one address (SHARE_FAILURE_LIMIT).
+// Tokens carry 256 random bits; the limit keeps logs and the database quiet, not the secret.
+export const shareFailures = new FailureLimiter({ limit: Number(process.env.SHARE_FAILURE_LIMIT) || 30, windowMs: 60_000 });

@@ -10,6 +10,9 @@ import { endSession, requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { errorCode, type Sql } from '$lib/server/db/client';
 import * as repo from '$lib/server/repositories/workshops';
+import { snapshotAtPhaseChange } from '$lib/server/snapshots';
+import { phaseName } from '$lib/components/facilitator/phase-name';
+import { m } from '$lib/paraglide/messages';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
@@ -78,7 +81,11 @@ function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveCon
 }
 
 export const actions: Actions = {
-	setPhase: liveAction(phaseChange, (c, v, i) => c.setPhase(v.workshopId, i.board, i.phase)),
+	setPhase: liveAction(phaseChange, async (c, v, i) => {
+		await c.setPhase(v.workshopId, i.board, i.phase);
+		const { sql, sync } = await getRuntime();
+		await snapshotAtPhaseChange(sql, sync, v, i.board, m.snapshot_auto_title({ phase: phaseName(i.phase) }));
+	}),
 	setPrivate: liveAction(toggle, (c, v, i) => c.setPrivate(v.workshopId, i.board, i.on === 'true')),
 	reveal: liveAction(boardRef, (c, v, i) => c.reveal(v.workshopId, i.board)),
 	lockBoard: liveAction(toggle, (c, v, i) => c.lock(v, i.board, i.on === 'true')),

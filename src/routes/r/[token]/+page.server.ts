@@ -1,0 +1,10 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { sharedReportWorkshop } from '$lib/server/shared-links';
+import { workshopReport } from '$lib/server/report';
+
+export const load: PageServerLoad = async (event) => {
+	const report = await workshopReport(await sharedReportWorkshop(event));
+	if (!report) error(404, { message: 'not_found' });
+	return { report, token: event.params.token, origin: event.url.origin };
+};

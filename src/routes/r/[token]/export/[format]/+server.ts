@@ -1,0 +1,11 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { sharedReportWorkshop } from '$lib/server/shared-links';
+import { workshopReport } from '$lib/server/report';
+import { reportExport } from '$lib/server/export-response';
+
+export const GET: RequestHandler = async (event) => {
+	const report = await workshopReport(await sharedReportWorkshop(event));
+	if (!report) error(404, { message: 'not_found' });
+	return reportExport(event.params.format, report);
+};

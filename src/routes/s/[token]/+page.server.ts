@@ -1,0 +1,8 @@
+import type { PageServerLoad } from './$types';
+import { sharedSnapshot } from '$lib/server/shared-links';
+
+/** A shared snapshot: no login, no websocket, rendered here. */
+export const load: PageServerLoad = async (event) => {
+	const snapshot = await sharedSnapshot(event);
+	return { snapshot, token: event.params.token, origin: event.url.origin };
+};

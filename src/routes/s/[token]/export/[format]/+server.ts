@@ -1,0 +1,8 @@
+import type { RequestHandler } from './$types';
+import { sharedSnapshot } from '$lib/server/shared-links';
+import { boardExport } from '$lib/server/export-response';
+
+export const GET: RequestHandler = async (event) => {
+	const snapshot = await sharedSnapshot(event);
+	return boardExport(event.params.format, snapshot.rendering, snapshot);
+};

@@ -1,0 +1,12 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { requireMember } from '$lib/server/auth/guard';
+import { workshopReport } from '$lib/server/report';
+import { reportExport } from '$lib/server/export-response';
+
+export const GET: RequestHandler = async ({ params, cookies }) => {
+	await requireMember(cookies, params.id);
+	const report = await workshopReport(params.id);
+	if (!report) error(404, { message: 'not_found' });
+	return reportExport(params.format, report);
+};
