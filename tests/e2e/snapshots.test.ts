@@ -114,8 +114,10 @@ test('the workshop report: members read it, a share link opens it without login'
 	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
 	await f.goto(boardUrl);
 	await expect.poll(() => f.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('online');
-	await f.getByTestId('add-card-top').click();
-	await f.keyboard.type('Trust');
+	for (const text of ['Trust', PAYLOAD]) {
+		await f.getByTestId('add-card-top').click();
+		await f.keyboard.type(text);
+	}
 	await runVote(f);
 	await f.goto(boardUrl.replace(/\/b\/.*$/, ''));
 	await f.getByTestId('report-link').click();
@@ -123,9 +125,15 @@ test('the workshop report: members read it, a share link opens it without login'
 	await expect.poll(() => f.getByTestId('report-share-url').count(), LIVE).toBe(1);
 	const url = (await f.getByTestId('report-share-url').textContent())!.trim();
 	const visitor = await newPage(browser);
-	await visitor.page.goto(url);
+	const html = await (await visitor.page.goto(url))!.text();
 	const values = visitor.page.getByTestId('report-board').filter({ hasText: 'Values' });
-	expect(await values.getByTestId('report-top').textContent()).toContain('Trust');
+	const top = await values.getByTestId('report-top').textContent();
+	expect(top).toContain('Trust');
+	// The payload card (0 dots, tied) is listed as text, never as markup.
+	expect(top).toContain(PAYLOAD);
+	expect(html).not.toContain(PAYLOAD);
+	expect(await visitor.page.locator('img[src=x]').count()).toBe(0);
+	for (const format of ['md', 'csv', 'json']) expect((await visitor.page.request.get(`${url}/export/${format}`)).status()).toBe(200);
 	for (const c of [facilitator, visitor]) await c.context.close();
 });
 

@@ -6,8 +6,8 @@ import { parseDocName } from '../../src/lib/server/sync/doc-name';
 import * as snapshots from '../../src/lib/server/snapshots';
 import { defaultSettings } from '../../src/lib/domain/voting/rules';
 import { boardMarkdown } from '../../src/lib/exports/markdown';
-import { boardCsv } from '../../src/lib/exports/csv';
-import { boardJson } from '../../src/lib/exports/json';
+import { boardCsv, reportCsv } from '../../src/lib/exports/csv';
+import { boardJson, reportJson } from '../../src/lib/exports/json';
 import { compileReport } from '../../src/lib/exports/report';
 import { reportMarkdown } from '../../src/lib/exports/markdown';
 import { marked } from 'marked';
@@ -117,8 +117,9 @@ test('every export keeps script as text and names out', async () => {
 	const md = boardMarkdown(rendering, null, 'en');
 	const csv = boardCsv(rendering);
 	const json = boardJson(rendering, null);
-	const report = reportMarkdown(compileReport({ workshop: rendering.workshop, boards: [rendering] }), 'en');
-	for (const out of [md, csv, json, report]) {
+	const compiled = compileReport({ workshop: rendering.workshop, boards: [rendering] });
+	const report = reportMarkdown(compiled, 'en');
+	for (const out of [md, csv, json, report, reportCsv(compiled), reportJson(compiled)]) {
 		expect(out).not.toContain('Anna Annamária');
 		expect(out).not.toContain(anna);
 	}
@@ -128,6 +129,9 @@ test('every export keeps script as text and names out', async () => {
 		expect(html).not.toMatch(/<img|href="javascript/i);
 		expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
 	}
+	// JSON cannot break out of a script or HTML context: < and > are escaped.
+	expect(json).not.toContain('<img');
+	expect(reportJson(compiled)).not.toContain('<img');
 	// CSV: a cell that starts like a formula is neutralised; JSON keeps the text exactly.
 	expect(JSON.parse(json).groups[0].cards.map((c: { text: string }) => c.text)).toContain(PAYLOAD);
 	expect(csv).toContain('Trust');
