@@ -21,9 +21,25 @@ function refuse(socket: Duplex, status: number, reason: string): void {
  * no valid member, no websocket. Failed attempts are rate-limited per address; a room
  * of hundreds behind one venue address connecting successfully never is.
  */
-export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array; sync: SyncServer; maxMessageBytes?: number }) {
+export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array; sync: SyncServer; maxMessageBytes?: number; heartbeatMs?: number }) {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: (options.maxMessageBytes ?? 1024 * 1024) + 64, perMessageDeflate: false });
 	const failures = new FailureLimiter({ limit: 120, windowMs: 60_000 });
+
+	// Venue Wi-Fi leaves half-open connections behind (a laptop closed, a phone out of range):
+	// a ping every 30 s, and a connection that has not answered the previous one is ended, so
+	// its presence leaves the room and its buffers are freed.
+	const answered = new WeakSet<WebSocket>();
+	const heartbeat = setInterval(() => {
+		for (const ws of wss.clients) {
+			if (!answered.has(ws)) {
+				ws.terminate();
+				continue;
+			}
+			answered.delete(ws);
+			ws.ping();
+		}
+	}, options.heartbeatMs ?? 30_000);
+	heartbeat.unref?.();
 
 	return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
 		socket.on('error', () => socket.destroy());
@@ -59,6 +75,8 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 		let gone = false;
 		let onClose: (() => void) | null = null;
 		ws.binaryType = 'nodebuffer';
+		answered.add(ws);
+		ws.on('pong', () => answered.add(ws));
 		ws.on('message', (data: Buffer, isBinary) => {
 			if (!isBinary) return ws.close(4400, 'binary messages only');
 			const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
