@@ -24,6 +24,19 @@ async function pdfText(bytes: Buffer): Promise<string> {
 	return pages.join('\n');
 }
 
+/** A new workshop's Values board, live, with these cards on it; returns its URL. */
+async function boardWithCards(f: Page, title: string, texts: string[]) {
+	await createWorkshop(f, { title });
+	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
+	await f.goto(boardUrl);
+	await expect.poll(() => f.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('online');
+	for (const text of texts) {
+		await f.getByTestId('add-card-top').click();
+		await f.keyboard.type(text);
+	}
+	return boardUrl;
+}
+
 /** A quick dot vote, cast by the facilitator alone, revealed. */
 async function runVote(f: Page) {
 	await f.getByTestId('new-round').click();
@@ -42,17 +55,13 @@ async function runVote(f: Page) {
 test('a snapshot shared by link: a fresh browser sees the board and a chart, cannot edit, prints it; revoked, the link is gone', async () => {
 	const facilitator = await newPage(browser);
 	const f = facilitator.page;
-	await createWorkshop(f, { title: 'Shared values' });
-	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
-	await f.goto(boardUrl);
-	await expect.poll(() => f.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('online');
-	for (const text of ['Trust', PAYLOAD]) {
-		await f.getByTestId('add-card-top').click();
-		await f.keyboard.type(text);
-	}
+	await boardWithCards(f, 'Shared values', ['Trust', PAYLOAD]);
 	await runVote(f);
 
-	await f.getByTestId('snapshots-link').click();
+	// The board links to its snapshots page (followed with goto: robust on a loaded machine).
+	const snapshotsUrl = (await f.getByTestId('snapshots-link').getAttribute('href'))!;
+	expect(snapshotsUrl).toMatch(/\/b\/[0-9a-f-]{36}\/snapshots$/);
+	await f.goto(snapshotsUrl);
 	await f.getByTestId('take-snapshot').locator('input[name=title]').fill('After the vote');
 	await f.getByTestId('take-snapshot').getByRole('button').click();
 	await expect.poll(() => f.getByTestId('snapshot-item').count(), LIVE).toBe(1);
@@ -110,14 +119,7 @@ test('a snapshot shared by link: a fresh browser sees the board and a chart, can
 test('the workshop report: members read it, a share link opens it without login', async () => {
 	const facilitator = await newPage(browser);
 	const f = facilitator.page;
-	await createWorkshop(f, { title: 'Report workshop' });
-	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
-	await f.goto(boardUrl);
-	await expect.poll(() => f.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('online');
-	for (const text of ['Trust', PAYLOAD]) {
-		await f.getByTestId('add-card-top').click();
-		await f.keyboard.type(text);
-	}
+	const boardUrl = await boardWithCards(f, 'Report workshop', ['Trust', PAYLOAD]);
 	await runVote(f);
 	await f.goto(boardUrl.replace(/\/b\/.*$/, ''));
 	await f.getByTestId('report-link').click();
