@@ -48,6 +48,19 @@ export default defineConfig({
 					hookTimeout: 180_000,
 					fileParallelism: false
 				}
+			},
+			{
+				// Faults: crash loops, database outages, long network loss, the million-message
+				// fuzzer. Each test starts what it needs (its own Postgres, its own app).
+				extends: true,
+				test: {
+					name: 'faults',
+					include: ['tests/faults/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 600_000,
+					hookTimeout: 300_000,
+					fileParallelism: false
+				}
 			}
 		]
 	}

@@ -12,8 +12,10 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts the built app (`root`/server/index.js) on a free loopback port with its own data
  * directory; `options.profile` opens the inspector later for a window-only CPU profile.
+ * `entry` runs another server script the same way (bench/hocuspocus-server.mjs): it must print
+ * "listening on http://localhost:<port>" and keep its Postgres in <dataDir>/postgres.
  */
-export async function startServer(options, dataDir, root = HERE) {
+export async function startServer(options, dataDir, root = HERE, entry = path.join(root, 'server', 'index.js')) {
 	const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'false', ORIGIN: '' };
 	delete env.ORIGIN;
 	delete env.DATABASE_URL;
@@ -26,7 +28,7 @@ export async function startServer(options, dataDir, root = HERE) {
 		mkdirSync(options.profile, { recursive: true });
 		flags.push('--inspect-port=0');
 	}
-	const child = spawn(process.execPath, [...flags, path.join(root, 'server', 'index.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [...flags, entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	const log = [];
 	const port = await new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`the server did not start within 120 s:\n${log.join('')}`)), 120_000);

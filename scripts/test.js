@@ -12,7 +12,10 @@ try {
 	console.error(`[test] ${error instanceof Error ? error.message : error}`);
 	process.exit(1);
 }
-const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], {
+// The long fault tests (SIGKILL loops, database outages) run with `npm run test:faults`.
+const args = process.argv.slice(2);
+const projects = args.some((a) => a === '--project' || a.startsWith('--project=')) ? [] : ['--project', 'unit', '--project', 'integration', '--project', 'e2e'];
+const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...projects, ...args], {
 	cwd: root,
 	stdio: 'inherit',
 	env: process.env

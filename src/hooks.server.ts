@@ -18,7 +18,19 @@ defineCustomServerStrategy('custom-workshop', {
 	getLocale: async (request) => (request ? await workshopLanguageFor(new URL(request.url)) : undefined)
 });
 
+/**
+ * A POST naming the reserved action `default` (`?/default`), or a name every object answers to
+ * (`?/constructor`, `?/__proto__`, `?/toString`), makes SvelteKit throw, or call that property:
+ * a 500 for what is just an action that does not exist.
+ */
+function impossibleAction(request: Request, url: URL): boolean {
+	if (request.method !== 'POST') return false;
+	const name = [...url.searchParams.keys()].find((key) => key.startsWith('/'))?.slice(1);
+	return name !== undefined && (name === 'default' || name in Object.prototype);
+}
+
 export const handle: Handle = ({ event, resolve }) => {
+	if (impossibleAction(event.request, event.url)) return new Response('No such action', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	event.setHeaders({
 		'x-content-type-options': 'nosniff',
 		'referrer-policy': 'strict-origin-when-cross-origin',

@@ -1,12 +1,13 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { normaliseJoinCode } from '$lib/domain/workshop/join-code';
 import { clientAddress, joinFailures } from './client-address';
+import { formData } from './form-body';
 
 /** The "enter a code" form on the home and /join pages: off to /j/<code>. */
 export async function submitJoinCode(event: RequestEvent) {
 	const address = clientAddress(event);
 	if (joinFailures.retryAfter(address) > 0) return fail(429, { error: 'rate_limited', code: '' });
-	const raw = String((await event.request.formData()).get('code') ?? '');
+	const raw = String((await formData(event.request)).get('code') ?? '');
 	const code = normaliseJoinCode(raw.slice(0, 40));
 	if (!code) {
 		joinFailures.fail(address);

@@ -65,9 +65,14 @@ export class Voting {
 		return { doc: parseDocName(`control/${workshopId}`)!, workshopId };
 	}
 
-	/** Timers of rounds that were open when the server stopped. */
+	/**
+	 * Timers of rounds that were open when the server stopped, and their published state: the
+	 * server may have stopped between a commit (a ballot, a close) and its publication, and
+	 * every screen would show the old turnout and results until the next ballot.
+	 */
 	async resume(): Promise<void> {
 		for (const r of await repo.timedOpenRounds(this.sql)) this.#scheduleClose(r.id, r.closesAt);
+		for (const id of await repo.roundsToRepublish(this.sql)) this.#schedulePublish(id);
 	}
 
 	stop(): void {

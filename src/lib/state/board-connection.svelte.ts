@@ -4,6 +4,7 @@ import * as board from '$lib/domain/board/board-model';
 import type { BoardView, CardColour, CardView, GoalField } from '$lib/domain/board/board-model';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 import { DocConnection } from './doc-connection.svelte';
+import { SaveState } from './save-state.svelte';
 import { bindText } from './text-binding';
 import { readPeers, type Peer } from './peers';
 import { reuseUnchanged } from './view-reuse';
@@ -30,6 +31,8 @@ const TYPING_IDLE_MS = 3000;
  */
 export class BoardConnection {
 	readonly connection: DocConnection;
+	/** Whether this member's changes are in the server's database yet (the badge says so). */
+	readonly save: SaveState;
 	/** Every change made here carries this origin; the undo manager tracks nothing else. */
 	readonly origin = { board: 'local' };
 	/** Changes that must not be undone from here (see deleteCard). */
@@ -70,6 +73,7 @@ export class BoardConnection {
 		this.#me = options.me;
 		this.#locked = options.locked;
 		this.connection = new DocConnection({ docName: options.docName, presence: !options.draft });
+		this.save = new SaveState(this.connection.provider);
 		const doc = this.connection.doc;
 		this.#undo = new Y.UndoManager([board.cardsOf(doc), board.groupsOf(doc), board.statementsOf(doc)], {
 			trackedOrigins: new Set([this.origin]),
@@ -271,6 +275,7 @@ export class BoardConnection {
 		this.connection.provider.awareness.off('change', this.#readPeers);
 		this.doc.off('update', this.#schedule);
 		this.#undo.destroy();
+		this.save.destroy();
 		this.connection.destroy();
 	}
 }

@@ -6,12 +6,13 @@ import { createWorkshop } from '$lib/server/repositories/workshops';
 import { errorCode } from '$lib/server/db/client';
 import { startSession } from '$lib/server/auth/guard';
 import { localisedTemplateBoards } from '$lib/server/template-boards';
+import { formData } from '$lib/server/form-body';
 
 export const load: PageServerLoad = ({ locals }) => ({ language: locals.locale });
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url }) => {
-		const fields = formFields(await request.formData());
+		const fields = formFields(await formData(request));
 		const parsed = parseForm(newWorkshop, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
 		const input = parsed.value;

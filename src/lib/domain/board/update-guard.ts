@@ -83,6 +83,14 @@ const ROOT_LIMITS: Record<RootName, { max: number; reason: GuardReason }> = {
 	statements: { max: LIMITS.variants, reason: 'too_many_variants' }
 };
 
+/**
+ * Highest clock a struct may reach. Real clients count one clock per character or value, far
+ * below this; a GC or deleted struct claiming more (a few bytes claiming 2^55 clocks) would push
+ * the client's state past 2^53, where clock arithmetic turns inexact and the document's state
+ * vector no longer decodes (lib0 refuses it): no client could sync it and it could not reload.
+ */
+export const MAX_CLOCK = 2 ** 32;
+
 /** Upper bound on live structs visited when crediting deletions against a text limit. */
 const DELETE_CREDIT_BUDGET = 100_000;
 
@@ -259,6 +267,7 @@ class Guard {
 				// Yjs resolves the references of every struct, even of one it already has
 				if (head instanceof Y.Item) this.checkAvailable(head);
 				if (offset === 0 || offset < head.length) {
+					if (head.id.clock + head.length > MAX_CLOCK) refuse('malformed');
 					if (head instanceof Y.Item) this.classify(head, offset);
 					this.state.set(client, head.id.clock + head.length);
 				}

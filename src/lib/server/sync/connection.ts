@@ -46,6 +46,12 @@ const MAX_CLIENT_IDS = 4;
 export class Connection {
 	readonly clientIds = new Set<number>();
 	closed = false;
+	/**
+	 * The client's answer to our sync step 1 has arrived. Before it, an update may build on
+	 * edits the server does not have yet (made offline, or lost with a crashed server): the
+	 * client sends updates as soon as the socket opens, and only its step 2 brings the rest.
+	 */
+	answeredSync = false;
 
 	constructor(
 		readonly socket: Socket,
@@ -107,6 +113,7 @@ export class Connection {
 						// Only committed content leaves the server.
 						this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.room.doc, encoded))));
 					} else if (subtype === SYNC_STEP_2 || subtype === SYNC_UPDATE) {
+						if (subtype === SYNC_STEP_2) this.answeredSync = true;
 						this.#receiveUpdate(payload);
 					} else {
 						this.close(CLOSE.malformed, 'unknown sync message');

@@ -155,6 +155,10 @@ export class SyncServer implements ConnectionHost {
 			return;
 		}
 		const verdict = checkUpdate(room, update, connection.access);
+		// An update that builds on what the server lacks, sent before the client's sync step 2:
+		// that step 2 carries it and everything it needs, so it is dropped, not refused (a
+		// refusal stops a browser for good, and reconnecting while typing is ordinary).
+		if (!verdict.ok && verdict.reason === 'unresolved' && !connection.answeredSync) return;
 		if (!verdict.ok) {
 			if (process.env.SYNC_DEBUG) this.#log(`refused ${verdict.reason} from ${connection.access.user.memberId}`);
 			connection.close(verdict.reason === 'too_large' ? CLOSE.tooLarge : CLOSE.refused, `update refused: ${verdict.reason}`);

@@ -5,6 +5,7 @@ import type { Sql } from '../db/client';
 import { FailureLimiter } from '../rate-limit';
 import { authorize, type Access } from './access';
 import { parseDocName } from './doc-name';
+import { CLOSE } from './connection';
 import type { SyncServer } from './sync-server';
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' };
@@ -14,6 +15,15 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 	socket.end(
 		`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
 	);
+}
+
+/** Whether an Origin header names this host; "null" (sandboxed frames) and non-URLs do not. */
+function sameHost(origin: string, host: string | undefined): boolean {
+	try {
+		return new URL(origin).host === host;
+	} catch {
+		return false;
+	}
 }
 
 /**
@@ -50,7 +60,7 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 			// Browsers always send Origin on websockets: a page on another site must not use
 			// a member's cookie to open their documents.
 			const origin = request.headers.origin;
-			if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, 'cross-site websocket');
+			if (origin && !sameHost(origin, request.headers.host)) return refuse(socket, 403, 'cross-site websocket');
 			if (failures.retryAfter(address) > 0) return refuse(socket, 429, 'too many failed attempts');
 			const doc = parseDocName(decodeURIComponent(url.pathname.slice('/sync/'.length)));
 			if (!doc) {
@@ -92,7 +102,13 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 		const handlers = await options.sync.attach(
 			{
 				send: (data) => ws.send(data, { binary: true }),
-				close: (code, reason) => ws.close(code, reason),
+				close: (code, reason) => {
+					ws.close(code, reason);
+					// A client too slow to read its data will not read the close frame queued behind
+					// it either: let go of the socket, and of everything queued for it, now rather
+					// than after the close handshake's 30 s.
+					if (code === CLOSE.tooSlow) ws.terminate();
+				},
 				get bufferedAmount() {
 					return ws.bufferedAmount;
 				}

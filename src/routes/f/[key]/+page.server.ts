@@ -7,6 +7,7 @@ import { claimFacilitator, findByFacilitatorKey } from '$lib/server/repositories
 import { errorCode } from '$lib/server/db/client';
 import { currentMember, startSession } from '$lib/server/auth/guard';
 import { clientAddress, joinFailures } from '$lib/server/client-address';
+import { formData } from '$lib/server/form-body';
 
 const claim = v.object({ name: memberName });
 
@@ -33,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		await workshopFor(event);
-		const fields = formFields(await event.request.formData());
+		const fields = formFields(await formData(event.request));
 		const parsed = parseForm(claim, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
 		const { sql } = await getRuntime();

@@ -7,6 +7,7 @@ import { findByCode, joinWorkshop } from '$lib/server/repositories/workshops';
 import { errorCode } from '$lib/server/db/client';
 import { currentMember, startSession } from '$lib/server/auth/guard';
 import { clientAddress, joinFailures } from '$lib/server/client-address';
+import { formData } from '$lib/server/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const address = clientAddress(event);
@@ -28,7 +29,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const address = clientAddress(event);
 		if (joinFailures.retryAfter(address) > 0) return fail(429, { fields: {} as Record<string, string>, errors: { form: 'rate_limited' } as Record<string, string> });
-		const fields = formFields(await event.request.formData());
+		const fields = formFields(await formData(event.request));
 		fields.role = fields.observer === 'on' ? 'observer' : 'participant';
 		const parsed = parseForm(joinRequest, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });

@@ -13,6 +13,7 @@ import * as repo from '$lib/server/repositories/workshops';
 import { snapshotAtPhaseChange } from '$lib/server/snapshots';
 import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
+import { formData } from '$lib/server/form-body';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
@@ -30,7 +31,7 @@ function action<S extends v.GenericSchema>(
 ) {
 	return async (event: RequestEvent) => {
 		const { viewer } = await requireMember(event.cookies, event.params.id);
-		const fields = formFields(await event.request.formData());
+		const fields = formFields(await formData(event.request));
 		const parsed = parseForm(schema, fields);
 		if (!parsed.ok) return fail(400, { action: event.url.search, fields, errors: parsed.errors });
 		const { sql } = await getRuntime();
@@ -38,13 +39,16 @@ function action<S extends v.GenericSchema>(
 			const done = await write(sql, viewer, parsed.value);
 			if (done === false) return fail(403, { action: event.url.search, fields, errors: { form: 'not_allowed' } });
 		} catch (e) {
-			const code = errorCode(e);
+			const code = errorCode(e) ?? (missingReference(e) ? 'not_found' : null);
 			if (!code) throw e;
 			return fail(code === 'not_allowed' ? 403 : 400, { action: event.url.search, fields, errors: { form: code } });
 		}
 		return { action: event.url.search, saved: true };
 	};
 }
+
+/** A foreign key the row would break (a board of another workshop, one that is gone): nothing to refer to. */
+const missingReference = (e: unknown) => (e as { code?: unknown } | null)?.code === '23503';
 
 const workgroupChoice = v.object({ board: v.union([uuid, v.literal('')]) });
 const workgroupAssignment = v.object({ member: uuid, board: v.union([uuid, v.literal('')]) });
@@ -66,7 +70,7 @@ function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveCon
 	return async (event: RequestEvent) => {
 		const { viewer, me } = await requireMember(event.cookies, event.params.id);
 		if (me.role !== 'facilitator') return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
-		const parsed = parseForm(schema, formFields(await event.request.formData()));
+		const parsed = parseForm(schema, formFields(await formData(event.request)));
 		if (!parsed.ok) return fail(400, { action: event.url.search, errors: parsed.errors });
 		const { control, sql } = await getRuntime();
 		const boardField = (parsed.value as { board?: string }).board;

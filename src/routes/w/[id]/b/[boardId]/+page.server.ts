@@ -13,6 +13,8 @@ import { normaliseSettings } from '$lib/domain/voting/rules';
 import { openRoundForm, parseMarks, proxyVoter, roundRef } from '$lib/domain/voting/form';
 import { formFields, parseForm } from '$lib/domain/workshop/validation';
 import type { Mark, RoundAggregate } from '$lib/domain/voting/types';
+import { formData } from '$lib/server/form-body';
+import { isUuid } from '$lib/domain/ids';
 
 export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 	const { boards, me } = await parent();
@@ -49,7 +51,9 @@ async function run(
 	who: typeof requireSession = requireMember
 ) {
 	const { viewer } = await who(event.cookies, event.params.id);
-	const data = await event.request.formData();
+	// Not a board id at all: no such board (the database would refuse the syntax with a 500).
+	if (!isUuid(event.params.boardId)) error(404, { message: 'not_found' });
+	const data = await formData(event.request);
 	const fields = formFields(data);
 	try {
 		await work(viewer, fields, data);

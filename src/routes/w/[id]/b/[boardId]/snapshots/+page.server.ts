@@ -7,6 +7,8 @@ import { asMember } from '$lib/server/repositories/workshops';
 import * as snapshots from '$lib/server/snapshots';
 import { diffRenderings } from '$lib/exports/diff';
 import { formFields, parseForm } from '$lib/domain/workshop/validation';
+import { formData } from '$lib/server/form-body';
+import { isUuid } from '$lib/domain/ids';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const take = v.object({ title: v.pipe(v.string('invalid_title'), v.transform((s) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim()), v.minLength(1, 'invalid_title'), v.maxLength(120, 'invalid_title')) });
@@ -43,7 +45,9 @@ export const load: PageServerLoad = async ({ params, parent, cookies, url }) => 
 function action<S extends v.GenericSchema>(schema: S, run: (input: v.InferOutput<S>, ctx: { event: RequestEvent; viewer: { memberId: string; workshopId: string } }) => Promise<unknown>) {
 	return async (event: RequestEvent) => {
 		const { viewer } = await requireMember(event.cookies, event.params.id!);
-		const parsed = parseForm(schema, formFields(await event.request.formData()));
+		// Not a board id at all: no such board (the database would refuse the syntax with a 500).
+		if (!isUuid(event.params.boardId!)) error(404, { message: 'not_found' });
+		const parsed = parseForm(schema, formFields(await formData(event.request)));
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
 		const result = await run(parsed.value, { event, viewer });
 		if (result === null || result === false) return fail(403, { errors: { form: 'not_allowed' } });
