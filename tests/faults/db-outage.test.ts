@@ -20,8 +20,8 @@ import { appDatabase, sleep, storedDoc } from './helpers';
  */
 
 const OUTAGE_MS = 10_000;
-/** A commit that finished as Postgres stopped is relayed within this. */
-const IN_FLIGHT_GRACE_MS = 100;
+/** A commit that finished as Postgres stopped reaches the peers within this (one process, maybe loaded). */
+const IN_FLIGHT_GRACE_MS = 500;
 
 /** What a test started, stopped in reverse order when it finishes (passed or not). */
 function cleanupList(): (() => Promise<unknown>)[] {
