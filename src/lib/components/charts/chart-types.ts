@@ -19,3 +19,18 @@ export interface ChartTable {
 
 /** Width assumed before the container has been measured (server rendering). */
 export const DEFAULT_CHART_WIDTH = 720;
+
+/** The attributes every chart's <svg> carries: labelled by the frame's title and summary, scaled to its box. */
+export function chartSvg(ctx: Pick<ChartContext, 'width' | 'labelledby' | 'describedby'>, height: number, fontSize: number) {
+	return {
+		'data-chart': '',
+		role: 'img' as const,
+		'aria-labelledby': ctx.labelledby,
+		'aria-describedby': ctx.describedby,
+		viewBox: `0 0 ${ctx.width} ${height}`,
+		width: ctx.width,
+		height,
+		class: 'block h-auto w-full font-sans',
+		'font-size': fontSize
+	};
+}
