@@ -21,8 +21,19 @@ import {
 /** What the sync core needs of a websocket; the transport adapts `ws` to it. */
 export interface Socket {
 	send(data: Uint8Array): void;
+	/**
+	 * Sends a message that goes to a whole room: the transport frames it once for all its
+	 * connections (`frame` is filled by the first one), rather than once per connection.
+	 */
+	sendShared?(shared: SharedMessage): void;
 	close(code: number, reason: string): void;
 	readonly bufferedAmount: number;
+}
+
+/** One message on its way to every connection of a room, framed at most once. */
+export interface SharedMessage {
+	readonly message: Uint8Array;
+	frame: Uint8Array | null;
 }
 
 /** Close codes (4000–4999 are the application's). */
@@ -71,7 +82,7 @@ export class Connection {
 		if (states.length) this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, states)));
 	}
 
-	send(message: Uint8Array): void {
+	send(message: Uint8Array, shared?: SharedMessage): void {
 		if (this.closed) return;
 		// A client that reads nothing must not make the server hold the room's traffic for it.
 		if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
@@ -79,7 +90,8 @@ export class Connection {
 			return;
 		}
 		try {
-			this.socket.send(message);
+			if (shared && this.socket.sendShared) this.socket.sendShared(shared);
+			else this.socket.send(message);
 		} catch {
 			this.close(CLOSE.unavailable, 'send failed');
 		}

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { DocName } from './doc-name';
-import type { Connection } from './connection';
+import type { Connection, SharedMessage } from './connection';
 import { awarenessMessage } from './protocol';
 
 /** Origin of updates loaded from the store: the server never stores these twice. */
@@ -74,7 +74,8 @@ export class Room {
 
 	/** Sends to every connection of the room; slow ones are dropped by the connection. */
 	broadcast(message: Uint8Array): void {
-		for (const connection of this.connections) connection.send(message);
+		const shared: SharedMessage = { message, frame: null };
+		for (const connection of this.connections) connection.send(message, shared);
 	}
 
 	/**

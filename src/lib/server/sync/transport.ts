@@ -1,12 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import * as ws_ from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Sql } from '../db/client';
 import { FailureLimiter } from '../rate-limit';
 import { authorize, type Access } from './access';
 import { parseDocName } from './doc-name';
 import { CLOSE } from './connection';
 import type { SyncServer } from './sync-server';
+
+/** An unmasked, final, binary frame: what a server sends. */
+const FRAME = { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: false };
+/** ws's frame builder: exported by ws (`import { Sender } from 'ws'`), not declared in @types/ws. */
+const { Sender } = ws_ as unknown as { Sender: { frame(data: Buffer, options: typeof FRAME): Buffer[] } };
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' };
 
@@ -72,13 +78,13 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 				failures.fail(address);
 				return refuse(socket, access.status, access.reason);
 			}
-			wss.handleUpgrade(request, socket, head, (ws) => void accept(ws, access));
+			wss.handleUpgrade(request, socket, head, (ws) => void accept(ws, socket, access));
 		} catch {
 			refuse(socket, 500, 'upgrade failed');
 		}
 	};
 
-	async function accept(ws: WebSocket, access: Access): Promise<void> {
+	async function accept(ws: WebSocket, socket: Duplex, access: Access): Promise<void> {
 		// Messages may arrive while the document loads: keep them, in order.
 		const early: Uint8Array[] = [];
 		let receive: ((data: Uint8Array) => void) | null = null;
@@ -102,6 +108,14 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 		const handlers = await options.sync.attach(
 			{
 				send: (data) => ws.send(data, { binary: true }),
+				// A room's relay goes to hundreds of sockets: framed once by ws's own Sender and written
+				// to each socket as one buffer. ws writes frames to the socket synchronously and whole
+				// (no compression, no fragmentation here), so this cannot interleave with its own.
+				sendShared: (shared) => {
+					if (ws.readyState !== WebSocket.OPEN) return;
+					shared.frame ??= Buffer.concat(Sender.frame(Buffer.from(shared.message.buffer, shared.message.byteOffset, shared.message.byteLength), FRAME));
+					socket.write(shared.frame);
+				},
 				close: (code, reason) => {
 					ws.close(code, reason);
 					// A client too slow to read its data will not read the close frame queued behind
