@@ -93,7 +93,7 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 	});
 
 	// The workshop, four editors and two more voters, each of their own organisation (so the
-	// published aggregate, per organisation, shows each member's ballot).
+	// published aggregate of the named round, per organisation, shows each member's ballot).
 	const workshop = await createWorkshopOver(app.baseUrl, 'Crash loop');
 	const boardId = workshop.boards[0];
 	const docName = `board/${boardId}`;
@@ -120,7 +120,7 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 	await Promise.all(peers.map((p) => p.client.synced));
 	await waitFor(() => peers.every((p) => cardsOf(p.client.doc).size === 6), 5000, 'the options on every client');
 	facilitator.destroy();
-	const opened = await formAction(app.baseUrl, boardPath, 'openRound', { title: 'Crash vote', method: 'dots', source: 'cards', dots: '3', maxPerOption: '2', anonymous: 'on', resultsLive: 'on' }, workshop.cookie);
+	const opened = await formAction(app.baseUrl, boardPath, 'openRound', { title: 'Crash vote', method: 'dots', source: 'cards', dots: '3', maxPerOption: '2', resultsLive: 'on' }, workshop.cookie);
 	expect(opened.type).toBe('success');
 	// Everyone's screen follows the round in the control document.
 	const control = connectClient(sync, `control/${workshop.workshopId}`, joined[0].cookie);

@@ -5,6 +5,7 @@ import { Voting } from '../../src/lib/server/voting';
 import { parseDocName } from '../../src/lib/server/sync/doc-name';
 import * as snapshots from '../../src/lib/server/snapshots';
 import { defaultSettings } from '../../src/lib/domain/voting/rules';
+import { POOLED } from '../../src/lib/domain/voting/types';
 import { boardMarkdown } from '../../src/lib/exports/markdown';
 import { boardCsv, reportCsv } from '../../src/lib/exports/csv';
 import { boardJson, reportJson } from '../../src/lib/exports/json';
@@ -65,7 +66,8 @@ test('a snapshot is the board at that moment: its rendering and its stored Yjs s
 	);
 	expect(stored.rendering.groups.map((g) => g.title)).toEqual(['People']);
 	expect(stored.rendering.rounds).toHaveLength(1);
-	expect(stored.rendering.rounds[0].aggregate?.voters).toEqual([{ organisation: 'Innoskart', count: 1, proxies: 0 }]);
+	// Anonymous, one voter: the aggregate names no organisation.
+	expect(stored.rendering.rounds[0].aggregate?.voters).toEqual([{ organisation: POOLED, count: 1, proxies: 0, pooled: true, organisations: 1 }]);
 	// The stored state is the same board.
 	const state = await snapshots.snapshotState(db.sql, viewer(anna), id!);
 	const doc = new Y.Doc();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asMember, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 import * as voting from '../../src/lib/server/repositories/voting';
 import { connect } from '../../src/lib/server/db/client';
-import type { Mark, RoundSettings } from '../../src/lib/domain/voting/types';
+import { POOLED, type Mark, type RoundSettings } from '../../src/lib/domain/voting/types';
 
 let db: TestDatabase;
 let workshop: CreatedWorkshop;
@@ -168,10 +168,11 @@ describe('secrecy', () => {
 		await voting.closeRound(db.sql, facilitator(), round);
 		expect(await codeOf(voting.roundAggregate(db.sql, viewer(people.anna), round))).toBe('results_hidden');
 		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
-		expect(aggregate.voters).toEqual([{ organisation: 'Innoskart', count: 1, proxies: 0 }, { organisation: 'NOHAC', count: 1, proxies: 0 }]);
+		// One voter each: their organisations' totals would be their ballots, so they are reported together.
+		expect(aggregate.voters).toEqual([{ organisation: POOLED, count: 2, proxies: 0, pooled: true, organisations: 2 }]);
 		expect(aggregate.cells).toEqual([
-			{ organisation: 'Innoskart', option: 'a', criterion: 0, value: 2, count: 1 },
-			{ organisation: 'NOHAC', option: 'b', criterion: 0, value: 1, count: 1 }
+			{ organisation: POOLED, option: 'a', criterion: 0, value: 2, count: 1, weight: 1 },
+			{ organisation: POOLED, option: 'b', criterion: 0, value: 1, count: 1, weight: 1 }
 		]);
 		expect(JSON.stringify(aggregate)).not.toContain(people.anna);
 		await voting.revealRound(db.sql, facilitator(), round);
@@ -198,8 +199,9 @@ describe('secrecy', () => {
 		expect(await codeOf(voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 9)]))).toBe('over_max_per_option');
 		await voting.closeRound(db.sql, facilitator(), round);
 		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
-		expect(aggregate.voters).toEqual([{ organisation: 'NOHAC', count: 1, proxies: 1 }]);
-		expect(aggregate.cells).toEqual([{ organisation: 'NOHAC', option: 'd', criterion: 0, value: 2, count: 1 }]);
+		// The only ballot of an anonymous round: its organisation is not named.
+		expect(aggregate.voters).toEqual([{ organisation: POOLED, count: 1, proxies: 1, pooled: true, organisations: 1 }]);
+		expect(aggregate.cells).toEqual([{ organisation: POOLED, option: 'd', criterion: 0, value: 2, count: 1, weight: 1 }]);
 		const [dora] = await db.sql<{ id: string }[]>`select id from public.members where deviceless and workshop_id = ${workshop.workshop_id}`;
 		expect(await codeOf(voting.castBallot(db.sql, viewer(dora.id), round, [mark('a', 1)]))).toBe('not_member');
 	});
@@ -268,16 +270,88 @@ test('the database aggregate tallies exactly like the ballots that were cast', a
 	await voting.closeRound(db.sql, facilitator(), round);
 });
 
+describe('anonymous rounds name no organisation of one voter', () => {
+	const dots = (over: Partial<RoundSettings>) => settings({ method: 'dots', dots: 3, maxPerOption: 3, resultsLive: true, ...over });
+	const cast = async (round: string) => {
+		await voting.castBallot(db.sql, viewer(people.anna), round, [mark('a', 2)]);
+		await voting.castBallot(db.sql, viewer(people.bela), round, [mark('b', 3)]);
+		await voting.castBallot(db.sql, viewer(people.csaba), round, [mark('a', 1), mark('c', 2)]);
+	};
+	const ballots = [
+		{ organisation: 'Innoskart', marks: [mark('a', 2)] },
+		{ organisation: 'Innoskart', marks: [mark('b', 3)] },
+		{ organisation: 'NOHAC', marks: [mark('a', 1), mark('c', 2)] }
+	];
+
+	test('a named round reports every organisation, the one of a single voter too', async () => {
+		const round = await open(dots({ anonymous: false }));
+		await cast(round);
+		const aggregate = await voting.roundAggregate(db.sql, viewer(people.anna), round);
+		expect(aggregate.voters).toEqual([{ organisation: 'Innoskart', count: 2, proxies: 0 }, { organisation: 'NOHAC', count: 1, proxies: 0 }]);
+		await voting.closeRound(db.sql, facilitator(), round);
+	});
+
+	for (const weighting of ['person', 'organisation'] as const) {
+		test(`with one organisation of one voter, every ballot is reported together, and the tally is the same (per ${weighting})`, async () => {
+			const { aggregate, tally } = await import('../../src/lib/domain/voting/tally');
+			const s = dots({ anonymous: true, weighting });
+			const round = await open(s);
+			await cast(round);
+			const fromDatabase = await voting.roundAggregate(db.sql, viewer(people.csaba), round);
+			// NOHAC alone would be the total minus Innoskart: no organisation is named.
+			expect(fromDatabase.voters).toEqual([{ organisation: POOLED, count: 3, proxies: 0, pooled: true, organisations: 2 }]);
+			expect(JSON.stringify(fromDatabase)).not.toMatch(/Innoskart|NOHAC/);
+			const half = weighting === 'organisation' ? 0.5 : 1;
+			expect(fromDatabase.cells).toEqual([
+				{ organisation: POOLED, option: 'a', criterion: 0, value: 1, count: 1, weight: 1 },
+				{ organisation: POOLED, option: 'a', criterion: 0, value: 2, count: 1, weight: half },
+				{ organisation: POOLED, option: 'b', criterion: 0, value: 3, count: 1, weight: half },
+				{ organisation: POOLED, option: 'c', criterion: 0, value: 2, count: 1, weight: 1 }
+			]);
+			const options = OPTIONS.map((o, position) => ({ ...o, position }));
+			const strip = (r: ReturnType<typeof tally>) => r.options.map((o) => [o.id, o.rank, o.total, o.tied, o.supporters]);
+			expect(strip(tally(fromDatabase, options, s))).toEqual(strip(tally(aggregate(ballots), options, s)));
+			await voting.closeRound(db.sql, facilitator(), round);
+		});
+	}
+
+	test('with two organisations of one voter, those two are reported together and the others by name', async () => {
+		const dora = (await joinWorkshop(db.sql, workshop.join_code, 'Dóra', 'Pannon Cluster')).member_id;
+		const round = await open(dots({ anonymous: true, weighting: 'organisation' }));
+		await cast(round);
+		await voting.castBallot(db.sql, viewer(dora), round, [mark('c', 3)]);
+		const fromDatabase = await voting.roundAggregate(db.sql, viewer(people.anna), round);
+		expect(fromDatabase.voters).toEqual([
+			{ organisation: 'Innoskart', count: 2, proxies: 0 },
+			{ organisation: POOLED, count: 2, proxies: 0, pooled: true, organisations: 2 }
+		]);
+		expect(JSON.stringify(fromDatabase)).not.toMatch(/NOHAC|Pannon/);
+		await voting.closeRound(db.sql, facilitator(), round);
+	});
+});
+
 test('closing while 80 members cast: every acknowledged ballot is counted, every other one refused as closed', async () => {
 	const voters = await Promise.all(Array.from({ length: 80 }, (_, i) => joinWorkshop(db.sql, workshop.join_code, `Voter ${i}`, `Org ${i % 5}`).then((r) => r.member_id)));
 	const round = await open();
 	const own = connect(db.url, { max: 1 });
 	await own`select 1`;
+	// The facilitator's close comes in on its own connection once ten casts are acknowledged,
+	// while the others are still arriving (one every 10 ms), however slow the machine is.
+	let acks = 0;
+	let tenth: () => void = () => {};
+	const tenAcknowledged = new Promise<void>((r) => (tenth = r));
 	const casts = voters.map((id, i) =>
-		new Promise((r) => setTimeout(r, i * 5)).then(() => voting.castBallot(db.sql, viewer(id), round, [mark(OPTIONS[i % 4].id, 1)])).then(() => 'ok', (e) => (e as Error).message)
+		new Promise((r) => setTimeout(r, i * 10))
+			.then(() => voting.castBallot(db.sql, viewer(id), round, [mark(OPTIONS[i % 4].id, 1)]))
+			.then(
+				() => {
+					if (++acks === 10) tenth();
+					return 'ok';
+				},
+				(e) => (e as Error).message
+			)
 	);
-	// The facilitator's close comes in on its own connection while the casts are arriving.
-	await new Promise((r) => setTimeout(r, 60));
+	await tenAcknowledged;
 	await voting.closeRound(own, facilitator(), round);
 	await own.end();
 	const outcomes = await Promise.all(casts);

@@ -125,7 +125,7 @@ function sortedNames(names: Iterable<string>, language: string): string[] {
 
 /** Who took part on a board: card authors' organisations and the organisations that voted. */
 function organisationsOf(r: BoardRendering): string[] {
-	const voters = r.rounds.flatMap((round) => round.aggregate?.voters.filter((v) => v.count > 0).map((v) => v.organisation) ?? []);
+	const voters = r.rounds.flatMap((round) => round.aggregate?.voters.filter((v) => v.count > 0 && !v.pooled).map((v) => v.organisation) ?? []);
 	return sortedNames([...allCards(r).map((c) => c.organisation), ...voters], r.workshop.language);
 }
 

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { Method, RoundAggregate, RoundStatus } from '$lib/domain/voting/types';
+import { POOLED, type Method, type RoundAggregate, type RoundStatus } from '$lib/domain/voting/types';
 
 const METHOD_NAMES: Record<Method, () => string> = {
 	dots: m.vote_method_dots,
@@ -30,9 +30,13 @@ export function statusName(status: RoundStatus): string {
 	return status === 'open' ? m.vote_status_open() : status === 'closed' ? m.vote_status_closed() : m.vote_status_revealed();
 }
 
-/** Ballots of members without an organisation (a facilitator, often) under a readable name. */
+/**
+ * Readable names: ballots of members without an organisation (a facilitator, often), and the
+ * pooled bucket of an anonymous round ("Other organisations (3)").
+ */
 export function displayAggregate(a: RoundAggregate): RoundAggregate {
-	const name = (o: string) => o || m.vote_no_organisation();
+	const pooled = a.voters.find((v) => v.pooled);
+	const name = (o: string) => (o === POOLED ? m.vote_other_organisations({ count: pooled?.organisations ?? 0 }) : o || m.vote_no_organisation());
 	return {
 		voters: a.voters.map((v) => ({ ...v, organisation: name(v.organisation) })),
 		cells: a.cells.map((c) => ({ ...c, organisation: name(c.organisation) }))

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { defaultSettings } from './rules';
 import { aggregate, compareRounds, tally, topOptions } from './tally';
-import type { Mark, Method, RoundOption, RoundSettings, TallyBallot, TallyResult } from './types';
+import { POOLED, type Mark, type Method, type RoundAggregate, type RoundOption, type RoundSettings, type TallyBallot, type TallyResult } from './types';
 
 const m = (option: string, value: number, criterion = 0): Mark => ({ option, criterion, value });
 const ballot = (organisation: string, ...marks: Mark[]): TallyBallot => ({ organisation, marks });
@@ -314,6 +314,55 @@ describe('tally: weighting', () => {
 			['x', 2, 0.3, true],
 			['w', 2, 0.3, true]
 		]);
+	});
+});
+
+describe('tally: pooled buckets of anonymous rounds', () => {
+	// Alpha sends two people, Beta and Gamma one each. The database reports Beta and Gamma
+	// together, each ballot with its own weight (1 per organisation of one).
+	const ballots = [ballot('Alpha', m('a', 2)), ballot('Alpha', m('b', 2)), ballot('Beta', m('a', 1)), ballot('Gamma', m('c', 1))];
+	const pooled: RoundAggregate = {
+		voters: [
+			{ organisation: 'Alpha', count: 2, proxies: 0 },
+			{ organisation: POOLED, count: 2, proxies: 0, pooled: true, organisations: 2 }
+		],
+		cells: [
+			{ organisation: 'Alpha', option: 'a', criterion: 0, value: 2, count: 1 },
+			{ organisation: 'Alpha', option: 'b', criterion: 0, value: 2, count: 1 },
+			{ organisation: POOLED, option: 'a', criterion: 0, value: 1, count: 1, weight: 1 },
+			{ organisation: POOLED, option: 'c', criterion: 0, value: 1, count: 1, weight: 1 }
+		]
+	};
+	const opts = options('a', 'b', 'c');
+	const settings = { ...defaultSettings('dots'), weighting: 'organisation' as const };
+
+	it('gives the same totals as the ballots, per organisation weighting included', () => {
+		// a: Alpha 2 × 1/2 + Beta 1 = 2; b: Alpha 2 × 1/2 = 1; c: Gamma 1
+		const result = tally(pooled, opts, settings);
+		expect(bars(result)).toEqual([
+			['a', 1, 2, false],
+			['b', 2, 1, true],
+			['c', 2, 1, true]
+		]);
+		expect(bars(result)).toEqual(bars(run(ballots, opts, 'dots', { weighting: 'organisation' })));
+		expect(option(result, 'a').byOrganisation).toEqual({ Alpha: 1, [POOLED]: 1 });
+		expect(result.voters).toBe(4);
+	});
+
+	it('weighs a bucket of organisations of different sizes by the weights the database summed', () => {
+		// Everyone together (Beta alone would be the total minus Alpha): Alpha's ballots weigh 1/2, Beta's 1.
+		const all: RoundAggregate = {
+			voters: [{ organisation: POOLED, count: 3, proxies: 0, pooled: true, organisations: 2 }],
+			cells: [
+				{ organisation: POOLED, option: 'a', criterion: 0, value: 2, count: 1, weight: 0.5 },
+				{ organisation: POOLED, option: 'a', criterion: 0, value: 1, count: 1, weight: 1 },
+				{ organisation: POOLED, option: 'b', criterion: 0, value: 2, count: 1, weight: 0.5 }
+			]
+		};
+		const result = tally(all, opts, settings);
+		expect(bars(result)).toEqual(bars(run(ballots.slice(0, 3), opts, 'dots', { weighting: 'organisation' })));
+		expect(option(result, 'a').total).toBe(2);
+		expect(option(result, 'a').supporters).toBe(2);
 	});
 });
 

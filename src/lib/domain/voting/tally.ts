@@ -5,9 +5,10 @@
  * between rounds) has to be derivable from those counts.
  *
  * Weighting: per person every ballot weighs 1; per organisation each organisation weighs 1 in
- * all, shared equally among its members who voted (1/n per ballot). Organisation weights are
- * applied as "organisation's raw sum / n" rather than summing n thirds, and results are rounded
- * to 1e-9, so 1/3 + 1/3 + 1/3 ties with 1 instead of losing to it by a rounding error.
+ * all, shared equally among its members who voted (1/n per ballot). A cell of c ballots weighs
+ * c / n (a pooled bucket of an anonymous round brings its cells' weights from the database),
+ * and results are rounded to 1e-9, so 1/3 + 1/3 + 1/3 ties with 1 instead of losing to it by a
+ * rounding error.
  */
 import type { OptionResult, RoundAggregate, RoundOption, RoundSettings, TallyBallot, TallyResult } from './types';
 import { SCORE_MAX } from './rules';
@@ -46,17 +47,17 @@ export function aggregate(ballots: TallyBallot[]): RoundAggregate {
 	};
 }
 
-/** Turns an organisation's raw (unweighted) count or sum into its weighted share. */
-type Weigh = (organisation: string, raw: number) => number;
+/** A cell's ballots' weight: organisation weights as "count / n" (see above), or the weight the database summed for a pooled bucket. */
+type Weigh = (cell: Cell) => number;
 
 /** Adds `x` under `key`, creating the entry at 0. */
 function add(map: Map<string, number>, key: string, x: number): void {
 	map.set(key, (map.get(key) ?? 0) + x);
 }
 
-/** Weighted per-organisation values, keyed in name order so stacks and sums come out the same every time. */
-function weighed(raw: Map<string, number>, weigh: Weigh): [string, number][] {
-	return [...raw.keys()].sort(byName).map((org) => [org, weigh(org, raw.get(org)!)]);
+/** Per-organisation values in name order, so that stacks and sums come out the same every time. */
+function inOrder(raw: Map<string, number>): [string, number][] {
+	return [...raw.keys()].sort(byName).map((org) => [org, raw.get(org)!]);
 }
 
 type Totals = Pick<OptionResult, 'total' | 'byOrganisation' | 'means' | 'distribution'>;
@@ -64,10 +65,10 @@ type Totals = Pick<OptionResult, 'total' | 'byOrganisation' | 'means' | 'distrib
 /** dots, approval, budget (points = value) and ranking (points = Borda points). */
 function sumTotals(cells: Cell[], points: (value: number) => number, weigh: Weigh): Totals {
 	const raw = new Map<string, number>();
-	for (const c of cells) add(raw, c.organisation, c.count * points(c.value));
+	for (const c of cells) add(raw, c.organisation, weigh(c) * points(c.value));
 	const byOrganisation: Record<string, number> = {};
 	let total = 0;
-	for (const [org, x] of weighed(raw, weigh)) {
+	for (const [org, x] of inOrder(raw)) {
 		byOrganisation[org] = clean(x);
 		total += x;
 	}
@@ -87,12 +88,12 @@ function scoreTotals(cells: Cell[], criteria: number, weigh: Weigh): Totals {
 		const scores = new Map<string, number>();
 		const distribution = new Array<number>(SCORE_MAX).fill(0);
 		for (const c of mine) {
-			add(ballots, c.organisation, c.count);
-			add(scores, c.organisation, c.count * c.value);
-			if (c.value >= 1 && c.value <= SCORE_MAX) distribution[c.value - 1] += weigh(c.organisation, c.count);
+			add(ballots, c.organisation, weigh(c));
+			add(scores, c.organisation, weigh(c) * c.value);
+			if (c.value >= 1 && c.value <= SCORE_MAX) distribution[c.value - 1] += weigh(c);
 		}
-		const weight = weighed(ballots, weigh).reduce((w, [, x]) => w + x, 0);
-		const shares = weight > 0 ? weighed(scores, weigh).map(([org, x]): [string, number] => [org, x / weight]) : [];
+		const weight = inOrder(ballots).reduce((w, [, x]) => w + x, 0);
+		const shares = weight > 0 ? inOrder(scores).map(([org, x]): [string, number] => [org, x / weight]) : [];
 		const mean = weight > 0 ? shares.reduce((m, [, x]) => m + x, 0) : null;
 		return { mean, shares, distribution: distribution.map(clean) };
 	});
@@ -128,7 +129,7 @@ function ranked(results: Omit<OptionResult, 'rank' | 'tied'>[]): OptionResult[] 
 export function tally(aggregate: RoundAggregate, options: RoundOption[], settings: RoundSettings): TallyResult {
 	const votersOf = new Map<string, number>();
 	for (const v of aggregate.voters) add(votersOf, v.organisation, v.count);
-	const weigh: Weigh = (org, raw) => (settings.weighting === 'organisation' ? raw / votersOf.get(org)! : raw);
+	const weigh: Weigh = (c) => c.weight ?? (settings.weighting === 'organisation' ? c.count / votersOf.get(c.organisation)! : c.count);
 	const criteria = settings.method === 'score' ? settings.criteria.length : 1;
 
 	// Cells of organisations without voters would have no weight; cells of other options or criteria are not this round's.

@@ -71,9 +71,20 @@ export interface TallyBallot {
  * (option, criterion). It holds no individual ballot.
  */
 export interface RoundAggregate {
-	voters: { organisation: string; count: number; proxies: number }[];
-	cells: { organisation: string; option: string; criterion: number; value: number; count: number }[];
+	/** `pooled`: the bucket of several organisations' ballots (see POOLED), `organisations` of them */
+	voters: { organisation: string; count: number; proxies: number; pooled?: boolean; organisations?: number }[];
+	/** `weight`: the cell's ballots' summed weight under the round's weighting (pooled buckets, whose ballots weigh differently) */
+	cells: { organisation: string; option: string; criterion: number; value: number; count: number; weight?: number }[];
 }
+
+/**
+ * The organisation name of the pooled bucket of an anonymous round (never a real name: it
+ * starts with U+2063, which nobody types). An organisation that sent one voter would have its
+ * ballot shown as its organisation's total, so in anonymous rounds the database reports
+ * organisations with a single voter together; and when only one would be in that bucket
+ * (its ballot would be the total minus the others), everyone's ballots are reported together.
+ */
+export const POOLED = '\u2063others';
 
 export interface OptionResult {
 	id: string;
