@@ -140,16 +140,20 @@ function replaceText(text, next) {
 	if (endNext > start) text.insert(start, next.slice(start, endNext));
 }
 
+/** Whether edit n also moves the card: every `moveEvery`-th edit (4 unless the spec says). */
+const moves = (spec, n) => spec.groups.length > 0 && n % (spec.moveEvery ?? 4) === (spec.moveEvery ?? 4) - 1;
+
 /**
- * One edit: the card's text carries the send time; every fourth edit also moves the card to
- * another group (board-model moveCard: group + order), as people do while clustering.
+ * One edit: the card's text carries the send time; every fourth edit (`spec.moveEvery`) also
+ * moves the card to another group (board-model moveCard: group + order), as people do while
+ * clustering.
  */
 function edit(doc, spec, n) {
 	const card = doc.getMap('cards').get(spec.cardId);
 	if (!card) return;
 	doc.transact(() => {
 		replaceText(card.get('text'), `${spec.name}: t=${now().toFixed(3)}`);
-		if (n % 4 === 3 && spec.groups.length) {
+		if (moves(spec, n)) {
 			card.set('group', spec.groups[n % spec.groups.length]);
 			card.set('order', n);
 		}
@@ -173,7 +177,7 @@ function preparedEdit(doc, spec, n) {
 	doc.transact(() => {
 		text.delete(at, STAMP_WIDTH);
 		text.insert(at, PLACEHOLDER);
-		if (n % 4 === 3 && spec.groups.length) {
+		if (moves(spec, n)) {
 			card.set('group', spec.groups[n % spec.groups.length]);
 			card.set('order', n);
 		}

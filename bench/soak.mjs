@@ -14,11 +14,14 @@
 // After the window every client leaves and the server is left alone for `--settle` s (the room
 // is unloaded): its heap then says whether anything outlives the document.
 //
-// `--no-moves`: editors only rewrite their card's text (no card moves every fourth edit). Each
-// move overwrites two keys of the card's Y.Map, and Yjs keeps every overwritten value as a
-// tombstone that cannot merge (~0.75 structs per edit of this workload, ~170–200 bytes each in
-// the server's heap, kept as long as the board is loaded and stored in its state): the default
-// workload makes the document itself grow, `--no-moves` measures the server alone.
+// Moves: each editor moves its card to another group every `--move-every` edits (30: at one
+// edit a second, every person moves a card every 30 s — 6.7 moves a second in the room, a busy
+// clustering phase). Each move overwrites two keys of the card's Y.Map, and Yjs keeps every
+// overwritten value as a tombstone that cannot merge (~170–200 bytes each in the server's heap,
+// kept as long as the board is loaded and stored in its state): moves make the document itself
+// grow. `--move-every 4` is bench:sync's stress mix (a move with every fourth edit, 50 moves a
+// second for 11 minutes), where that growth alone passes 10 %; `--no-moves` measures the server
+// without any document growth.
 // `--server hocuspocus`: the same load on bench/hocuspocus-server.mjs, for comparison.
 // `--snapshots DIR` (diagnosis): a heap snapshot of the server (through its inspector) as the
 // window opens, as it closes and after everyone left, and the objects that grew, by constructor.
@@ -35,7 +38,7 @@ import { hocuspocusSpecs, procStatus, r1, roundtableSpecs, runLoad, sleep } from
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-	const options = { minutes: 10, editors: 200, viewers: 0, warmup: 60, rate: 1, every: 5, limit: 10, probes: 20, threads: 1, build: true, snapshots: null, settle: 45, server: 'roundtable', moves: true };
+	const options = { minutes: 10, editors: 200, viewers: 0, warmup: 60, rate: 1, every: 5, limit: 10, probes: 20, threads: 1, build: true, snapshots: null, settle: 45, server: 'roundtable', moves: true, 'move-every': 30 };
 	for (let i = 0; i < argv.length; i++) {
 		const key = argv[i].replace(/^--/, '');
 		if (key === 'no-build') options.build = false;
@@ -48,7 +51,7 @@ function parseArgs(argv) {
 		else if (key === 'help') {
 			console.log('usage: node bench/soak.mjs [--minutes M=10] [--editors N=200] [--viewers N=0] [--warmup S=60] [--rate R=1] [--every S=5 (RSS sample interval)] [--limit PCT=10]\n' +
 					'       [--settle S=45 (after everyone left)] [--snapshots DIR] [--server roundtable|hocuspocus (the peer of bench:compare)]\n' +
-					'       [--no-moves (text edits only: no card moves, whose tombstones make the document itself grow)] [--no-build]');
+					'       [--move-every N=30 (edits between two moves of a card; 4 = bench:sync\'s mix)] [--no-moves (text edits only: no card moves, whose tombstones make the document itself grow)] [--no-build]');
 			process.exit(0);
 		} else if (key in options) options[key] = Number(argv[++i]);
 		else throw new Error(`unknown option ${argv[i]} (try --help)`);
@@ -177,6 +180,7 @@ async function main() {
 		const specs = options.server === 'roundtable' ? await roundtableSpecs(server.port, loadOptions, log) : await hocuspocusSpecs(server.port, loadOptions, log);
 		// Without groups to move to, an edit only rewrites the card's text (whose tombstones merge).
 		if (!options.moves) for (const spec of specs) spec.groups = [];
+		for (const spec of specs) spec.moveEvery = options['move-every'];
 		// Progress once a minute (the run is long): the server's RSS and heap now.
 		const progress = setInterval(() => {
 			try {
@@ -241,7 +245,7 @@ async function main() {
 		console.log(`  ${verdict === 'ok' ? 'no leak beyond the limit' : `RSS grew by more than ${options.limit} %: a leak to find`}`);
 		const line = {
 			server: options.server,
-			moves: options.moves,
+			moves: options.moves ? options['move-every'] : 0,
 			minutes: options.minutes,
 			clients: result.clients,
 			editors: result.editors,
