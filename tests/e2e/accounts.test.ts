@@ -46,7 +46,8 @@ async function open(options: { viewport?: { width: number; height: number }; loc
 async function shot(page: Page, name: string) {
 	if (!screens) return;
 	await page.screenshot({ path: path.join(screens, `${name}.png`), fullPage: true });
-	const phone = await page.context().browser()!.newContext({ baseURL: app.baseUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'en-GB' });
+	const locale = await page.evaluate(() => navigator.language);
+	const phone = await page.context().browser()!.newContext({ baseURL: app.baseUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale });
 	await phone.addCookies(await page.context().cookies());
 	const p = await phone.newPage();
 	await p.goto(page.url());
@@ -98,6 +99,12 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		expect(await (await fetch(plain)).text()).not.toContain('sign-in-link');
 		// With them, the header offers it.
 		expect(await (await fetch(app.baseUrl)).text()).toContain('data-testid="sign-in-link"');
+		// In Hungarian too.
+		const hu = await open({ locale: 'hu-HU' });
+		await hu.goto('/login');
+		expect(await hu.getByRole('heading', { level: 1 }).textContent()).toBe('Bejelentkezés');
+		expect(await hu.getByRole('button', { name: 'Belépési link küldése e-mailben' }).isVisible()).toBe(true);
+		await shot(hu, 'login-hu');
 	});
 
 	test('password: wrong password and unknown address get a clear error; signed in, a new workshop is the account’s', async () => {
