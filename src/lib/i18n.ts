@@ -52,7 +52,8 @@ const ERRORS: Record<string, () => string> = {
 	invite_used: m.error_invite_used,
 	invite_expired: m.error_invite_expired,
 	invite_wrong_account: m.error_invite_wrong_account,
-	invite_self: m.error_invite_self
+	invite_self: m.error_invite_self,
+	invite_no_account: m.error_invite_no_account
 };
 
 /** The interface's sentence for an error code from the server or the database. */

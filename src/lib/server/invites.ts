@@ -42,11 +42,15 @@ export async function inviteAction(event: RequestEvent<{ id: string }>) {
 				email,
 				options: { emailRedirectTo: `${event.url.origin}/auth/callback?next=${encodeURIComponent(next)}`, shouldCreateUser: true }
 			});
-			if (error) throw new SendFailed(authErrorCode(error));
+			if (error) {
+				const code = authErrorCode(error);
+				// Sign-ups are closed on the project and the invitee has no account yet.
+				throw new SendFailed(code === 'login_unknown_email' ? 'invite_no_account' : code);
+			}
 		});
 		if (!stored) return fail(403, { action: '?/invite', fields, errors: { form: 'not_allowed' } as Record<string, string> });
 	} catch (e) {
-		if (e instanceof SendFailed) return fail(e.code === 'auth_rate_limited' ? 429 : 502, { action: '?/invite', fields, errors: { form: e.code } as Record<string, string> });
+		if (e instanceof SendFailed) return fail(e.code === 'auth_rate_limited' ? 429 : e.code === 'invite_no_account' ? 400 : 502, { action: '?/invite', fields, errors: { form: e.code } as Record<string, string> });
 		const code = errorCode(e);
 		if (!code) throw e;
 		return fail(code === 'not_allowed' ? 403 : 400, { action: '?/invite', fields, errors: { form: code } as Record<string, string> });

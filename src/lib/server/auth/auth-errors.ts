@@ -10,7 +10,7 @@ export function authErrorCode(error: unknown): string {
 	if (code === 'invalid_credentials') return 'login_invalid';
 	if (code === 'email_not_confirmed') return 'login_unconfirmed';
 	if (code === 'otp_disabled' || code === 'signup_disabled' || code === 'user_not_found') return 'login_unknown_email';
-	if (code === 'otp_expired' || code === 'flow_state_expired' || code === 'flow_state_not_found' || code === 'bad_code_verifier') return 'link_invalid';
+	if (['otp_expired', 'flow_state_expired', 'flow_state_not_found', 'bad_code_verifier', 'pkce_code_verifier_not_found'].includes(code)) return 'link_invalid';
 	if (code === 'user_banned') return 'not_allowed';
 	if (error.status === 429 || code.startsWith('over_')) return 'auth_rate_limited';
 	if (error.status === 0 || (error.status ?? 0) >= 500) return 'auth_unavailable';
