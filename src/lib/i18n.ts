@@ -53,7 +53,8 @@ const ERRORS: Record<string, () => string> = {
 	invite_expired: m.error_invite_expired,
 	invite_wrong_account: m.error_invite_wrong_account,
 	invite_self: m.error_invite_self,
-	invite_no_account: m.error_invite_no_account
+	invite_no_account: m.error_invite_no_account,
+	already_owned: m.error_already_owned
 };
 
 /** The interface's sentence for an error code from the server or the database. */

@@ -131,6 +131,32 @@ begin
 end
 $$;
 
+-- A workshop created before signing in (or without accounts) has no owner. Its facilitator,
+-- signed in, makes it the account's: the server passes the member its session cookie proves
+-- (signed by the server, as every member identity here), and this checks that the member
+-- facilitates the workshop, belongs to no other account, and that nobody owns it yet.
+create function public.claim_workshop(p_workshop uuid, p_member uuid) returns void
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_member public.members;
+begin
+  if v_uid is null or public.account_email() is null then raise exception 'not_allowed'; end if;
+  -- Two facilitators claiming at once: one wins, the other finds the owner.
+  perform from public.workshops w where w.id = p_workshop for no key update;
+  select * into v_member from public.members m where m.id = p_member and m.workshop_id = p_workshop;
+  if not found or v_member.role <> 'facilitator' or (v_member.user_id is not null and v_member.user_id <> v_uid) then
+    raise exception 'not_allowed';
+  end if;
+  if exists (select from public.workshop_accounts a where a.workshop_id = p_workshop and a.role = 'owner') then
+    raise exception 'already_owned';
+  end if;
+  update public.members set user_id = v_uid where id = p_member;
+  insert into public.workshop_accounts (workshop_id, user_id, role) values (p_workshop, v_uid, 'owner')
+    on conflict on constraint workshop_accounts_pkey do update set role = 'owner';
+end
+$$;
+
 -- What the invite link's holder sees before accepting: the workshop and the address invited.
 -- Anyone signed in may ask, but only with the 256-bit token from the e-mail.
 create function public.facilitator_invite(p_token_hash text)
@@ -189,7 +215,7 @@ $$;
 
 revoke execute on function public.account_role(uuid), public.is_workshop_account(uuid), public.account_email(),
   public.create_account_workshop(text, date, text, text, text, text, jsonb), public.account_member(uuid, text),
-  public.facilitator_invite(text), public.accept_facilitator_invite(text, text) from public;
+  public.facilitator_invite(text), public.accept_facilitator_invite(text, text), public.claim_workshop(uuid, uuid) from public;
 grant execute on function public.account_role(uuid), public.is_workshop_account(uuid), public.account_email(),
   public.create_account_workshop(text, date, text, text, text, text, jsonb), public.account_member(uuid, text),
-  public.facilitator_invite(text), public.accept_facilitator_invite(text, text) to authenticated, service_role;
+  public.facilitator_invite(text), public.accept_facilitator_invite(text, text), public.claim_workshop(uuid, uuid) to authenticated, service_role;

@@ -265,6 +265,39 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		expect(await workshopsListed(dora)).toEqual([]);
 	});
 
+	test('a workshop made before signing in: its facilitator signs in from the console and adds it to the account', async () => {
+		auth.addUser('eve@example.org', 'eve password');
+		const page = await open();
+		const id = await createWorkshop(page, 'Made signed out');
+		const offer = page.getByTestId('account-offer');
+		expect(await offer.textContent()).toContain('Sign in to keep this workshop in your account');
+		await offer.getByRole('link', { name: 'Sign in' }).click();
+		await page.getByLabel('E-mail address').fill('eve@example.org');
+		await page.getByLabel('Password').fill('eve password');
+		await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+		await Promise.all([
+			page.waitForResponse((r) => r.url().includes('?/claimWorkshop')),
+			page.getByRole('button', { name: 'Add to my workshops' }).click()
+		]);
+		await expect.poll(() => page.getByTestId('co-facilitators').count()).toBe(1);
+		expect(await page.getByTestId('account-offer').count()).toBe(0);
+		const listed = await workshopsListed(page);
+		expect(listed).toEqual([expect.stringContaining('Made signed out')]);
+		expect(listed[0]).toContain('Owner');
+		// Ana, also a facilitator there through the facilitator link, cannot take it over.
+		await page.goto(`/w/${id}`);
+		const facilitatorLink = await page.locator('input[aria-label="Facilitator link"]').inputValue();
+		const ana = await open();
+		await signInWithPassword(ana, 'ana@example.org', 'correct horse battery');
+		await ana.waitForURL('**/account');
+		await ana.goto(facilitatorLink);
+		await ana.getByLabel('Your name').fill('Ana');
+		await Promise.all([ana.waitForURL(`**/w/${id}`), ana.getByRole('button', { name: 'Continue as facilitator' }).click()]);
+		await ana.getByRole('button', { name: 'Add to my workshops' }).click();
+		await expect.poll(() => ana.getByTestId('account-offer').textContent()).toContain('already belongs to another account');
+		expect(await workshopsListed(ana)).not.toContainEqual(expect.stringContaining('Made signed out'));
+	});
+
 	test('a forged, an expired and a lying session cookie are all treated as signed out', async () => {
 		const stranger = await generateKeyPair('ES256');
 		const now = Math.floor(Date.now() / 1000);

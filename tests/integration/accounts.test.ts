@@ -104,6 +104,31 @@ describe('accounts and their workshops', () => {
 	});
 });
 
+describe('claiming a workshop made without an account', () => {
+	test('its facilitator, signed in, makes it the account’s; nobody else, and only once', async () => {
+		const w = await createWorkshop(sql, { title: 'Made before signing in', facilitator: 'Dóra' });
+		const participant = (await joinWorkshop(sql, w.join_code, 'Pál', 'Org')).member_id;
+		const dora: Account = { sub: randomUUID(), email: 'dora@example.org' };
+		const claim = (account: Account, member: string) => asAccount(account, (tx) => tx`select public.claim_workshop(${w.workshop_id}, ${member})`);
+		// A participant's member, a member of another workshop: refused.
+		expect((await rejection(claim(dora, participant))).message).toBe('not_allowed');
+		expect((await rejection(claim(dora, anaWorkshop.member_id))).message).toBe('not_allowed');
+		expect(await titles(dora)).toEqual([]);
+		await claim(dora, w.member_id);
+		expect(await titles(dora)).toEqual(['Made before signing in']);
+		const [owner] = await sql`select user_id, role from public.workshop_accounts where workshop_id = ${w.workshop_id}`;
+		expect(owner).toEqual({ user_id: dora.sub, role: 'owner' });
+		// The member is now the account's: another account cannot claim it, nor a second owner appear.
+		expect((await rejection(claim(bela, w.member_id))).message).toBe('not_allowed');
+		const [{ id: otherFacilitator }] = await sql`
+			insert into public.members (workshop_id, name, role) values (${w.workshop_id}, 'Second', 'facilitator') returning id`;
+		expect((await rejection(claim(bela, otherFacilitator))).message).toBe('already_owned');
+		// Without an e-mail in the token (not a signed-in account): refused.
+		const noEmail = await rejection(asUser(sql, { sub: randomUUID(), role: 'authenticated' }, (tx) => tx`select public.claim_workshop(${w.workshop_id}, ${otherFacilitator})`));
+		expect(noEmail.message).toBe('not_allowed');
+	});
+});
+
 describe('co-facilitator invites', () => {
 	test('only the workshop’s accounts invite and read its invites', async () => {
 		const { id, hash } = await invite(ana, anaWorkshop.workshop_id, 'cili@example.org');

@@ -5,7 +5,7 @@ import { requireMember } from './auth/guard';
 import { authErrorCode } from './auth/auth-errors';
 import { statelessClient, supabaseSettings } from './auth/supabase';
 import { errorCode } from './db/client';
-import { createInvite, revokeInvite } from './repositories/accounts';
+import { claimWorkshop, createInvite, revokeInvite } from './repositories/accounts';
 import { getRuntime } from './runtime';
 import { formData } from './form-body';
 
@@ -67,4 +67,20 @@ export async function revokeInviteAction(event: RequestEvent<{ id: string }>) {
 	const { sql } = await getRuntime();
 	if (!(await revokeInvite(sql, account, event.params.id, parsed.value.invite))) return fail(404, { action: '?/revokeInvite', errors: { form: 'not_found' } as Record<string, string> });
 	return { action: '?/revokeInvite', saved: true };
+}
+
+/** "Add to my workshops": the facilitator's session and the signed-in account, both required. */
+export async function claimWorkshopAction(event: RequestEvent<{ id: string }>) {
+	const { me, viewer } = await requireMember(event.cookies, event.params.id);
+	const account = event.locals.account;
+	if (me.role !== 'facilitator' || !account) return fail(403, { action: '?/claimWorkshop', errors: { form: 'not_allowed' } as Record<string, string> });
+	const { sql } = await getRuntime();
+	try {
+		await claimWorkshop(sql, account, viewer.workshopId, viewer.memberId);
+	} catch (e) {
+		const code = errorCode(e);
+		if (!code) throw e;
+		return fail(code === 'not_allowed' ? 403 : 409, { action: '?/claimWorkshop', errors: { form: code } as Record<string, string> });
+	}
+	return { action: '?/claimWorkshop', saved: true };
 }

@@ -65,6 +65,11 @@ export async function accountMember(sql: Sql, account: Account, workshopId: stri
 	return row ? { memberId: row.member_id, role: row.role } : null;
 }
 
+/** Makes an ownerless workshop the account's, through the facilitator member its session proves. */
+export async function claimWorkshop(sql: Sql, account: Account, workshopId: string, memberId: string): Promise<void> {
+	await asAccount(sql, account, (tx) => tx`select public.claim_workshop(${workshopId}, ${memberId})`);
+}
+
 /** 256 random bits for the link; only their SHA-256 is stored. */
 export function newInviteToken(): { token: string; hash: string } {
 	const token = randomBytes(32).toString('base64url');

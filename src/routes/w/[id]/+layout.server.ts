@@ -27,7 +27,10 @@ export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) =
 	const previewing = facilitator && cookies.get(PREVIEW_COOKIE) === params.id;
 	// Co-facilitator invites: for the workshop's own accounts (RLS decides again on every write).
 	const account = facilitator && !previewing ? locals.account : null;
-	const inviting = account && (await accountRole(sql, account, params.id)) ? await pendingInvites(sql, account, params.id) : null;
+	const role = account ? await accountRole(sql, account, params.id) : null;
+	const inviting = account && role ? await pendingInvites(sql, account, params.id) : null;
+	// A facilitator whose workshop is not (yet) their account's: offer to sign in, or to add it.
+	const accountOffer = facilitator && !previewing && locals.supabase && !role ? (locals.account ? 'claim' : 'sign-in') : null;
 	return {
 		...page,
 		me: previewing ? { ...page.me, role: 'participant' as const } : page.me,
@@ -35,6 +38,7 @@ export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) =
 		facilitatorKey: previewing ? null : page.facilitatorKey,
 		control,
 		invites: inviting,
+		accountOffer: accountOffer as 'claim' | 'sign-in' | null,
 		joinUrl,
 		// The QR code is drawn here from our own URL; the page inlines the SVG.
 		joinQr: facilitator && !previewing ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,

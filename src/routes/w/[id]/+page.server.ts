@@ -14,7 +14,7 @@ import { snapshotAtPhaseChange } from '$lib/server/snapshots';
 import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
 import { formData } from '$lib/server/form-body';
-import { inviteAction, revokeInviteAction } from '$lib/server/invites';
+import { claimWorkshopAction, inviteAction, revokeInviteAction } from '$lib/server/invites';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
@@ -123,6 +123,7 @@ export const actions: Actions = {
 	},
 	invite: inviteAction,
 	revokeInvite: revokeInviteAction,
+	claimWorkshop: claimWorkshopAction,
 	leave: async ({ cookies, params }) => {
 		endSession(cookies, params.id);
 		redirect(303, '/');
