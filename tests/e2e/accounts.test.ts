@@ -275,6 +275,7 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		await page.getByLabel('E-mail address').fill('eve@example.org');
 		await page.getByLabel('Password').fill('eve password');
 		await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+		await shot(page, 'console-add-to-account');
 		await Promise.all([
 			page.waitForResponse((r) => r.url().includes('?/claimWorkshop')),
 			page.getByRole('button', { name: 'Add to my workshops' }).click()
