@@ -296,7 +296,28 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		await Promise.all([ana.waitForURL(`**/w/${id}`), ana.getByRole('button', { name: 'Continue as facilitator' }).click()]);
 		await ana.getByRole('button', { name: 'Add to my workshops' }).click();
 		await expect.poll(() => ana.getByTestId('account-offer').textContent()).toContain('already belongs to another account');
+		// No invite form for her there, and posting one anyway is refused by the database (RLS).
+		expect(await ana.getByTestId('co-facilitators').count()).toBe(0);
+		const sent = auth.mails.length;
+		const forced = await ana.evaluate(async (p) => {
+			const r = await fetch(`${p}?/invite`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }, body: 'email=mallory%40example.org' });
+			return r.json();
+		}, `/w/${id}`);
+		expect(forced).toMatchObject({ type: 'failure', status: 403 });
+		expect(auth.mails.length).toBe(sent);
 		expect(await workshopsListed(ana)).not.toContainEqual(expect.stringContaining('Made signed out'));
+
+		// Participants still join with the code alone, no account, no sign-in.
+		await page.goto(`/w/${id}`);
+		const code = (await page.getByTestId('join-code').textContent())!.replace(/\s/g, '');
+		const guest = await open();
+		await guest.goto(`/j/${code}`);
+		await guest.getByLabel('Your name').fill('Gábor');
+		await guest.getByLabel('Your organisation').fill('IQ Kecskemét');
+		await Promise.all([guest.waitForURL(`**/w/${id}`), guest.getByRole('button', { name: 'Join the workshop' }).click()]);
+		expect(await guest.getByTestId('me').textContent()).toContain('Gábor, participant');
+		expect((await guest.context().cookies()).some((c) => c.name.startsWith('sb-'))).toBe(false);
+		expect(await guest.getByTestId('account-offer').count()).toBe(0);
 	});
 
 	test('a forged, an expired and a lying session cookie are all treated as signed out', async () => {
