@@ -237,6 +237,10 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		// And, as an account of the workshop, Cili's console offers invites too.
 		await cili.goto(`/w/${anaWorkshop}`);
 		expect(await cili.getByTestId('co-facilitators').isVisible()).toBe(true);
+		// The link again, later: accepted already, with the way in.
+		await cili.goto(invitePath);
+		expect(await cili.getByTestId('invite').textContent()).toContain('You have already accepted this invitation.');
+		await Promise.all([cili.waitForURL(`**/w/${anaWorkshop}`), cili.getByRole('link', { name: 'Open the workshop' }).click()]);
 
 		// The invite is no longer pending for Ana, and the link is spent for anyone else.
 		await ana.reload();

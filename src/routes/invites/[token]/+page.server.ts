@@ -36,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
 		accountEmail: account.email,
 		status: invite.status,
 		matches: invite.email === account.email,
+		// Only for the invited account, once it has accepted: the way back in.
+		workshopId: invite.status === 'accepted' && invite.email === account.email ? invite.workshopId : null,
 		suggestedName: account.email.split('@')[0]
 	};
 };
