@@ -26,11 +26,11 @@ export const actions: Actions = {
 		const fields = formFields(await formData(event.request));
 		const next = safeNext(fields.next, event.url.origin);
 		const parsed = parseForm(passwordSignIn, fields);
-		if (!parsed.ok) return fail(400, { mode: 'password', email: fields.email ?? '', errors: parsed.errors });
+		if (!parsed.ok) return fail(400, { email: fields.email ?? '', errors: parsed.errors });
 		const { error: problem } = await supabase.auth.signInWithPassword(parsed.value);
 		if (problem) {
 			const code = authErrorCode(problem);
-			return fail(code === 'auth_rate_limited' ? 429 : code === 'auth_unavailable' ? 503 : 400, { mode: 'password', email: parsed.value.email, errors: { form: code } });
+			return fail(code === 'auth_rate_limited' ? 429 : code === 'auth_unavailable' ? 503 : 400, { email: parsed.value.email, errors: { form: code } });
 		}
 		redirect(303, next);
 	},
@@ -39,15 +39,15 @@ export const actions: Actions = {
 		const fields = formFields(await formData(event.request));
 		const next = safeNext(fields.next, event.url.origin);
 		const parsed = parseForm(linkSignIn, fields);
-		if (!parsed.ok) return fail(400, { mode: 'link', email: fields.email ?? '', errors: parsed.errors });
+		if (!parsed.ok) return fail(400, { email: fields.email ?? '', errors: parsed.errors });
 		const { error: problem } = await supabase.auth.signInWithOtp({
 			email: parsed.value.email,
 			options: { emailRedirectTo: `${event.url.origin}/auth/callback?next=${encodeURIComponent(next)}`, shouldCreateUser: true }
 		});
 		if (problem) {
 			const code = authErrorCode(problem);
-			return fail(code === 'auth_rate_limited' ? 429 : code === 'auth_unavailable' ? 503 : 400, { mode: 'link', email: parsed.value.email, errors: { form: code } });
+			return fail(code === 'auth_rate_limited' ? 429 : code === 'auth_unavailable' ? 503 : 400, { email: parsed.value.email, errors: { form: code } });
 		}
-		return { mode: 'link', sent: parsed.value.email };
+		return { sent: parsed.value.email };
 	}
 };
