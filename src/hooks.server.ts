@@ -4,6 +4,8 @@ import { defineCustomServerStrategy } from '$lib/paraglide/runtime';
 import { getRuntime } from '$lib/server/runtime';
 import { workshopLanguageFor } from '$lib/server/workshop-language';
 import { chosenLanguage } from '$lib/i18n-choice';
+import { requestClient, resolveAccount, supabaseSettings } from '$lib/server/auth/supabase';
+import { enterAsAccount } from '$lib/server/auth/account-entry';
 
 export const init: ServerInit = async () => {
 	await getRuntime();
@@ -29,18 +31,34 @@ function impossibleAction(request: Request, url: URL): boolean {
 	return name !== undefined && (name === 'default' || name in Object.prototype);
 }
 
-export const handle: Handle = ({ event, resolve }) => {
+const supabase = supabaseSettings();
+
+export const handle: Handle = async ({ event, resolve }) => {
 	if (impossibleAction(event.request, event.url)) return new Response('No such action', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	event.setHeaders({
 		'x-content-type-options': 'nosniff',
 		'referrer-policy': 'strict-origin-when-cross-origin',
 		'permissions-policy': 'camera=(), microphone=(), geolocation=()'
 	});
-	return paraglideMiddleware(event.request, ({ request, locale }) => {
+	// Facilitator accounts exist only when Supabase is configured; otherwise nothing changes.
+	// Supabase asks for no-store when it writes session cookies; applied once the page has set its own.
+	const noStore: Record<string, string> = {};
+	event.locals.supabase = supabase ? requestClient(supabase, event.cookies, event.url, (h) => Object.assign(noStore, h)) : null;
+	event.locals.account = supabase && event.locals.supabase ? await resolveAccount(supabase, event.locals.supabase, event.cookies) : null;
+	if (event.locals.account) await enterAsAccount(event.locals.account, event.cookies, event.url);
+	const response = await paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', locale)
 		});
 	});
+	for (const [name, value] of Object.entries(noStore)) {
+		try {
+			response.headers.set(name, value);
+		} catch {
+			// immutable headers (a fetched response): nothing of ours to protect there
+		}
+	}
+	return response;
 };

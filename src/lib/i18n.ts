@@ -37,7 +37,24 @@ const ERRORS: Record<string, () => string> = {
 	too_many_choices: m.error_too_many_choices,
 	duplicate_position: m.error_duplicate_position,
 	results_hidden: m.error_results_hidden,
-	anonymous_round: m.error_anonymous_round
+	anonymous_round: m.error_anonymous_round,
+	invalid_email: m.error_invalid_email,
+	invalid_password: m.error_invalid_password,
+	login_invalid: m.error_login_invalid,
+	login_unconfirmed: m.error_login_unconfirmed,
+	login_unknown_email: m.error_login_unknown_email,
+	link_invalid: m.error_link_invalid,
+	auth_rate_limited: m.error_auth_rate_limited,
+	auth_unavailable: m.error_auth_unavailable,
+	login_failed: m.error_login_failed,
+	invite_not_found: m.error_invite_not_found,
+	invite_revoked: m.error_invite_revoked,
+	invite_used: m.error_invite_used,
+	invite_expired: m.error_invite_expired,
+	invite_wrong_account: m.error_invite_wrong_account,
+	invite_self: m.error_invite_self,
+	invite_no_account: m.error_invite_no_account,
+	already_owned: m.error_already_owned
 };
 
 /** The interface's sentence for an error code from the server or the database. */

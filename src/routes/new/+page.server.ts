@@ -7,11 +7,17 @@ import { errorCode } from '$lib/server/db/client';
 import { startSession } from '$lib/server/auth/guard';
 import { localisedTemplateBoards } from '$lib/server/template-boards';
 import { formData } from '$lib/server/form-body';
+import { createAccountWorkshop } from '$lib/server/repositories/accounts';
 
-export const load: PageServerLoad = ({ locals }) => ({ language: locals.locale });
+export const load: PageServerLoad = ({ locals }) => ({
+	language: locals.locale,
+	// With accounts available, say whose workshop this will be.
+	signedInAs: locals.account?.email ?? null,
+	canSignIn: !!locals.supabase && !locals.account
+});
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async ({ request, cookies, url, locals }) => {
 		const fields = formFields(await formData(request));
 		const parsed = parseForm(newWorkshop, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
@@ -19,7 +25,9 @@ export const actions: Actions = {
 		const { sql } = await getRuntime();
 		let created;
 		try {
-			created = await createWorkshop(sql, { ...input, boards: localisedTemplateBoards(input.template, input.language) });
+			const workshop = { ...input, boards: localisedTemplateBoards(input.template, input.language) };
+			// Signed in: the account owns it. Otherwise as before: the session and the facilitator link.
+			created = locals.account ? await createAccountWorkshop(sql, locals.account, workshop) : await createWorkshop(sql, workshop);
 		} catch (e) {
 			const code = errorCode(e);
 			if (!code) throw e;

@@ -97,3 +97,18 @@ export function formFields(data: FormData): Record<string, string> {
 	for (const [key, value] of data) if (typeof value === 'string' && !(key in fields)) fields[key] = value;
 	return fields;
 }
+
+/** An e-mail address as Supabase Auth takes it, lowercased: what invites are matched by. */
+export const emailAddress = v.pipe(
+	v.string('invalid_email'),
+	v.transform((s) => s.trim().toLowerCase()),
+	v.maxLength(254, 'invalid_email'),
+	v.email('invalid_email')
+);
+
+export const passwordSignIn = v.object({
+	email: emailAddress,
+	password: v.pipe(v.string('invalid_password'), v.minLength(1, 'invalid_password'), v.maxLength(200, 'invalid_password'))
+});
+
+export const linkSignIn = v.object({ email: emailAddress });

@@ -7,8 +7,9 @@ import { loadWorkshopPage } from '$lib/server/repositories/workshops';
 import { PREVIEW_COOKIE } from '$lib/server/preview';
 import { parseDocName } from '$lib/server/sync/doc-name';
 import { readBoardControl, readSession } from '$lib/domain/workshop/control-model';
+import { accountRole, pendingInvites } from '$lib/server/repositories/accounts';
 
-export const load: LayoutServerLoad = async ({ params, cookies, url }) => {
+export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) => {
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql, sync } = await getRuntime();
 	const page = await loadWorkshopPage(sql, viewer);
@@ -24,12 +25,20 @@ export const load: LayoutServerLoad = async ({ params, cookies, url }) => {
 	// The preview changes what is drawn, not what the server allows: it shows the page
 	// exactly as a participant gets it, with the facilitator's own identity.
 	const previewing = facilitator && cookies.get(PREVIEW_COOKIE) === params.id;
+	// Co-facilitator invites: for the workshop's own accounts (RLS decides again on every write).
+	const account = facilitator && !previewing ? locals.account : null;
+	const role = account ? await accountRole(sql, account, params.id) : null;
+	const inviting = account && role ? await pendingInvites(sql, account, params.id) : null;
+	// A facilitator whose workshop is not (yet) their account's: offer to sign in, or to add it.
+	const accountOffer = facilitator && !previewing && locals.supabase && !role ? (locals.account ? 'claim' : 'sign-in') : null;
 	return {
 		...page,
 		me: previewing ? { ...page.me, role: 'participant' as const } : page.me,
 		previewing,
 		facilitatorKey: previewing ? null : page.facilitatorKey,
 		control,
+		invites: inviting,
+		accountOffer: accountOffer as 'claim' | 'sign-in' | null,
 		joinUrl,
 		// The QR code is drawn here from our own URL; the page inlines the SVG.
 		joinQr: facilitator && !previewing ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,

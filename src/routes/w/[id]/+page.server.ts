@@ -14,6 +14,7 @@ import { snapshotAtPhaseChange } from '$lib/server/snapshots';
 import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
 import { formData } from '$lib/server/form-body';
+import { claimWorkshopAction, inviteAction, revokeInviteAction } from '$lib/server/invites';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
@@ -120,6 +121,9 @@ export const actions: Actions = {
 		cookies.delete(PREVIEW_COOKIE, { path: `/w/${params.id}` });
 		redirect(303, `/w/${params.id}`);
 	},
+	invite: inviteAction,
+	revokeInvite: revokeInviteAction,
+	claimWorkshop: claimWorkshopAction,
 	leave: async ({ cookies, params }) => {
 		endSession(cookies, params.id);
 		redirect(303, '/');
