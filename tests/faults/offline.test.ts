@@ -1,0 +1,342 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, onTestFinished, test } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readBoard } from '../../src/lib/domain/board/board-model';
+import { createWorkshopOver, joinOver, startApp, tempDataDir } from '../e2e/app-process';
+import { appDatabase, formAction, sleep, storedDoc } from './helpers';
+
+/**
+ * Issue #7, client network loss: "a participant offline for 2 minutes with edits, then back:
+ * edits merge, nothing lost, and the browser shows the state honestly throughout."
+ *
+ * The real build (its own embedded Postgres) and real Chromium, three participants on one
+ * board; Anna is on a 390 px phone. Anna's browser goes offline (`context.setOffline`) for
+ * OFFLINE_MS (two full minutes). While away she adds cards, types into a card that Béla and
+ * Csilla are typing into too, moves a card to a group and edits the statement; Béla and
+ * Csilla keep working online. Her screen is read at several moments (and every change of
+ * her connection badge is recorded): it must never claim to be live or saved while she is
+ * away. Back online she reconnects by herself, without a reload, within RECONNECT_MS; then
+ * every screen and the database (read with the sync server's own store code) hold the same
+ * board, with every contribution once.
+ */
+
+/** The network loss. OFFLINE_MS may shorten it while working on this test; the issue asks for 120 s. */
+const OFFLINE_MS = Number(process.env.OFFLINE_MS ?? 120_000);
+/** From the network's return to Anna's badge saying live and saved, and to the others seeing her edits. */
+const RECONNECT_MS = 5000;
+/** How long a screen may take to show something (a busy 2-core machine, three browsers). */
+const SHOW_MS = 10_000;
+const SHOTS = process.env.OFFLINE_SHOTS ?? '/tmp/shots-offline';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+/** What a test started, stopped in reverse order when it finishes (passed or not). */
+function cleanupList(): (() => Promise<unknown>)[] {
+	const list: (() => Promise<unknown>)[] = [];
+	onTestFinished(async () => {
+		for (const c of list.reverse()) await c().catch((e) => console.error(e));
+	});
+	return list;
+}
+
+/** A board as a screen shows it: columns (group id, then card id and text in order) and the main wording. */
+interface Shown {
+	columns: { group: string; cards: { id: string; text: string }[] }[];
+	statement: string;
+}
+
+function readScreen(): Shown {
+	const columns = [...document.querySelectorAll('[data-testid=column]')].map((column) => ({
+		group: column.getAttribute('data-group-id') ?? '',
+		cards: [...column.querySelectorAll('[data-testid=card]')].map((card) => ({
+			id: card.getAttribute('data-card-id') ?? '',
+			text: card.querySelector('textarea')?.value ?? ''
+		}))
+	}));
+	const statement = document.querySelector<HTMLTextAreaElement>('textarea[data-testid=statement-text]')?.value ?? '';
+	return { columns, statement };
+}
+
+/** One line per card (group, id, text) and the statement: what the database and a screen must agree on. */
+function canonical(shown: Shown): string[] {
+	const cards = shown.columns.flatMap((c) => c.cards.map((card) => `card ${c.group || '-'} ${card.id} ${JSON.stringify(card.text)}`)).sort();
+	return [...cards, `statement ${JSON.stringify(shown.statement)}`];
+}
+
+/** What the connection badge said, each time it changed (recorded in the page). */
+interface BadgeState {
+	at: number;
+	status: string;
+	save: string;
+	text: string;
+}
+
+function recordBadge(): void {
+	const log: BadgeState[] = [];
+	(window as unknown as { badgeLog: BadgeState[] }).badgeLog = log;
+	let last = '';
+	const read = () => {
+		const badge = document.querySelector('[data-testid=connection]');
+		if (!badge) return;
+		const state = { at: Date.now(), status: badge.getAttribute('data-status') ?? '', save: badge.getAttribute('data-save') ?? '', text: badge.textContent?.trim() ?? '' };
+		const key = `${state.status}|${state.save}|${state.text}`;
+		if (key === last) return;
+		last = key;
+		log.push(state);
+	};
+	new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+	read();
+}
+
+const badgeLog = (page: Page) => page.evaluate(() => (window as unknown as { badgeLog: BadgeState[] }).badgeLog);
+const badge = (page: Page) => page.evaluate(() => {
+	const el = document.querySelector('[data-testid=connection]');
+	return { status: el?.getAttribute('data-status') ?? '', save: el?.getAttribute('data-save') ?? '', text: el?.textContent?.trim() ?? '' };
+});
+
+/** Waits until `page` shows a card with exactly `text`; returns its id. */
+async function cardId(page: Page, text: string, what: string): Promise<string> {
+	const handle = await page
+		.waitForFunction((t) => [...document.querySelectorAll('[data-testid=card]')].find((c) => c.querySelector('textarea')?.value === t)?.getAttribute('data-card-id'), text, { timeout: SHOW_MS })
+		.catch(() => {
+			throw new Error(`${what}: no card "${text}" on the screen within ${SHOW_MS} ms`);
+		});
+	return (await handle.jsonValue()) as string;
+}
+
+const texts = (page: Page) => page.evaluate(() => [...document.querySelectorAll('[data-testid=card] textarea')].map((a) => (a as HTMLTextAreaElement).value));
+
+/** Anna's board on her phone (the whole page) and, resized, on a laptop (the top of it). */
+async function screenshots(page: Page, name: string): Promise<void> {
+	await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
+	await page.setViewportSize(DESKTOP);
+	const scrolled = await page.evaluate(() => scrollY);
+	await page.evaluate(() => scrollTo(0, 0));
+	await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`) });
+	await page.setViewportSize(PHONE);
+	await page.evaluate((y) => scrollTo(0, y), scrolled);
+}
+
+/** Resolves when `condition` holds, polling; fails with `what` after `timeout`. Returns the time it took. */
+async function until(condition: () => Promise<boolean>, timeout: number, what: string): Promise<number> {
+	const start = Date.now();
+	for (;;) {
+		if (await condition()) return Date.now() - start;
+		if (Date.now() - start > timeout) throw new Error(`${what}: not within ${timeout} ms`);
+		await sleep(50);
+	}
+}
+
+test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async () => {
+	const cleanups = cleanupList();
+	await mkdir(SHOTS, { recursive: true });
+	const data = await tempDataDir();
+	cleanups.push(data.remove);
+	const app = await startApp({ dataDir: data.dir });
+	cleanups.push(async () => {
+		app.child.kill('SIGTERM');
+		const stopped = await Promise.race([app.exited.then(() => true), sleep(15_000).then(() => false)]);
+		if (!stopped) app.child.kill('SIGKILL');
+	});
+	const workshop = await createWorkshopOver(app.baseUrl, 'Offline for two minutes');
+	const boardId = workshop.boards[0];
+	const boardPath = `/w/${workshop.workshopId}/b/${boardId}`;
+	// Clustering: participants may add cards, group them and edit the statement.
+	const phase = await formAction(app.baseUrl, `/w/${workshop.workshopId}`, 'setPhase', { board: boardId, phase: 'cluster' }, workshop.cookie);
+	expect(phase, 'the facilitator opens the cluster phase').toMatchObject({ status: 200, type: 'success' });
+	const [anna, bela, csilla] = await Promise.all([
+		joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'),
+		joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon'),
+		joinOver(app.baseUrl, workshop.code, 'Csilla', 'Agrár')
+	]);
+
+	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+	cleanups.push(() => browser.close());
+	const open = async (cookie: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> => {
+		const context = await browser.newContext({ locale: 'en-GB', viewport, hasTouch: viewport.width < 500 });
+		const [name, value] = cookie.split(/=(.*)/s);
+		await context.addCookies([{ name, value, url: app.baseUrl }]);
+		const page = await context.newPage();
+		await page.goto(`${app.baseUrl}${boardPath}`);
+		await page.locator('[data-testid=connection][data-status=online]').waitFor({ timeout: SHOW_MS });
+		await page.evaluate(recordBadge);
+		return { context, page };
+	};
+	const A = await open(anna.cookie, PHONE);
+	const b = (await open(bela.cookie, DESKTOP)).page;
+	const c = (await open(csilla.cookie, DESKTOP)).page;
+	const a = A.page;
+	const all = [a, b, c];
+
+	// Before: two groups, a card everyone will write in, a card Anna will move, the statement.
+	const addGroup = async (page: Page, title: string) => {
+		await page.getByTestId('add-group').click();
+		await page.keyboard.type(title);
+		await page.keyboard.press('Enter');
+	};
+	const addCard = async (page: Page, text: string) => {
+		await page.getByTestId('add-card-top').click();
+		await page.keyboard.type(text);
+	};
+	/** Types at the start or the end of the card that now shows `current`. */
+	const typeInCard = async (page: Page, id: string, where: 'start' | 'end', text: string) => {
+		await page.locator(`[data-testid=card][data-card-id="${id}"] textarea`).click();
+		await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
+		await page.keyboard.type(text);
+	};
+	const typeInStatement = async (page: Page, where: 'start' | 'end', text: string) => {
+		await page.locator('textarea[data-testid=statement-text]').click();
+		await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
+		await page.keyboard.type(text);
+	};
+	const moveCard = async (page: Page, id: string, group: string) => {
+		await page.locator(`[data-testid=card][data-card-id="${id}"] [data-testid=card-menu]`).click();
+		await page.getByRole('menuitemradio', { name: group }).click();
+	};
+	await addGroup(b, 'People');
+	await addGroup(c, 'Place');
+	await addCard(b, 'Trust');
+	const shared = await cardId(a, 'Trust', "Anna sees Béla's card");
+	await addCard(c, 'Openness');
+	const toMove = await cardId(a, 'Openness', "Anna sees Csilla's card");
+	await addCard(c, 'Quality');
+	const csillaMoves = await cardId(b, 'Quality', "Béla sees Csilla's second card");
+	await typeInStatement(b, 'end', 'We connect firms');
+	for (const page of all) {
+		await until(async () => (await page.evaluate(readScreen)).columns.filter((col) => col.group).length === 2, SHOW_MS, 'every screen shows both groups');
+		await until(async () => (await page.locator('textarea[data-testid=statement-text]').inputValue()) === 'We connect firms', SHOW_MS, 'every screen shows the statement');
+		await until(async () => (await texts(page)).length === 3, SHOW_MS, 'every screen shows the three cards');
+	}
+	const groupIds = await b.evaluate(() =>
+		Object.fromEntries(
+			[...document.querySelectorAll('[data-testid=column]')].map((col) => [col.querySelector<HTMLInputElement>('input[data-testid=group-title]')?.value ?? '', col.getAttribute('data-group-id') ?? ''])
+		)
+	);
+	expect(Object.keys(groupIds).sort(), 'the groups on Béla\'s screen').toEqual(['', 'People', 'Place']);
+	await until(async () => (await a.locator('[data-testid=connection][data-save=saved][data-status=online]').count()) === 1, SHOW_MS, "Anna's badge says live and saved before she goes");
+	const avatars = (page: Page) => page.getByTestId('avatar').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+	expect((await avatars(b)).some((l) => l.startsWith('Anna')), 'Béla sees Anna here').toBe(true);
+
+	// Anna's network goes.
+	await A.context.setOffline(true);
+	const offlineAt = Date.now();
+	const shownOfflineMs = await until(async () => (await badge(a)).status === 'offline', SHOW_MS, "Anna's badge leaves 'online'");
+	const checks: { at: string; badge: Awaited<ReturnType<typeof badge>> }[] = [{ at: 'going offline', badge: await badge(a) }];
+
+	// Away: Anna adds two cards and types at the end of the shared card; Béla writes at its
+	// start, Csilla adds a card and moves another one.
+	await addCard(a, 'Anna offline one');
+	await addCard(a, 'Anna offline two');
+	await typeInCard(a, shared, 'end', ' between members');
+	await typeInCard(b, shared, 'start', 'Mutual ');
+	await addCard(b, 'Béla online one');
+	await addCard(c, 'Csilla online one');
+	await moveCard(c, csillaMoves, 'People');
+	checks.push({ at: 'after the first offline edits', badge: await badge(a) });
+	// Anna's screen after a few seconds of unsaved edits: offline, and it says her work is not saved.
+	await until(async () => (await badge(a)).save === 'waiting', SHOW_MS, "Anna's unsaved edits are counted as not saved");
+
+	// Half time: nothing crossed either way.
+	await sleep(Math.max(0, offlineAt + OFFLINE_MS / 2 - Date.now()));
+	checks.push({ at: 'half time', badge: await badge(a) });
+	await screenshots(a, 'offline');
+	expect(await texts(a), "Anna's screen while away: none of the others' new work").not.toContain('Béla online one');
+	for (const page of [b, c]) expect(await texts(page), 'the others while Anna is away: none of her new cards').not.toContain('Anna offline one');
+	const annaGoneFromBela = !(await avatars(b)).some((l) => l.startsWith('Anna'));
+
+	// Second half: Anna moves Csilla's card and writes in the statement; Béla writes in the
+	// statement too; Csilla types in the shared card; Anna adds a last card.
+	await moveCard(a, toMove, 'Place');
+	await typeInStatement(a, 'end', ' and universities');
+	await typeInStatement(b, 'start', 'Together, ');
+	await typeInCard(c, shared, 'end', ' (Csilla)');
+	await addCard(c, 'Csilla online two');
+	await addCard(a, 'Anna offline three');
+	await addCard(b, 'Béla online two');
+
+	// Just before she is back.
+	await sleep(Math.max(0, offlineAt + OFFLINE_MS - 3000 - Date.now()));
+	checks.push({ at: 'before coming back', badge: await badge(a) });
+	for (const page of [b, c]) expect(await texts(page), 'the others just before Anna is back: none of her new cards').not.toContain('Anna offline three');
+	const annaBefore = await a.evaluate(readScreen);
+	await sleep(Math.max(0, offlineAt + OFFLINE_MS - Date.now()));
+
+	// Back.
+	await A.context.setOffline(false);
+	const backAt = Date.now();
+	const offlineFor = backAt - offlineAt;
+	const reconnectMs = await until(async () => (await badge(a)).status === 'online', RECONNECT_MS, 'Anna reconnects by herself');
+	const savedMs = await until(async () => {
+		const now = await badge(a);
+		return now.status === 'online' && now.save === 'saved';
+	}, RECONNECT_MS, "Anna's badge says live and saved");
+	const annaCards = ['Anna offline one', 'Anna offline two', 'Anna offline three'];
+	const seenBy = async (page: Page, who: string) => until(async () => {
+		const now = await texts(page);
+		return annaCards.every((t) => now.includes(t));
+	}, RECONNECT_MS, `${who} sees Anna's offline cards`);
+	const [belaSeesMs, csillaSeesMs] = await Promise.all([seenBy(b, 'Béla'), seenBy(c, 'Csilla')]);
+
+	// Everyone and the database agree.
+	const pg = await appDatabase(data.dir);
+	cleanups.push(() => pg.sql.end({ timeout: 1 }));
+	const docName = `board/${boardId}`;
+	const stored = async (): Promise<Shown> => {
+		const view = readBoard(await storedDoc(pg.sql, docName));
+		return {
+			columns: [{ group: '', cards: view.ungrouped }, ...view.groups.map((g) => ({ group: g.id, cards: g.cards }))].map((col) => ({ group: col.group, cards: col.cards.map((card) => ({ id: card.id, text: card.text })) })),
+			statement: view.variants.find((v) => v.id === 'main')?.text ?? ''
+		};
+	};
+	let screens: Shown[] = [];
+	let database: Shown = { columns: [], statement: '' };
+	const convergedMs = await until(async () => {
+		screens = await Promise.all(all.map((p) => p.evaluate(readScreen)));
+		database = await stored();
+		const expected = JSON.stringify(canonical(database));
+		return screens.every((s) => JSON.stringify(canonical(s)) === expected) && screens.every((s) => JSON.stringify(s) === JSON.stringify(screens[0]));
+	}, SHOW_MS, 'every screen and the database hold the same board').catch(async (error) => {
+		console.error('[offline] screens', JSON.stringify(screens, null, 1), 'database', JSON.stringify(database, null, 1));
+		throw error;
+	});
+	await screenshots(a, 'back');
+
+	// Nothing lost, nothing twice.
+	const cards = database.columns.flatMap((col) => col.cards.map((card) => ({ ...card, group: col.group })));
+	const expectedTexts = ['Anna offline one', 'Anna offline two', 'Anna offline three', 'Béla online one', 'Béla online two', 'Csilla online one', 'Csilla online two', 'Openness', 'Quality'];
+	const sharedCard = cards.find((card) => card.id === shared);
+	expect(cards.map((card) => card.text).filter((t) => t !== sharedCard?.text).sort(), 'every card once, with its text').toEqual(expectedTexts.sort());
+	expect(cards).toHaveLength(10);
+	const once = (text: string, part: string) => text.split(part).length - 1;
+	for (const part of ['Mutual ', 'Trust', ' between members', ' (Csilla)']) expect(once(sharedCard?.text ?? '', part), `"${part}" in the shared card "${sharedCard?.text}"`).toBe(1);
+	expect(sharedCard?.text.startsWith('Mutual Trust'), 'Béla wrote before "Trust"').toBe(true);
+	expect(cards.find((card) => card.id === toMove)?.group, "Anna's move").toBe(groupIds.Place);
+	expect(cards.find((card) => card.id === csillaMoves)?.group, "Csilla's move").toBe(groupIds.People);
+	for (const part of ['Together, ', 'We connect firms', ' and universities']) expect(once(database.statement, part), `"${part}" in the statement "${database.statement}"`).toBe(1);
+	expect(database.statement.startsWith('Together, We connect firms')).toBe(true);
+	// What Anna had on her screen when she came back is all still there.
+	for (const card of annaBefore.columns.flatMap((col) => col.cards)) expect(cards.some((c) => c.id === card.id), `Anna's card "${card.text}"`).toBe(true);
+
+	// Honesty: what Anna's badge said at each check, and everything it said while she was away.
+	const log = await badgeLog(a);
+	console.log(`[offline] Anna's badge: ${log.map((s) => `${((s.at - offlineAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
+	for (const check of checks) {
+		expect(check.badge.status, `Anna's badge ${check.at}`).toBe('offline');
+		expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(/^Offline/);
+	}
+	for (const check of checks.slice(2)) expect(check.badge.text, `Anna's badge ${check.at}`).toContain('Not saved yet');
+	const away = log.filter((s) => s.at > offlineAt + shownOfflineMs && s.at < backAt);
+	expect(away.filter((s) => s.status === 'online' || /^Live/.test(s.text)), "Anna's badge while she was away").toEqual([]);
+	const after = log.filter((s) => s.at >= backAt);
+	// Back, the badge goes from offline to live and saved; it never blames the database, which never failed.
+	expect(after.filter((s) => s.save === 'waiting' && s.status === 'online'), "Anna's badge on the way back").toEqual([]);
+	expect(log.at(-1)).toMatchObject({ status: 'online', save: 'saved' });
+
+	console.log(
+		`[offline] ${Math.round(offlineFor / 1000)} s offline · badge left "online" ${shownOfflineMs} ms after the network went · back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, ` +
+			`Anna's offline cards on Béla's screen in ${belaSeesMs} ms, on Csilla's in ${csillaSeesMs} ms, all screens = database in ${convergedMs} ms · ` +
+			`${cards.length} cards (${annaCards.length} written offline), 0 lost, 0 duplicated · shared card "${sharedCard?.text}" · statement "${database.statement}" · ` +
+			`Anna ${annaGoneFromBela ? 'gone from' : 'still shown on'} Béla's presence at half time`
+	);
+});
