@@ -226,7 +226,9 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 
 	// Away: Anna adds two cards and types at the end of the shared card; Béla writes at its
 	// start, Csilla adds a card and moves another one.
+	const firstEditAt = [Date.now()];
 	await addCard(a, 'Anna offline one');
+	firstEditAt.push(Date.now());
 	await addCard(a, 'Anna offline two');
 	await typeInCard(a, shared, 'end', ' between members');
 	await typeInCard(b, shared, 'start', 'Mutual ');
@@ -237,18 +239,35 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	// Anna's screen after a few seconds of unsaved edits: offline, and it says her work is not saved.
 	await until(async () => (await badge(a)).save === 'waiting', SHOW_MS, "Anna's unsaved edits are counted as not saved");
 
-	// Half time: nothing crossed either way.
-	await sleep(Math.max(0, offlineAt + OFFLINE_MS / 2 - Date.now()));
+	// Half time: nothing crossed either way. Meanwhile, when does Béla's screen stop showing Anna as here?
+	let annaGoneFromBelaMs: number | null = null;
+	while (Date.now() < offlineAt + OFFLINE_MS / 2) {
+		if (annaGoneFromBelaMs === null && !(await avatars(b)).some((l) => l.startsWith('Anna'))) annaGoneFromBelaMs = Date.now() - offlineAt;
+		await sleep(Math.min(1000, Math.max(0, offlineAt + OFFLINE_MS / 2 - Date.now())));
+	}
 	checks.push({ at: 'half time', badge: await badge(a) });
 	await screenshots(a, 'offline');
 	expect(await texts(a), "Anna's screen while away: none of the others' new work").not.toContain('Béla online one');
 	for (const page of [b, c]) expect(await texts(page), 'the others while Anna is away: none of her new cards').not.toContain('Anna offline one');
-	const annaGoneFromBela = !(await avatars(b)).some((l) => l.startsWith('Anna'));
 
 	// Second half: Anna moves Csilla's card and writes in the statement; Béla writes in the
 	// statement too; Csilla types in the shared card; Anna adds a last card.
 	await moveCard(a, toMove, 'Place');
 	await typeInStatement(a, 'end', ' and universities');
+	// Writing at the foot of her phone's screen, the badge at the top is out of sight: a short copy stays in view.
+	const float = a.getByTestId('connection-float');
+	await float.waitFor({ state: 'visible', timeout: SHOW_MS }).catch(() => {
+		throw new Error("Anna's phone, scrolled to the statement: no offline notice in view");
+	});
+	expect(await float.textContent().then((t) => t?.trim()), 'the notice in view while she writes').toBe('Offline — not saved yet');
+	const inView = await a.evaluate(() => {
+		const box = (el: Element | null) => el?.getBoundingClientRect() ?? null;
+		const badge = box(document.querySelector('[data-testid=connection]'));
+		const copy = box(document.querySelector('[data-testid=connection-float]'));
+		return { badge: !!badge && badge.bottom > 0 && badge.top < innerHeight, copy: !!copy && copy.top >= 0 && copy.bottom <= innerHeight };
+	});
+	expect(inView, "what Anna's phone shows while she writes the statement").toEqual({ badge: false, copy: true });
+	await a.screenshot({ path: path.join(SHOTS, 'offline-phone-writing.png') });
 	await typeInStatement(b, 'start', 'Together, ');
 	await typeInCard(c, shared, 'end', ' (Csilla)');
 	await addCard(c, 'Csilla online two');
@@ -267,16 +286,23 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	const backAt = Date.now();
 	const offlineFor = backAt - offlineAt;
 	const reconnectMs = await until(async () => (await badge(a)).status === 'online', RECONNECT_MS, 'Anna reconnects by herself');
-	const savedMs = await until(async () => {
+	await until(async () => {
 		const now = await badge(a);
 		return now.status === 'online' && now.save === 'saved';
 	}, RECONNECT_MS, "Anna's badge says live and saved");
+	const savedMs = Date.now() - backAt;
+	await float.waitFor({ state: 'detached', timeout: SHOW_MS });
 	const annaCards = ['Anna offline one', 'Anna offline two', 'Anna offline three'];
-	const seenBy = async (page: Page, who: string) => until(async () => {
-		const now = await texts(page);
-		return annaCards.every((t) => now.includes(t));
-	}, RECONNECT_MS, `${who} sees Anna's offline cards`);
-	const [belaSeesMs, csillaSeesMs] = await Promise.all([seenBy(b, 'Béla'), seenBy(c, 'Csilla')]);
+	const seen = [0, 0];
+	const seenBy = async (page: Page, who: string) => {
+		await until(async () => {
+			const now = await texts(page);
+			return annaCards.every((t) => now.includes(t));
+		}, RECONNECT_MS, `${who} sees Anna's offline cards`);
+		seen[page === b ? 0 : 1] = Date.now();
+	};
+	await Promise.all([seenBy(b, 'Béla'), seenBy(c, 'Csilla')]);
+	const [belaSeesMs, csillaSeesMs] = seen.map((at) => at - backAt);
 
 	// Everyone and the database agree.
 	const pg = await appDatabase(data.dir);
@@ -321,22 +347,29 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	// Honesty: what Anna's badge said at each check, and everything it said while she was away.
 	const log = await badgeLog(a);
 	console.log(`[offline] Anna's badge: ${log.map((s) => `${((s.at - offlineAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
+	// Presence: the awareness protocol drops a peer it has not heard from for 30 s.
+	if (OFFLINE_MS >= 90_000) expect(annaGoneFromBelaMs, "Béla's screen stops showing Anna as here").not.toBeNull();
+	// She came back by herself: her page was never reloaded (what the page recorded is still there).
+	expect(await a.evaluate(() => 'badgeLog' in window), "Anna's page is the one she had before").toBe(true);
+	// Back, the badge goes from offline to live and saved; it never blames the database, which never failed.
+	const after = log.filter((s) => s.at >= backAt);
+	expect(after.filter((s) => s.text.includes('database')), "Anna's badge on the way back").toEqual([]);
+	expect(log.at(-1)).toMatchObject({ status: 'online', save: 'saved', text: 'Live' });
+	// Away: offline at every check, and once she had edited, "not saved yet" since her first offline edit.
 	for (const check of checks) {
 		expect(check.badge.status, `Anna's badge ${check.at}`).toBe('offline');
 		expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(/^Offline/);
 	}
-	for (const check of checks.slice(2)) expect(check.badge.text, `Anna's badge ${check.at}`).toContain('Not saved yet');
+	const clock = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeStyle: 'short' }).format(ms);
+	const since = new RegExp(`not saved yet: your edits since (${clock(firstEditAt[0])}|${clock(firstEditAt[1])}) `);
+	for (const check of checks.slice(1)) expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(since);
 	const away = log.filter((s) => s.at > offlineAt + shownOfflineMs && s.at < backAt);
-	expect(away.filter((s) => s.status === 'online' || /^Live/.test(s.text)), "Anna's badge while she was away").toEqual([]);
-	const after = log.filter((s) => s.at >= backAt);
-	// Back, the badge goes from offline to live and saved; it never blames the database, which never failed.
-	expect(after.filter((s) => s.save === 'waiting' && s.status === 'online'), "Anna's badge on the way back").toEqual([]);
-	expect(log.at(-1)).toMatchObject({ status: 'online', save: 'saved' });
+	expect(away.filter((s) => s.status !== 'offline' || !/^Offline/.test(s.text)), "Anna's badge while she was away").toEqual([]);
 
 	console.log(
 		`[offline] ${Math.round(offlineFor / 1000)} s offline · badge left "online" ${shownOfflineMs} ms after the network went · back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, ` +
 			`Anna's offline cards on Béla's screen in ${belaSeesMs} ms, on Csilla's in ${csillaSeesMs} ms, all screens = database in ${convergedMs} ms · ` +
 			`${cards.length} cards (${annaCards.length} written offline), 0 lost, 0 duplicated · shared card "${sharedCard?.text}" · statement "${database.statement}" · ` +
-			`Anna ${annaGoneFromBela ? 'gone from' : 'still shown on'} Béla's presence at half time`
+			`Béla's screen stopped showing Anna as here ${annaGoneFromBelaMs === null ? 'never while she was away' : `${Math.round(annaGoneFromBelaMs / 1000)} s after she went`}`
 	);
 });
