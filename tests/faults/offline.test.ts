@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readBoard } from '../../src/lib/domain/board/board-model';
 import { createWorkshopOver, joinOver, startApp, tempDataDir } from '../e2e/app-process';
+import type { Sql } from '../../src/lib/server/db/client';
 import { appDatabase, formAction, sleep, storedDoc } from './helpers';
 
 /**
@@ -128,7 +130,74 @@ async function until(condition: () => Promise<boolean>, timeout: number, what: s
 	}
 }
 
-test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async () => {
+/**
+ * A network between one browser and the app that can go silent: while cut, nothing passes
+ * either way and nobody is told (no 'offline' event, no reset — venue Wi-Fi still associated,
+ * its uplink gone). Bytes and closes are held, as TCP holds them while it retransmits, and
+ * delivered in order once the network is back.
+ */
+class SilentNetwork {
+	readonly #server: net.Server;
+	readonly #sockets = new Set<net.Socket>();
+	#held: (() => void)[] | null = null;
+
+	private constructor(server: net.Server) {
+		this.#server = server;
+	}
+
+	static async to(port: number): Promise<SilentNetwork> {
+		const server = net.createServer();
+		const network = new SilentNetwork(server);
+		server.on('connection', (client) => network.#connect(client, port));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return network;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${(this.#server.address() as net.AddressInfo).port}`;
+	}
+
+	#connect(client: net.Socket, port: number): void {
+		const upstream = net.connect(port, '127.0.0.1');
+		for (const socket of [client, upstream]) {
+			this.#sockets.add(socket);
+			socket.on('close', () => this.#sockets.delete(socket));
+			socket.on('error', () => {});
+		}
+		this.#forward(client, upstream);
+		this.#forward(upstream, client);
+	}
+
+	#forward(from: net.Socket, to: net.Socket): void {
+		from.on('data', (chunk) => this.#pass(() => to.write(chunk)));
+		from.on('end', () => this.#pass(() => to.end()));
+		from.on('close', () => this.#pass(() => to.destroy()));
+	}
+
+	#pass(deliver: () => void): void {
+		if (this.#held) this.#held.push(deliver);
+		else deliver();
+	}
+
+	cut(): void {
+		this.#held ??= [];
+	}
+
+	restore(): void {
+		const held = this.#held ?? [];
+		this.#held = null;
+		for (const deliver of held) deliver();
+	}
+
+	async close(): Promise<void> {
+		this.restore();
+		for (const socket of this.#sockets) socket.destroy();
+		await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+	}
+}
+
+/** The built app with its own Postgres, a workshop whose first board is in the cluster phase, and Chromium. */
+async function startBoard(title: string) {
 	const cleanups = cleanupList();
 	await mkdir(SHOTS, { recursive: true });
 	const data = await tempDataDir();
@@ -139,30 +208,73 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 		const stopped = await Promise.race([app.exited.then(() => true), sleep(15_000).then(() => false)]);
 		if (!stopped) app.child.kill('SIGKILL');
 	});
-	const workshop = await createWorkshopOver(app.baseUrl, 'Offline for two minutes');
+	const workshop = await createWorkshopOver(app.baseUrl, title);
 	const boardId = workshop.boards[0];
 	const boardPath = `/w/${workshop.workshopId}/b/${boardId}`;
 	// Clustering: participants may add cards, group them and edit the statement.
 	const phase = await formAction(app.baseUrl, `/w/${workshop.workshopId}`, 'setPhase', { board: boardId, phase: 'cluster' }, workshop.cookie);
 	expect(phase, 'the facilitator opens the cluster phase').toMatchObject({ status: 200, type: 'success' });
+	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+	cleanups.push(() => browser.close());
+	/** One participant's own browser context on the board, live, its badge recorded; `via`: another address of the app. */
+	const open = async (cookie: string, viewport: { width: number; height: number }, via = app.baseUrl): Promise<{ context: BrowserContext; page: Page }> => {
+		const context = await browser.newContext({ locale: 'en-GB', viewport, hasTouch: viewport.width < 500 });
+		const [name, value] = cookie.split(/=(.*)/s);
+		await context.addCookies([{ name, value, url: via }]);
+		const page = await context.newPage();
+		await page.goto(`${via}${boardPath}`);
+		await page.locator('[data-testid=connection][data-status=online]').waitFor({ timeout: SHOW_MS });
+		await page.evaluate(recordBadge);
+		return { context, page };
+	};
+	return { app, data, workshop, boardId, open, cleanups };
+}
+
+async function addGroup(page: Page, title: string): Promise<void> {
+	await page.getByTestId('add-group').click();
+	await page.keyboard.type(title);
+	await page.keyboard.press('Enter');
+}
+
+async function addCard(page: Page, text: string): Promise<void> {
+	await page.getByTestId('add-card-top').click();
+	await page.keyboard.type(text);
+}
+
+/** Types at the start or the end of a card's text. */
+async function typeInCard(page: Page, id: string, where: 'start' | 'end', text: string): Promise<void> {
+	await page.locator(`[data-testid=card][data-card-id="${id}"] textarea`).click();
+	await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
+	await page.keyboard.type(text);
+}
+
+async function typeInStatement(page: Page, where: 'start' | 'end', text: string): Promise<void> {
+	await page.locator('textarea[data-testid=statement-text]').click();
+	await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
+	await page.keyboard.type(text);
+}
+
+async function moveCard(page: Page, id: string, group: string): Promise<void> {
+	await page.locator(`[data-testid=card][data-card-id="${id}"] [data-testid=card-menu]`).click();
+	await page.getByRole('menuitemradio', { name: group }).click();
+}
+
+/** The board as the database has it, read with the sync server's own store code. */
+async function storedBoard(sql: Sql, boardId: string): Promise<Shown> {
+	const view = readBoard(await storedDoc(sql, `board/${boardId}`));
+	return {
+		columns: [{ group: '', cards: view.ungrouped }, ...view.groups.map((g) => ({ group: g.id, cards: g.cards }))].map((col) => ({ group: col.group, cards: col.cards.map((card) => ({ id: card.id, text: card.text })) })),
+		statement: view.variants.find((v) => v.id === 'main')?.text ?? ''
+	};
+}
+
+test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async () => {
+	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Offline for two minutes');
 	const [anna, bela, csilla] = await Promise.all([
 		joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'),
 		joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon'),
 		joinOver(app.baseUrl, workshop.code, 'Csilla', 'Agrár')
 	]);
-
-	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-	cleanups.push(() => browser.close());
-	const open = async (cookie: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> => {
-		const context = await browser.newContext({ locale: 'en-GB', viewport, hasTouch: viewport.width < 500 });
-		const [name, value] = cookie.split(/=(.*)/s);
-		await context.addCookies([{ name, value, url: app.baseUrl }]);
-		const page = await context.newPage();
-		await page.goto(`${app.baseUrl}${boardPath}`);
-		await page.locator('[data-testid=connection][data-status=online]').waitFor({ timeout: SHOW_MS });
-		await page.evaluate(recordBadge);
-		return { context, page };
-	};
 	const A = await open(anna.cookie, PHONE);
 	const b = (await open(bela.cookie, DESKTOP)).page;
 	const c = (await open(csilla.cookie, DESKTOP)).page;
@@ -170,30 +282,6 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	const all = [a, b, c];
 
 	// Before: two groups, a card everyone will write in, a card Anna will move, the statement.
-	const addGroup = async (page: Page, title: string) => {
-		await page.getByTestId('add-group').click();
-		await page.keyboard.type(title);
-		await page.keyboard.press('Enter');
-	};
-	const addCard = async (page: Page, text: string) => {
-		await page.getByTestId('add-card-top').click();
-		await page.keyboard.type(text);
-	};
-	/** Types at the start or the end of the card that now shows `current`. */
-	const typeInCard = async (page: Page, id: string, where: 'start' | 'end', text: string) => {
-		await page.locator(`[data-testid=card][data-card-id="${id}"] textarea`).click();
-		await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
-		await page.keyboard.type(text);
-	};
-	const typeInStatement = async (page: Page, where: 'start' | 'end', text: string) => {
-		await page.locator('textarea[data-testid=statement-text]').click();
-		await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
-		await page.keyboard.type(text);
-	};
-	const moveCard = async (page: Page, id: string, group: string) => {
-		await page.locator(`[data-testid=card][data-card-id="${id}"] [data-testid=card-menu]`).click();
-		await page.getByRole('menuitemradio', { name: group }).click();
-	};
 	await addGroup(b, 'People');
 	await addGroup(c, 'Place');
 	await addCard(b, 'Trust');
@@ -307,14 +395,7 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	// Everyone and the database agree.
 	const pg = await appDatabase(data.dir);
 	cleanups.push(() => pg.sql.end({ timeout: 1 }));
-	const docName = `board/${boardId}`;
-	const stored = async (): Promise<Shown> => {
-		const view = readBoard(await storedDoc(pg.sql, docName));
-		return {
-			columns: [{ group: '', cards: view.ungrouped }, ...view.groups.map((g) => ({ group: g.id, cards: g.cards }))].map((col) => ({ group: col.group, cards: col.cards.map((card) => ({ id: card.id, text: card.text })) })),
-			statement: view.variants.find((v) => v.id === 'main')?.text ?? ''
-		};
-	};
+	const stored = () => storedBoard(pg.sql, boardId);
 	let screens: Shown[] = [];
 	let database: Shown = { columns: [], statement: '' };
 	const convergedMs = await until(async () => {
@@ -371,5 +452,88 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 			`Anna's offline cards on Béla's screen in ${belaSeesMs} ms, on Csilla's in ${csillaSeesMs} ms, all screens = database in ${convergedMs} ms · ` +
 			`${cards.length} cards (${annaCards.length} written offline), 0 lost, 0 duplicated · shared card "${sharedCard?.text}" · statement "${database.statement}" · ` +
 			`Béla's screen stopped showing Anna as here ${annaGoneFromBelaMs === null ? 'never while she was away' : `${Math.round(annaGoneFromBelaMs / 1000)} s after she went`}`
+	);
+});
+
+test(`the network goes silently for ${OFFLINE_MS / 1000} s (no offline event): the badge stops saying live, the provider reconnects by itself, nothing is lost`, async () => {
+	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Silent network');
+	const [anna, bela] = await Promise.all([joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'), joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon')]);
+	const network = await SilentNetwork.to(app.port);
+	cleanups.push(() => network.close());
+	const a = (await open(anna.cookie, DESKTOP, network.url)).page;
+	const b = (await open(bela.cookie, PHONE)).page;
+	await addCard(b, 'Shared');
+	const shared = await cardId(a, 'Shared', "Anna sees Béla's card");
+	await until(async () => {
+		const now = await badge(a);
+		return now.status === 'online' && now.save === 'saved';
+	}, SHOW_MS, "Anna's badge says live and saved before the network goes");
+
+	network.cut();
+	const cutAt = Date.now();
+	const firstEditAt = Date.now();
+	await addCard(a, 'Anna silent one');
+	await typeInCard(a, shared, 'end', ' from Anna');
+	await typeInCard(b, shared, 'start', 'Béla: ');
+	await addCard(b, 'Béla while Anna is cut off');
+	// The browser is not told. The page asks the server while her edits are unconfirmed, and
+	// says "not saved yet, no answer" when nothing comes back; the provider gives the socket up
+	// after 30 s of silence, and the badge says offline.
+	let unansweredShownMs: number | null = null;
+	let offlineShownMs: number | null = null;
+	while (Date.now() < cutAt + OFFLINE_MS / 2) {
+		const now = await badge(a);
+		if (unansweredShownMs === null && now.save === 'unanswered' && now.status === 'online') {
+			unansweredShownMs = Date.now() - firstEditAt;
+			await a.screenshot({ path: path.join(SHOTS, 'silent-unanswered-desktop.png') });
+		}
+		if (offlineShownMs === null && now.status === 'offline') offlineShownMs = Date.now() - cutAt;
+		await sleep(Math.min(250, Math.max(0, cutAt + OFFLINE_MS / 2 - Date.now())));
+	}
+	const halfTime = await badge(a);
+	await addCard(a, 'Anna silent two');
+	expect(await texts(b), 'Béla while Anna is cut off: none of her new cards').not.toContain('Anna silent one');
+	await sleep(Math.max(0, cutAt + OFFLINE_MS - Date.now()));
+	const beforeBack = await badge(a);
+
+	network.restore();
+	const backAt = Date.now();
+	const reconnectMs = await until(async () => (await badge(a)).status === 'online', RECONNECT_MS, 'Anna reconnects by herself once the network is back');
+	await until(async () => {
+		const now = await badge(a);
+		return now.status === 'online' && now.save === 'saved';
+	}, RECONNECT_MS, "Anna's badge says live and saved");
+	const savedMs = Date.now() - backAt;
+	await until(async () => ['Anna silent one', 'Anna silent two'].every((t) => texts(b).then((now) => now.includes(t))), RECONNECT_MS, "Béla sees Anna's cards");
+	const belaSeesMs = Date.now() - backAt;
+
+	const pg = await appDatabase(data.dir);
+	cleanups.push(() => pg.sql.end({ timeout: 1 }));
+	let database: Shown = { columns: [], statement: '' };
+	await until(async () => {
+		database = await storedBoard(pg.sql, boardId);
+		const expected = JSON.stringify(canonical(database));
+		return (await Promise.all([a, b].map((p) => p.evaluate(readScreen)))).every((s) => JSON.stringify(canonical(s)) === expected);
+	}, SHOW_MS, 'both screens and the database hold the same board');
+	const cards = database.columns.flatMap((col) => col.cards);
+	expect(cards.map((card) => card.text).sort()).toEqual(['Anna silent one', 'Anna silent two', 'Béla while Anna is cut off', 'Béla: Shared from Anna']);
+
+	const log = await badgeLog(a);
+	console.log(`[offline] silent: Anna's badge: ${log.map((s) => `${((s.at - cutAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
+	// Once her first edit has gone unanswered for 3 s (a tick of grace), her badge never says live
+	// or saved until the network is back, and never blames the database, which never failed.
+	const silent = log.filter((s, i) => (log[i + 1]?.at ?? Infinity) > firstEditAt + 3500 && s.at < backAt);
+	expect(silent.filter((s) => s.status === 'connecting' || (s.status === 'online' && s.save !== 'unanswered')), "Anna's badge while the network was silent").toEqual([]);
+	expect(log.filter((s) => s.text.includes('database')), "Anna's badge, all along").toEqual([]);
+	expect(unansweredShownMs, 'Anna is told her edits get no answer').not.toBeNull();
+	expect(unansweredShownMs!, '"no answer" within 3 s of unconfirmed edits, give or take a second').toBeLessThan(5000);
+	for (const [at, now] of [['half time', halfTime], ['before the network is back', beforeBack]] as const) {
+		expect(now.status, `Anna's badge at ${at}`).toBe('offline');
+		expect(now.text, `Anna's badge at ${at}`).toMatch(/^Offline — not saved yet/);
+	}
+	expect(offlineShownMs, 'the page finds out it is offline').not.toBeNull();
+	console.log(
+		`[offline] silent: ${Math.round((backAt - cutAt) / 1000)} s without a network, no offline event · "not saved yet, the server does not answer" ${((unansweredShownMs ?? 0) / 1000).toFixed(1)} s after her first edit · badge "offline" ${((offlineShownMs ?? 0) / 1000).toFixed(1)} s after the cut · ` +
+			`back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, Anna's cards on Béla's screen in ${belaSeesMs} ms · ${cards.length} cards, 0 lost, 0 duplicated`
 	);
 });
