@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
+import { watchConnectAttempts } from './connect-watchdog';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -34,6 +35,7 @@ export class DocConnection {
 	readonly provider: WebsocketProvider;
 	readonly #persistence: IndexeddbPersistence;
 	readonly #storeName: string;
+	readonly #unwatch: () => void;
 
 	#socket = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
 	#browserOnline = $state(true);
@@ -66,6 +68,8 @@ export class DocConnection {
 			// 44xx means "this will not work again" (refused update, too large), except "too slow".
 			shouldReconnect: (event) => event.code === CLOSE_TOO_SLOW || !(event.code >= 4400 && event.code < 4500)
 		});
+		// An attempt made while the network was silently gone may hang for good: try again.
+		this.#unwatch = watchConnectAttempts(this.provider);
 		if (!options.presence) this.provider.awareness.setLocalState(null);
 		// The provider only logs "permission denied"; the interface needs the reason.
 		this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
@@ -111,6 +115,7 @@ export class DocConnection {
 	}
 
 	destroy(): void {
+		this.#unwatch();
 		removeEventListener('online', this.#online);
 		removeEventListener('offline', this.#offline);
 		this.provider.awareness.setLocalState(null);
