@@ -35,7 +35,7 @@ describe('joining a workshop', () => {
 		expect(await facilitator.page.getByTestId('member').allTextContents()).toEqual(
 			expect.arrayContaining([expect.stringContaining('Kovács Anna')])
 		);
-		expect(await facilitator.page.getByTestId('member-count').textContent()).toContain('2 members from 1 organisations');
+		expect(await facilitator.page.getByTestId('member-count').textContent()).toContain('2 members from 1 organisation');
 
 		// The same browser returning resumes the same member rather than joining again.
 		await participant.page.goto(`/j/${code}`);
