@@ -44,10 +44,13 @@ const SHOTS = process.env.OFFLINE_SHOTS ?? '/tmp/shots-offline';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
-/** What a test started, stopped in reverse order when it finishes (passed or not). */
-function cleanupList(): (() => Promise<unknown>)[] {
+/**
+ * What a test started, stopped in reverse order when it finishes (passed or not). The tests run
+ * concurrently: the hook must be the test's own (from its context), not the global one.
+ */
+function cleanupList(onFinished: typeof onTestFinished): (() => Promise<unknown>)[] {
 	const list: (() => Promise<unknown>)[] = [];
-	onTestFinished(async () => {
+	onFinished(async () => {
 		for (const c of list.reverse()) await c().catch((e) => console.error(e));
 	});
 	return list;
@@ -212,8 +215,8 @@ class SilentNetwork {
 }
 
 /** The built app with its own Postgres, a workshop whose first board is in the cluster phase, and Chromium. */
-async function startBoard(title: string) {
-	const cleanups = cleanupList();
+async function startBoard(title: string, onFinished: typeof onTestFinished) {
+	const cleanups = cleanupList(onFinished);
 	await mkdir(SHOTS, { recursive: true });
 	const data = await tempDataDir();
 	cleanups.push(data.remove);
@@ -283,8 +286,8 @@ async function storedBoard(sql: Sql, boardId: string): Promise<Shown> {
 	};
 }
 
-test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async () => {
-	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Offline for two minutes');
+test.concurrent(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async ({ onTestFinished }) => {
+	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Offline for two minutes', onTestFinished);
 	const [anna, bela, csilla] = await Promise.all([
 		joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'),
 		joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon'),
@@ -470,8 +473,8 @@ test(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: ev
 	);
 });
 
-test(`the network goes silently for ${OFFLINE_MS / 1000} s (no offline event): the badge stops saying live, the provider reconnects by itself, nothing is lost`, async () => {
-	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Silent network');
+test.concurrent(`the network goes silently for ${OFFLINE_MS / 1000} s (no offline event): the badge stops saying live, the provider reconnects by itself, nothing is lost`, async ({ onTestFinished }) => {
+	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Silent network', onTestFinished);
 	const [anna, bela] = await Promise.all([joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'), joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon')]);
 	const network = await SilentNetwork.to(app.port);
 	cleanups.push(() => network.close());
