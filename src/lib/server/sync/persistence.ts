@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Sql } from '../db/client';
 
 export interface StoredDocument {
@@ -24,10 +25,26 @@ export interface DocumentStore {
 	append(writes: PendingWrite[]): Promise<number>;
 	/** Replaces the log up to `upto` by `state` (v2). */
 	compact(input: { workshopId: string; doc: string; state: Uint8Array; upto: number }): Promise<void>;
+	/**
+	 * Several instances: merges the stored state and the whole log into a new state, from the
+	 * store itself (an instance's memory may lack what another committed a moment ago).
+	 */
+	compactStored?(input: { workshopId: string; doc: string }): Promise<{ stateBytes: number }>;
 }
 
+/** First key of the advisory locks that order appends and compactions of one document (`RTDC`). */
+const DOC_LOCK = 0x52544443;
+
 export class PostgresDocumentStore implements DocumentStore {
-	constructor(private readonly sql: Sql) {}
+	/**
+	 * `shared`: several instances append to the same documents. Each append then holds a
+	 * shared advisory lock per document, a compaction the exclusive one, so that a compaction
+	 * sees every row below the seq it folds in: no append still in flight can commit a lower seq.
+	 */
+	constructor(
+		private readonly sql: Sql,
+		private readonly options: { shared?: boolean } = {}
+	) {}
 
 	async load(doc: string): Promise<StoredDocument> {
 		return (await this.sql.begin('isolation level repeatable read read only', async (tx) => {
@@ -50,7 +67,7 @@ export class PostgresDocumentStore implements DocumentStore {
 		// One statement, one commit, however many documents the batch spans.
 		// Hex in a text array: bytea arrays do not survive array-literal escaping intact.
 		const hex = writes.map((w) => Buffer.from(w.update.buffer, w.update.byteOffset, w.update.byteLength).toString('hex'));
-		const [row] = await this.sql<{ seq: string }[]>`
+		const insert = (sql: Sql) => sql<{ seq: string }[]>`
 			with written as (
 				insert into public.board_updates (workshop_id, doc, data)
 				select w, d, decode(h, 'hex')
@@ -58,7 +75,46 @@ export class PostgresDocumentStore implements DocumentStore {
 				returning seq
 			)
 			select max(seq) as seq from written`;
-		return Number(row.seq);
+		if (!this.options.shared) {
+			const [row] = await insert(this.sql);
+			return Number(row.seq);
+		}
+		const docs = [...new Set(writes.map((w) => w.doc))].sort();
+		return (await this.sql.begin(async (tx) => {
+			await tx`select count(pg_advisory_xact_lock_shared(${DOC_LOCK}, hashtext(d))) from unnest(${docs}::text[]) as t(d)`;
+			const [row] = await insert(tx as unknown as Sql);
+			return Number(row.seq);
+		})) as number;
+	}
+
+	async compactStored(input: { workshopId: string; doc: string }): Promise<{ stateBytes: number }> {
+		return (await this.sql.begin(async (tx) => {
+			// Waits for appends of this document in flight: every row below the highest seq read
+			// next is committed and read, and none can commit below it afterwards.
+			await tx`select pg_advisory_xact_lock(${DOC_LOCK}, hashtext(${input.doc}))`;
+			const [stored] = await tx<{ state: Uint8Array; upto: string }[]>`
+				select state, upto from public.board_states where doc = ${input.doc}`;
+			const from = stored ? Number(stored.upto) : 0;
+			const rows = await tx<{ seq: string; data: Uint8Array }[]>`
+				select seq, data from public.board_updates where doc = ${input.doc} and seq > ${from} order by seq`;
+			if (rows.length === 0) return { stateBytes: stored?.state.length ?? 0 };
+			const doc = new Y.Doc({ gc: true });
+			try {
+				if (stored) Y.applyUpdateV2(doc, new Uint8Array(stored.state));
+				for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+				const state = Y.encodeStateAsUpdateV2(doc);
+				const upto = Number(rows[rows.length - 1].seq);
+				await tx`
+					insert into public.board_states (doc, workshop_id, state, upto) values
+						(${input.doc}, ${input.workshopId}, ${Buffer.from(state)}, ${upto})
+					on conflict (doc) do update set state = excluded.state, upto = excluded.upto, updated_at = now()
+					where public.board_states.upto < excluded.upto`;
+				await tx`delete from public.board_updates where doc = ${input.doc} and seq <= ${upto}`;
+				return { stateBytes: state.length };
+			} finally {
+				doc.destroy();
+			}
+		})) as { stateBytes: number };
 	}
 
 	async compact(input: { workshopId: string; doc: string; state: Uint8Array; upto: number }): Promise<void> {

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { ensureBuild } from '../../scripts/build.js';
+import { addCard, cardsOf, editCardText } from '../../src/lib/domain/board/board-model';
+import { readRounds, type PublishedRound } from '../../src/lib/domain/voting/published';
+import { awarenessMessage, syncMessage, SYNC_STEP_1 } from '../../src/lib/server/sync/protocol';
+import { encodeAwareness } from '../../src/lib/server/sync/protocol';
+import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
+import { formAction, holds, sleep, storedDoc } from '../faults/helpers';
+import { migratedDatabase, type TestDatabase } from './helpers';
+import { startBalancer, startRedis, type TestRedis } from './redis-helpers';
+import { connectClient, waitFor, type TestClient } from './sync-helpers';
+
+/**
+ * Issue #8, several instances: two app processes (the real build) on one Postgres, sharing
+ * live rooms through a real redis-server; real y-websocket providers on each, behind a small
+ * TCP balancer per side that falls back to the other instance when its own is gone. Edits,
+ * presence, a board lock and a voting round cross instances; then one instance is SIGKILLed
+ * while its clients type, and they carry on through the other losing nothing.
+ */
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+	for (const c of cleanups.reverse()) await c().catch((e) => console.error(e));
+});
+
+let redis: TestRedis;
+let db: TestDatabase;
+let a: AppProcess;
+let b: AppProcess;
+
+async function stopApp(app: AppProcess): Promise<void> {
+	if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+	app.child.kill('SIGTERM');
+	if (!(await Promise.race([app.exited.then(() => true), sleep(10_000).then(() => false)]))) app.child.kill('SIGKILL');
+	await app.exited;
+}
+
+beforeAll(async () => {
+	ensureBuild();
+	redis = await startRedis();
+	cleanups.push(() => redis.stop());
+	db = await migratedDatabase({ seed: false, max: 4 });
+	cleanups.push(() => db.drop());
+	const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, SEED: 'false', DATABASE_POOL_SIZE: '8' };
+	const dirs = await Promise.all([tempDataDir(), tempDataDir()]);
+	for (const d of dirs) cleanups.push(d.remove);
+	[a, b] = await Promise.all(dirs.map((d) => startApp({ dataDir: d.dir, env })));
+	cleanups.push(() => stopApp(a), () => stopApp(b));
+}, 180_000);
+
+interface Person {
+	name: string;
+	memberId: string;
+	cookie: string;
+	client: TestClient;
+	/** Every update the server sent this client. */
+	received: Uint8Array[];
+	/** The text this person last typed into each of their cards. */
+	typed: Map<string, string>;
+}
+
+const presenceOf = (client: TestClient) =>
+	new Map([...client.provider.awareness.getStates()].map(([id, s]) => [id, s as { user?: { memberId: string; name: string }; cursor?: string; evil?: boolean }]));
+
+test('two instances share a board live: edits, presence, lock and votes cross; a SIGKILLed instance\'s clients carry on through the other', async () => {
+	const t0 = Date.now();
+	const lbA = await startBalancer(() => [a.port, b.port]);
+	const lbB = await startBalancer(() => [b.port, a.port]);
+	cleanups.push(lbA.close, lbB.close);
+
+	const workshop = await createWorkshopOver(a.baseUrl, 'Two instances');
+	const boardId = workshop.boards[0];
+	const board = `board/${boardId}`;
+	const control = `control/${workshop.workshopId}`;
+	// Half join through one instance, half through the other: sessions are the same on both.
+	const names = ['Anna', 'Béla', 'Csilla', 'Dénes', 'Erika'];
+	const joined = await Promise.all(names.map((n, i) => joinOver(i % 2 ? b.baseUrl : a.baseUrl, workshop.code, n, `Org ${i}`)));
+	const people: Person[] = joined.slice(0, 4).map((j, i) => {
+		const client = connectClient(i < 2 ? lbA : lbB, board, j.cookie);
+		const person: Person = { name: names[i], memberId: j.memberId, cookie: j.cookie, client, received: [], typed: new Map() };
+		client.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === client.provider) person.received.push(update);
+		});
+		return person;
+	});
+	cleanups.push(async () => people.forEach((p) => p.client.destroy()));
+	const [anna, bela, csilla, denes] = people;
+	const onA = [anna, bela];
+	const onB = [csilla, denes];
+	await Promise.all(people.map((p) => p.client.synced));
+
+	// ── concurrent edits on both instances converge, in every client and in Postgres ──
+	async function type(p: Person, ms: number, cards = 0): Promise<void> {
+		const author = { memberId: p.memberId, name: p.name, organisation: 'x' };
+		for (let i = 0; i < cards; i++) {
+			const id = addCard(p.client.doc, { author, text: `${p.name} ${i}` });
+			p.typed.set(id, `${p.name} ${i}`);
+		}
+		const until = Date.now() + ms;
+		for (let n = 0; Date.now() < until; n++) {
+			const ids = [...p.typed.keys()];
+			const id = ids[n % ids.length];
+			const text = `${p.name} ${n} ${Math.random().toString(36).slice(2, 6)}`;
+			editCardText(p.client.doc, id, text);
+			p.typed.set(id, text);
+			await sleep(5 + Math.random() * 20);
+		}
+	}
+	const sorted = (entries: [string, string][]) => Object.fromEntries(entries.sort(([x], [y]) => x.localeCompare(y)));
+	const texts = (doc: Y.Doc) => sorted([...cardsOf(doc)].map(([id, card]) => [id, String(card.get('text'))]));
+	const everyoneTyped = () => sorted(people.flatMap((p) => [...p.typed]));
+	async function converged(who: Person[], what: string): Promise<void> {
+		const want = everyoneTyped();
+		await waitFor(() => who.every((p) => JSON.stringify(texts(p.client.doc)) === JSON.stringify(want)), 10_000, what);
+		const reference = JSON.stringify(texts(who[0].client.doc));
+		for (const p of who) expect(JSON.stringify(texts(p.client.doc))).toBe(reference);
+	}
+	await Promise.all(people.map((p) => type(p, 1500, 4)));
+	await converged(people, 'the concurrent edits of both instances on every client');
+	const stored = await storedDoc(db.sql, board);
+	expect(texts(stored)).toEqual(everyoneTyped());
+
+	// ── presence crosses instances, stamped by the server the client is on ──
+	for (const p of people) p.client.provider.awareness.setLocalStateField('cursor', [...p.typed.keys()][0]);
+	await waitFor(
+		() => people.every((viewer) => people.every((p) => p === viewer || presenceOf(viewer.client).get(p.client.doc.clientID)?.user?.memberId === p.memberId)),
+		5000,
+		'everyone\'s presence on every client'
+	);
+	// A member on B may not speak for a client of A: not with a newer clock, not at all.
+	const erika = joined[4];
+	const raw = await rawSocket(b.port, board, erika.cookie);
+	cleanups.push(async () => raw.terminate());
+	const annaClock = (await waitForMeta(anna.client)).clock;
+	raw.send(awarenessMessage(encodeAwareness([{ clientId: anna.client.doc.clientID, clock: annaClock + 10, state: JSON.stringify({ evil: true }) }])));
+	await sleep(600);
+	for (const viewer of people.filter((p) => p !== anna)) {
+		const seen = presenceOf(viewer.client).get(anna.client.doc.clientID);
+		expect(seen?.user?.memberId).toBe(anna.memberId);
+		expect(seen?.evil).toBeUndefined();
+	}
+	raw.terminate();
+
+	// ── a lock from a facilitator on A makes live connections on B read-only ──
+	const eveDoc = new Y.Doc();
+	const eve = connectClient(lbB, board, erika.cookie, eveDoc);
+	cleanups.push(async () => eve.destroy());
+	await eve.synced;
+	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: boardId, on: 'true' }, workshop.cookie)).type).toBe('success');
+	await sleep(300);
+	const refused = addCard(eveDoc, { author: { memberId: erika.memberId, name: 'Erika', organisation: 'x' }, text: 'written while locked' });
+	await sleep(800);
+	expect(cardsOf(anna.client.doc).has(refused)).toBe(false);
+	expect(cardsOf(csilla.client.doc).has(refused)).toBe(false);
+	expect(cardsOf(await storedDoc(db.sql, board)).has(refused)).toBe(false);
+	eve.destroy();
+	// Unlocked from the other instance.
+	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: boardId, on: 'false' }, workshop.cookie)).type).toBe('success');
+	await sleep(300);
+
+	// ── a timed voting round: published on both, ballots once each through either instance ──
+	const controls = [connectClient(lbA, control, anna.cookie), connectClient(lbB, control, csilla.cookie)];
+	cleanups.push(async () => controls.forEach((c) => c.destroy()));
+	await Promise.all(controls.map((c) => c.synced));
+	const opened = await formAction(a.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'openRound', { title: 'Across', method: 'dots', source: 'cards', dots: '2', maxPerOption: '2', anonymous: 'on', resultsLive: 'on', minutes: '0.25' }, workshop.cookie);
+	expect(opened.type).toBe('success');
+	let round: PublishedRound | undefined;
+	for (const c of controls) await waitFor(() => (round = readRounds(c.doc, boardId)[0]) !== undefined, 5000, 'the round on both instances');
+	const options = round!.options.map((o) => o.id);
+	const ballot = (i: number) => JSON.stringify([{ option: options[i % options.length], criterion: 0, value: 2 }]);
+	const votes: [Person, AppProcess, number][] = [[anna, a, 0], [bela, b, 1], [csilla, b, 2], [denes, a, 3], [anna, b, 5]];
+	for (const [p, app, i] of votes) expect((await formAction(app.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'vote', { round: round!.id, marks: ballot(i) }, p.cookie)).type).toBe('success');
+	// Turnout reaches screens on both instances; "present" counts the members connected to either.
+	for (const c of controls) {
+		await waitFor(() => {
+			const t = readRounds(c.doc, boardId)[0]?.turnout;
+			return t?.voted === 4 && t.present === 4;
+		}, 8000, 'turnout 4 of 4 present on both instances').catch((error) => {
+			throw new Error(`${error.message}: ${JSON.stringify(readRounds(c.doc, boardId)[0]?.turnout)}`);
+		});
+	}
+	const ballots = await db.sql<{ member_id: string; option_id: string }[]>`
+		select b.member_id, m.option_id from public.ballots b join public.ballot_marks m using (round_id, member_id) where b.round_id = ${round!.id}`;
+	expect(ballots).toHaveLength(4);
+	expect(ballots.find((r) => r.member_id === anna.memberId)?.option_id).toBe(options[5 % options.length]);
+
+	// ── SIGKILL instance A while its clients type ──
+	// A presence with no reconnection (a laptop closed the moment A died): it must leave B's rooms.
+	const ghost = await rawSocket(a.port, board, erika.cookie);
+	cleanups.push(async () => ghost.terminate());
+	const ghostId = 987654321;
+	ghost.send(awarenessMessage(encodeAwareness([{ clientId: ghostId, clock: 1, state: JSON.stringify({ cursor: null }) }])));
+	await waitFor(() => presenceOf(csilla.client).has(ghostId), 5000, 'the ghost\'s presence on B');
+	const typing = Promise.all(people.map((p) => type(p, 2500)));
+	await sleep(700);
+	a.child.kill('SIGKILL');
+	await a.exited;
+	const killedAt = Date.now();
+	// What anyone received from a server was committed: it is in Postgres now, A being gone.
+	const afterKill = await storedDoc(db.sql, board);
+	const unheld = people.flatMap((p) => p.received.filter((u) => !holds(afterKill, u)));
+	expect(unheld).toHaveLength(0);
+	await typing;
+	// A's clients reconnect (through their balancer) to B and lose nothing they typed.
+	await converged(people, 'everyone converged on B after A died');
+	expect(texts(await storedDoc(db.sql, board))).toEqual(everyoneTyped());
+	for (const p of onA) expect(p.client.provider.wsconnected).toBe(true);
+	// The ghost's presence goes once B notices A is gone (its heartbeats stop: ~7 s).
+	await waitFor(() => !presenceOf(csilla.client).has(ghostId), 15_000, 'the ghost\'s presence removed on B');
+	const presenceGoneMs = Date.now() - killedAt;
+	// The round A opened closes at its deadline all the same, closed by B, ballots untouched.
+	for (const c of controls) await waitFor(() => readRounds(c.doc, boardId)[0]?.status === 'closed', 25_000, 'the round closed by B at its deadline');
+	const [{ status, n }] = await db.sql<{ status: string; n: number }[]>`
+		select r.status, (select count(*)::int from public.ballots where round_id = r.id) as n from public.rounds r where r.id = ${round!.id}`;
+	expect({ status, n }).toEqual({ status: 'closed', n: 4 });
+	expect(readRounds(controls[1].doc, boardId)[0].turnout.voted).toBe(4);
+	console.log(`[instances] ${people.length} clients, ${Object.keys(everyoneTyped()).length} cards; presence of a dead instance gone after ${presenceGoneMs} ms; whole test ${Date.now() - t0} ms`);
+
+	ghost.terminate();
+	for (const c of [...controls, ...people.map((p) => p.client)]) c.destroy();
+	void onB;
+});
+
+/** A bare websocket speaking the protocol (no provider, no reconnection), synced. */
+async function rawSocket(port: number, doc: string, cookie: string): Promise<WebSocket> {
+	const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${doc}`, { headers: { cookie } });
+	await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+	ws.on('error', () => {});
+	ws.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(new Y.Doc())));
+	return ws;
+}
+
+async function waitForMeta(client: TestClient): Promise<{ clock: number }> {
+	const meta = client.provider.awareness.meta.get(client.doc.clientID);
+	if (!meta) throw new Error('no presence of our own');
+	return meta;
+}
