@@ -223,6 +223,104 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	void onB;
 });
 
+test('bad frames on Redis and a Redis outage: each instance keeps serving its own clients, and both converge once Redis is back', async () => {
+	// A was killed by the test before: a new instance takes its place.
+	if (a.child.exitCode !== null || a.child.signalCode !== null) {
+		const dir = await tempDataDir();
+		cleanups.push(dir.remove);
+		a = await startApp({ dataDir: dir.dir, env: { DATABASE_URL: db.url, REDIS_URL: redis.url, SEED: 'false', DATABASE_POOL_SIZE: '8' } });
+		cleanups.push(() => stopApp(a));
+	}
+	const workshop = await createWorkshopOver(b.baseUrl, 'Outage');
+	const board = `board/${workshop.boards[0]}`;
+	const joined = await Promise.all([0, 1, 2, 3].map((i) => joinOver(i % 2 ? a.baseUrl : b.baseUrl, workshop.code, `P${i}`, `Org ${i}`)));
+	const servers = [a, a, b, b].map((app) => ({ url: `ws://127.0.0.1:${app.port}/sync` }));
+	const clients = joined.map((j, i) => connectClient(servers[i], board, j.cookie));
+	cleanups.push(async () => clients.forEach((c) => c.destroy()));
+	await Promise.all(clients.map((c) => c.synced));
+	const authors = joined.map((j, i) => ({ memberId: j.memberId, name: `P${i}`, organisation: 'x' }));
+	const texts = (doc: Y.Doc) => JSON.stringify([...cardsOf(doc)].map(([id, c]) => [id, String(c.get('text'))]).sort());
+	const same = (group: TestClient[]) => group.every((c) => texts(c.doc) === texts(group[0].doc));
+	const write = (round: string) => clients.forEach((c, i) => addCard(c.doc, { author: authors[i], text: `${round} ${i}` }));
+
+	// Malformed frames on a document's channel and on the control channel: dropped, nothing else.
+	const { createClient } = await import('redis');
+	const rogue = createClient({ url: redis.url });
+	rogue.on('error', () => {});
+	await rogue.connect();
+	const id = Buffer.alloc(8, 7);
+	const frame = (kind: number, payload: Buffer) => Buffer.concat([Buffer.from([kind]), id, payload]);
+	for (const message of [
+		Buffer.alloc(0),
+		Buffer.from([1, 2, 3]),
+		frame(1, Buffer.from('not a yjs update')),
+		frame(1, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff])),
+		frame(2, Buffer.from([5, 1, 2])),
+		frame(2, Buffer.from([200, 1])),
+		frame(9, Buffer.from('unknown kind'))
+	]) await rogue.publish(`roundtable:doc:${board}`, message);
+	for (const json of ['{', 'null', '[]', '{"type":5}', '{"type":"lock","boardId":5,"locked":"yes"}', '{"type":"online","workshops":"x"}', '{"type":"online","workshops":{"w":[1,null,{"memberId":3}]}}', '{"type":"role","workshopId":"w","memberId":"m","role":"admin"}', '{"type":"round-timer","roundId":"x","closesAt":"soon"}']) {
+		await rogue.publish('roundtable:control', frame(3, Buffer.from(json)));
+	}
+	await rogue.close();
+	write('after bad frames');
+	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 4, 5000, 'edits across instances after the bad frames');
+
+	// Redis goes away: each instance relays to its own clients still, and stores everything.
+	await redis.kill();
+	await sleep(200);
+	write('during the outage');
+	await waitFor(() => same(clients.slice(0, 2)) && same(clients.slice(2)) && cardsOf(clients[0].doc).size === 6 && cardsOf(clients[2].doc).size === 6, 5000, 'each instance serving its own clients without Redis');
+	expect(texts(clients[0].doc)).not.toBe(texts(clients[2].doc));
+	expect(a.child.exitCode).toBeNull();
+	expect(b.child.exitCode).toBeNull();
+	// Back (empty, same port): the instances resubscribe, re-read their rooms from Postgres, converge.
+	const back = Date.now();
+	await redis.start();
+	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 8, 15_000, 'convergence once Redis is back');
+	const convergedMs = Date.now() - back;
+	expect(texts(await storedDoc(db.sql, board))).toBe(texts(clients[0].doc));
+	write('after the outage');
+	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 12, 5000, 'live again across instances');
+	console.log(`[instances] converged ${convergedMs} ms after Redis came back`);
+});
+
+test('two instances closing the same round at its deadline: close_due_rounds closes it once (FOR UPDATE), the second finds nothing', async () => {
+	const workshop = await createWorkshopOver(b.baseUrl, 'Deadline');
+	const boardId = workshop.boards[0];
+	const facilitator = connectClient({ url: `ws://127.0.0.1:${b.port}/sync` }, `board/${boardId}`, workshop.cookie);
+	cleanups.push(async () => facilitator.destroy());
+	await facilitator.synced;
+	const memberId = JSON.parse(Buffer.from(workshop.cookie.split('=')[1].split('.')[1], 'base64url').toString()).sub;
+	addCard(facilitator.doc, { author: { memberId, name: 'F', organisation: '' }, text: 'Option' });
+	await waitFor(async () => cardsOf(await storedDoc(db.sql, `board/${boardId}`)).size === 1, 5000, 'the card stored');
+	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'openRound', { title: 'Due', method: 'approval', source: 'cards', anonymous: 'on', minutes: '10' }, workshop.cookie)).type).toBe('success');
+	const [{ id: roundId }] = await db.sql<{ id: string }[]>`select id from public.rounds where board_id = ${boardId}`;
+	await db.sql`update public.rounds set closes_at = now() - interval '1 second' where id = ${roundId}`;
+	// The two instances' sweeps, as two sessions at the same moment: the first holds its row lock.
+	const first = await db.sql.reserve();
+	const second = await db.sql.reserve();
+	try {
+		await first`begin`;
+		const closedByFirst = await first<{ round_id: string }[]>`select * from public.close_due_rounds()`;
+		let secondDone = false;
+		const bySecond = second<{ round_id: string }[]>`select * from public.close_due_rounds()`.then((rows) => ((secondDone = true), rows));
+		await sleep(300);
+		expect(secondDone).toBe(false); // waits for the first one's lock
+		const closedAt = (await first<{ closed_at: Date }[]>`select closed_at from public.rounds where id = ${roundId}`)[0].closed_at;
+		await first`commit`;
+		const closedBySecond = await bySecond;
+		expect(closedByFirst.map((r) => r.round_id)).toEqual([roundId]);
+		expect(closedBySecond.filter((r) => r.round_id === roundId)).toEqual([]);
+		const [after] = await db.sql<{ status: string; closed_at: Date }[]>`select status, closed_at from public.rounds where id = ${roundId}`;
+		expect(after.status).toBe('closed');
+		expect(after.closed_at.getTime()).toBe(closedAt.getTime());
+	} finally {
+		first.release();
+		second.release();
+	}
+});
+
 /** A bare websocket speaking the protocol (no provider, no reconnection), synced. */
 async function rawSocket(port: number, doc: string, cookie: string): Promise<WebSocket> {
 	const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${doc}`, { headers: { cookie } });
