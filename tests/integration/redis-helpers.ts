@@ -26,7 +26,7 @@ export function freePort(): Promise<number> {
  * Debian's redis-server on loopback, on a free port, nothing written to disk
  * (`--save '' --appendonly no`). Stopped (SIGKILL) by `stop()`.
  */
-export async function startRedis(binary = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'): Promise<TestRedis> {
+export async function startRedis(binary = process.env.REDIS_SERVER ?? 'redis-server'): Promise<TestRedis> {
 	const port = await freePort();
 	let child!: ChildProcess;
 	const launch = () =>
