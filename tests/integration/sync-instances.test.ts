@@ -233,11 +233,22 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	}
 	const workshop = await createWorkshopOver(b.baseUrl, 'Outage');
 	const board = `board/${workshop.boards[0]}`;
-	const joined = await Promise.all([0, 1, 2, 3].map((i) => joinOver(i % 2 ? a.baseUrl : b.baseUrl, workshop.code, `P${i}`, `Org ${i}`)));
-	const servers = [a, a, b, b].map((app) => ({ url: `ws://127.0.0.1:${app.port}/sync` }));
-	const clients = joined.map((j, i) => connectClient(servers[i], board, j.cookie));
-	cleanups.push(async () => clients.forEach((c) => c.destroy()));
+	const joined = await Promise.all([0, 1, 2, 3, 4].map((i) => joinOver(i % 2 ? a.baseUrl : b.baseUrl, workshop.code, `P${i}`, `Org ${i}`)));
+	const servers = [a, a, b, b, b].map((app) => ({ url: `ws://127.0.0.1:${app.port}/sync` }));
+	// B's people first, with their presence; then A loads the room for its first client and
+	// asks B who is there: presence is not in the store, and renewals come only every 15 s.
+	const clients: TestClient[] = [];
+	clients[2] = connectClient(servers[2], board, joined[2].cookie);
+	clients[3] = connectClient(servers[3], board, joined[3].cookie);
+	const intruder = connectClient(servers[4], board, joined[4].cookie);
+	cleanups.push(async () => [...clients, intruder].forEach((c) => c?.destroy()));
+	await Promise.all([clients[2].synced, clients[3].synced, intruder.synced]);
+	clients[2].provider.awareness.setLocalStateField('cursor', 'here');
+	await sleep(300);
+	clients[0] = connectClient(servers[0], board, joined[0].cookie);
+	clients[1] = connectClient(servers[1], board, joined[1].cookie);
 	await Promise.all(clients.map((c) => c.synced));
+	await waitFor(() => presenceOf(clients[0]).get(clients[2].doc.clientID)?.user?.memberId === joined[2].memberId, 3000, 'B\'s presence on a room A just loaded');
 	const authors = joined.map((j, i) => ({ memberId: j.memberId, name: `P${i}`, organisation: 'x' }));
 	const texts = (doc: Y.Doc) => JSON.stringify([...cardsOf(doc)].map(([id, c]) => [id, String(c.get('text'))]).sort());
 	const same = (group: TestClient[]) => group.every((c) => texts(c.doc) === texts(group[0].doc));
@@ -274,12 +285,21 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	expect(texts(clients[0].doc)).not.toBe(texts(clients[2].doc));
 	expect(a.child.exitCode).toBeNull();
 	expect(b.child.exitCode).toBeNull();
+	// The facilitator locks the board on A meanwhile: B cannot hear of it through Redis now.
+	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'true' }, workshop.cookie)).type).toBe('success');
 	// Back (empty, same port): the instances resubscribe, re-read their rooms from Postgres, converge.
 	const back = Date.now();
 	await redis.start();
 	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 8, 15_000, 'convergence once Redis is back');
 	const convergedMs = Date.now() - back;
 	expect(texts(await storedDoc(db.sql, board))).toBe(texts(clients[0].doc));
+	// B re-read the rights of its live connections: the lock holds there too.
+	const refused = addCard(intruder.doc, { author: { memberId: joined[4].memberId, name: 'P4', organisation: 'x' }, text: 'written while locked' });
+	await sleep(800);
+	expect(cardsOf(clients[0].doc).has(refused)).toBe(false);
+	expect(cardsOf(await storedDoc(db.sql, board)).has(refused)).toBe(false);
+	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'false' }, workshop.cookie)).type).toBe('success');
+	await sleep(300);
 	write('after the outage');
 	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 12, 5000, 'live again across instances');
 	console.log(`[instances] converged ${convergedMs} ms after Redis came back`);

@@ -9,6 +9,7 @@ import { PostgresDocumentStore } from './sync/persistence';
 import { SyncServer } from './sync/sync-server';
 import type { Relay } from './sync/relay';
 import { createUpgradeHandler } from './sync/transport';
+import { currentRights } from './sync/access';
 import { LiveControl } from './live-control';
 import { Voting } from './voting';
 
@@ -70,7 +71,11 @@ async function start(): Promise<Runtime> {
 		relay = redis;
 		console.log(`[roundtable] sharing live boards with other instances through Redis (instance ${redis.instanceId})`);
 	}
-	const sync = new SyncServer({ store: new PostgresDocumentStore(sql, { shared: Boolean(relay) }), relay });
+	const sync = new SyncServer({
+		store: new PostgresDocumentStore(sql, { shared: Boolean(relay) }),
+		relay,
+		currentRights: relay ? (input) => currentRights(sql, input) : undefined
+	});
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const voting = new Voting(sql, sync);
 	await voting.resume();

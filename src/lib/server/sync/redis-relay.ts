@@ -6,7 +6,7 @@ import type { ControlMessage, Relay, RelayRoomHandlers } from './relay';
  * The relay over Redis pub/sub (REDIS_URL). One channel per document
  * (`<prefix>:doc:<name>`, only instances that have the room loaded subscribe) and one control
  * channel. Every message is binary: a kind byte, the sender's 8-byte instance id, the payload
- * (a Yjs update, an awareness update, or JSON for control messages). Two connections: one
+ * (a Yjs update, an awareness update, nothing for a presence query, JSON for control messages). Two connections: one
  * subscribes (its commands wait while Redis is away and it resubscribes by itself), one
  * publishes (its commands fail at once while Redis is away: nothing piles up in memory; the
  * other instances are told to re-read from Postgres when it is back).
@@ -18,6 +18,7 @@ import type { ControlMessage, Relay, RelayRoomHandlers } from './relay';
 const KIND_UPDATE = 1;
 const KIND_AWARENESS = 2;
 const KIND_CONTROL = 3;
+const KIND_PRESENCE_QUERY = 4;
 const ID_BYTES = 8;
 const HEADER = 1 + ID_BYTES;
 
@@ -128,6 +129,10 @@ export class RedisRelay implements Relay {
 		this.#send(this.#docChannel(doc), KIND_AWARENESS, update);
 	}
 
+	queryPresence(doc: string): void {
+		this.#send(this.#docChannel(doc), KIND_PRESENCE_QUERY, new Uint8Array(0));
+	}
+
 	publishControl(message: ControlMessage): void {
 		this.#send(this.#controlChannel(), KIND_CONTROL, Buffer.from(JSON.stringify(message)));
 	}
@@ -182,6 +187,7 @@ export class RedisRelay implements Relay {
 			const bytes = Uint8Array.from(payload);
 			if (kind === KIND_UPDATE) handlers.update(bytes, from);
 			else if (kind === KIND_AWARENESS) handlers.awareness(bytes, from);
+			else if (kind === KIND_PRESENCE_QUERY) handlers.presenceQuery(from);
 		} catch (error) {
 			this.#log('a message from Redis could not be read; dropped', error);
 		}

@@ -21,6 +21,8 @@ export interface Relay {
 	publish(doc: string, update: Uint8Array): void;
 	/** Presence of this instance's own clients (y-protocols awareness update, stamped by the server). */
 	publishAwareness(doc: string, update: Uint8Array): void;
+	/** Asks the instances that have the document loaded for their clients' presence (a room just loaded here). */
+	queryPresence(doc: string): void;
 	/** Rights and instance-wide state; see ControlMessage. */
 	publishControl(message: ControlMessage): void;
 	onControl(handler: (message: ControlMessage, from: string) => void): void;
@@ -36,6 +38,8 @@ export interface Relay {
 export interface RelayRoomHandlers {
 	update(update: Uint8Array, from: string): void;
 	awareness(update: Uint8Array, from: string): void;
+	/** Another instance loaded the room and asks for the presence of this instance's clients. */
+	presenceQuery(from: string): void;
 }
 
 export type ControlMessage =

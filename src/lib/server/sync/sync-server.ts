@@ -30,6 +30,11 @@ export interface SyncOptions {
 	relaySubscribeWaitMs?: number;
 	/** How often this instance tells the others it is alive (and who is connected to it). */
 	relayHeartbeatMs?: number;
+	/**
+	 * With a relay: the rights of live connections as the database has them now, re-read after
+	 * Redis was away (a lock or a role change published meanwhile is lost with it).
+	 */
+	currentRights?: (input: { boards: string[]; members: string[] }) => Promise<{ locked: Map<string, boolean>; roles: Map<string, Access['user']['role']> }>;
 	log?: (message: string, error?: unknown) => void;
 }
 
@@ -60,7 +65,8 @@ export class SyncServer implements ConnectionHost {
 	readonly #rooms = new Map<string, Promise<Room>>();
 	/** The rooms whose load is done, by document name. */
 	readonly #loaded = new Map<string, Room>();
-	readonly #options: Required<Omit<SyncOptions, 'store' | 'log' | 'relay'>>;
+	readonly #options: Required<Omit<SyncOptions, 'store' | 'log' | 'relay' | 'currentRights'>>;
+	readonly #currentRights: SyncOptions['currentRights'] | null;
 	readonly #relay: Relay | null;
 	/** Other instances, by instance id (only with a relay). */
 	readonly #peers = new Map<string, Peer>();
@@ -97,6 +103,7 @@ export class SyncServer implements ConnectionHost {
 		};
 		this.maxBufferedBytes = this.#options.maxBufferedBytes;
 		this.#relay = options.relay ?? null;
+		this.#currentRights = options.currentRights ?? null;
 		if (this.#relay) this.#startRelay(this.#relay);
 	}
 
@@ -347,7 +354,8 @@ export class SyncServer implements ConnectionHost {
 		if (relay) {
 			const subscribed = relay.subscribe(name, {
 				update: (bytes, from) => (loaded ? this.#remoteUpdate(loaded, bytes) : early.push({ kind: 'update', bytes, from })),
-				awareness: (bytes, from) => (loaded ? this.#remoteAwareness(loaded, bytes, from) : early.push({ kind: 'awareness', bytes, from }))
+				awareness: (bytes, from) => (loaded ? this.#remoteAwareness(loaded, bytes, from) : early.push({ kind: 'awareness', bytes, from })),
+				presenceQuery: () => loaded && this.#answerPresenceQuery(loaded)
 			});
 			let timer: ReturnType<typeof setTimeout> | undefined;
 			const inTime = await Promise.race([
@@ -394,6 +402,8 @@ export class SyncServer implements ConnectionHost {
 				if (kind === 'update') this.#remoteUpdate(room, bytes);
 				else this.#remoteAwareness(room, bytes, from);
 			}
+			// Presence is not in the store: the instances that have this room tell who is there.
+			relay.queryPresence(name);
 		}
 		return room;
 	}
@@ -456,7 +466,10 @@ export class SyncServer implements ConnectionHost {
 				this.#log('a control message from another instance failed', error);
 			}
 		});
-		relay.onResync(() => void this.#catchUpAll());
+		relay.onResync(() => {
+			void this.#refreshRights();
+			void this.#catchUpAll();
+		});
 		relay.publishControl({ type: 'hello' });
 		this.#heartbeat = setInterval(() => {
 			void this.#publishOnline(this.#onlineChanged);
@@ -618,6 +631,13 @@ export class SyncServer implements ConnectionHost {
 		});
 	}
 
+	/** Another instance just loaded this room: the presence of this instance's own clients, at once. */
+	#answerPresenceQuery(room: Room): void {
+		if (!this.#relay || this.#closed) return;
+		const ids = [...room.awarenessOwners].filter(([id, owner]) => owner instanceof Connection && room.awareness.getStates().has(id)).map(([id]) => id);
+		if (ids.length) this.#relay.publishAwareness(room.name.name, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids));
+	}
+
 	#publishPresence(): void {
 		this.#presenceTimer = null;
 		if (!this.#relay || this.#closed) return;
@@ -636,6 +656,30 @@ export class SyncServer implements ConnectionHost {
 	 * between a commit and its publication): every live room re-reads the store and relays
 	 * what it lacked to its connections.
 	 */
+	async #refreshRights(): Promise<void> {
+		if (!this.#currentRights || this.#closed) return;
+		const boards = new Set<string>();
+		const members = new Set<string>();
+		for (const room of this.#loaded.values()) {
+			if (room.name.kind === 'board') boards.add(room.name.boardId);
+			for (const c of room.connections) members.add(c.access.user.memberId);
+		}
+		let rights: Awaited<ReturnType<NonNullable<SyncOptions['currentRights']>>>;
+		try {
+			rights = await this.#currentRights({ boards: [...boards], members: [...members] });
+		} catch (error) {
+			this.#log('re-reading the rights of live connections failed', error);
+			return;
+		}
+		for (const [boardId, locked] of rights.locked) this.#lockHere(boardId, locked);
+		for (const room of this.#loaded.values()) {
+			for (const c of room.connections) {
+				const role = rights.roles.get(c.access.user.memberId);
+				if (role && role !== c.access.user.role) this.#roleHere(room.workshopId, c.access.user.memberId, role);
+			}
+		}
+	}
+
 	async #catchUpAll(): Promise<void> {
 		for (const room of [...this.#loaded.values()]) await this.#catchUp(room);
 	}
