@@ -57,7 +57,9 @@ export type ControlMessage =
 	/** An instance is shutting down: forget its presence now rather than when its heartbeats stop. */
 	| { type: 'bye' }
 	/** A timed voting round: every instance closes it at its deadline (closing is idempotent). */
-	| { type: 'round-timer'; roundId: string; closesAt: number };
+	| { type: 'round-timer'; roundId: string; closesAt: number }
+	/** A facilitator's countdown that locks its board at zero: every instance arms it (locking is idempotent). */
+	| { type: 'lock-timer'; memberId: string; workshopId: string; boardId: string; end: number };
 
 /** Origin of updates and presence applied from another instance: never stored, never published again. */
 export const REMOTE = Symbol('remote');
