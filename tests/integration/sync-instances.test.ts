@@ -9,7 +9,7 @@ import { encodeAwareness } from '../../src/lib/server/sync/protocol';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
 import { formAction, holds, sleep, storedDoc } from '../faults/helpers';
 import { migratedDatabase, type TestDatabase } from './helpers';
-import { startBalancer, startRedis, type TestRedis } from './redis-helpers';
+import { freePort, startBalancer, startRedis, type TestRedis } from './redis-helpers';
 import { connectClient, waitFor, type TestClient } from './sync-helpers';
 
 /**
@@ -345,6 +345,28 @@ test('two instances closing the same round at its deadline: close_due_rounds clo
 		first.release();
 		second.release();
 	}
+});
+
+test('an instance whose Redis is not reachable at start still starts and serves its own clients', async () => {
+	const dir = await tempDataDir();
+	cleanups.push(dir.remove);
+	const nowhere = `redis://127.0.0.1:${await freePort()}`;
+	const started = Date.now();
+	const alone = await startApp({ dataDir: dir.dir, env: { DATABASE_URL: db.url, REDIS_URL: nowhere, SEED: 'false', DATABASE_POOL_SIZE: '4' } });
+	cleanups.push(() => stopApp(alone));
+	const startMs = Date.now() - started;
+	const workshop = await createWorkshopOver(alone.baseUrl, 'Alone');
+	const board = `board/${workshop.boards[0]}`;
+	const server = { url: `ws://127.0.0.1:${alone.port}/sync` };
+	const joined = await Promise.all([0, 1].map((i) => joinOver(alone.baseUrl, workshop.code, `Q${i}`, `Org ${i}`)));
+	const clients = joined.map((j) => connectClient(server, board, j.cookie));
+	cleanups.push(async () => clients.forEach((c) => c.destroy()));
+	await Promise.all(clients.map((c) => c.synced));
+	const card = addCard(clients[0].doc, { author: { memberId: joined[0].memberId, name: 'Q0', organisation: 'x' }, text: 'no Redis needed' });
+	await waitFor(() => cardsOf(clients[1].doc).has(card), 5000, 'an edit relayed without Redis');
+	expect(cardsOf(await storedDoc(db.sql, board)).has(card)).toBe(true);
+	expect(alone.child.exitCode).toBeNull();
+	expect(startMs).toBeLessThan(30_000);
 });
 
 /** A bare websocket speaking the protocol (no provider, no reconnection), synced. */

@@ -90,14 +90,15 @@ export class RedisRelay implements Relay {
 	}
 
 	/** Connects both clients; resolves when both are ready or after `waitMs` (they keep trying). */
-	async start(waitMs = 5000): Promise<void> {
-		const connecting = Promise.all([this.#pub.connect(), this.#sub.connect()]);
-		connecting.catch((error) => this.#log('connecting to Redis failed', error));
-		await this.#sub.subscribe(this.#controlChannel(), this.#listener, true).catch(() => {});
-		const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), waitMs).unref?.());
-		if ((await Promise.race([connecting.then(() => 'ok' as const, () => 'late' as const), timer])) === 'late') {
-			this.#log(`Redis not reachable yet; serving this instance's clients alone until it is`);
-		}
+	async start(waitMs = 3000): Promise<void> {
+		// node-redis keeps trying (reconnectDelay) until Redis answers: the instance does not wait for it.
+		const ready = Promise.all([this.#pub.connect(), this.#sub.connect()]).then(() => this.#sub.subscribe(this.#controlChannel(), this.#listener, true));
+		ready.catch((error) => this.#log('connecting to Redis failed', error));
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+		const outcome = await Promise.race([ready.then(() => 'ok' as const, () => 'late' as const), late]);
+		clearTimeout(timer);
+		if (outcome === 'late') this.#log(`Redis not reachable yet; serving this instance's clients alone until it is`);
 	}
 
 	#docChannel(doc: string): string {
@@ -106,6 +107,10 @@ export class RedisRelay implements Relay {
 
 	#controlChannel(): string {
 		return `${this.#prefix}:control`;
+	}
+
+	get ready(): boolean {
+		return this.#sub.isReady;
 	}
 
 	subscribe(doc: string, handlers: RelayRoomHandlers): Promise<void> {

@@ -10,6 +10,8 @@ import type { MemberRole } from '$lib/domain/workshop/roles';
 export interface Relay {
 	/** This instance's id, as other instances see it. */
 	readonly instanceId: string;
+	/** Connected and subscribed now (false while Redis is away: a load need not wait for it). */
+	readonly ready: boolean;
 	/**
 	 * Starts receiving one document's updates and presence. Resolves once the subscription is
 	 * active, so that a load from the store started afterwards misses nothing (an update

@@ -358,10 +358,12 @@ export class SyncServer implements ConnectionHost {
 				presenceQuery: () => loaded && this.#answerPresenceQuery(loaded)
 			});
 			let timer: ReturnType<typeof setTimeout> | undefined;
-			const inTime = await Promise.race([
-				subscribed.then(() => true, () => false),
-				new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.relaySubscribeWaitMs)))
-			]);
+			const inTime =
+				relay.ready &&
+				(await Promise.race([
+					subscribed.then(() => true, () => false),
+					new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.relaySubscribeWaitMs)))
+				]));
 			clearTimeout(timer);
 			// Redis is away: load anyway (this instance keeps serving), and re-read once subscribed.
 			if (!inTime) subscribed.then(() => loaded && this.#loaded.get(name) === loaded && void this.#catchUp(loaded), () => {});
