@@ -8,7 +8,8 @@ import { awarenessMessage, syncMessage, SYNC_STEP_1 } from '../../src/lib/server
 import { encodeAwareness } from '../../src/lib/server/sync/protocol';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
 import { formAction, holds, sleep, storedDoc } from '../faults/helpers';
-import { migratedDatabase, type TestDatabase } from './helpers';
+import { createWorkshop, migratedDatabase, type TestDatabase } from './helpers';
+import { PostgresDocumentStore } from '../../src/lib/server/sync/persistence';
 import { freePort, startBalancer, startRedis, type TestRedis } from './redis-helpers';
 import { connectClient, waitFor, type TestClient } from './sync-helpers';
 
@@ -367,6 +368,46 @@ test('an instance whose Redis is not reachable at start still starts and serves 
 	expect(cardsOf(await storedDoc(db.sql, board)).has(card)).toBe(true);
 	expect(alone.child.exitCode).toBeNull();
 	expect(startMs).toBeLessThan(30_000);
+});
+
+test('shared store: compactions from two instances racing their appends lose no update', async () => {
+	const workshop = await createWorkshop(db.sql);
+	const [{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} limit 1`;
+	const doc = `board/${boardId}`;
+	const stores = [new PostgresDocumentStore(db.sql, { shared: true }), new PostgresDocumentStore(db.sql, { shared: true })];
+	const writers = [new Y.Doc(), new Y.Doc()];
+	const written: Uint8Array[] = [];
+	let appending = true;
+	const append = async (i: number) => {
+		const text = writers[i].getText(`t${i}`);
+		for (let n = 0; n < 150; n++) {
+			let update: Uint8Array | null = null;
+			writers[i].once('update', (u: Uint8Array) => (update = u));
+			if (n % 5 === 4) text.delete(0, 1);
+			else text.insert(text.length, `${i}:${n} `);
+			written.push(update!);
+			await stores[i].append([{ workshopId: workshop.workshop_id, doc, update: update! }]);
+		}
+	};
+	let compactions = 0;
+	const compact = async (i: number) => {
+		while (appending) {
+			await stores[i].compactStored({ workshopId: workshop.workshop_id, doc });
+			compactions++;
+			await sleep(5);
+		}
+	};
+	const appends = Promise.all([append(0), append(1)]).finally(() => (appending = false));
+	await Promise.all([appends, compact(0), compact(1)]);
+	await stores[0].compactStored({ workshopId: workshop.workshop_id, doc });
+	const stored = await storedDoc(db.sql, doc);
+	expect(written).toHaveLength(300);
+	expect(written.filter((u) => !holds(stored, u))).toHaveLength(0);
+	expect(stored.getText('t0').toString()).toBe(writers[0].getText('t0').toString());
+	expect(stored.getText('t1').toString()).toBe(writers[1].getText('t1').toString());
+	expect(compactions).toBeGreaterThan(5);
+	const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.board_updates where doc = ${doc}`;
+	expect(n).toBe(0);
 });
 
 /** A bare websocket speaking the protocol (no provider, no reconnection), synced. */

@@ -47,6 +47,16 @@ export class PostgresDocumentStore implements DocumentStore {
 	) {}
 
 	async load(doc: string): Promise<StoredDocument> {
+		const { state, stateUpto, rows } = await this.#read(doc);
+		return {
+			state,
+			updates: rows.map((r) => r.data),
+			upto: rows.length ? rows[rows.length - 1].seq : stateUpto,
+			logBytes: rows.reduce((n, r) => n + r.data.length, 0)
+		};
+	}
+
+	async #read(doc: string): Promise<{ state: Uint8Array | null; stateUpto: number; rows: { seq: number; data: Uint8Array }[] }> {
 		return (await this.sql.begin('isolation level repeatable read read only', async (tx) => {
 			const [state] = await tx<{ state: Uint8Array; upto: string }[]>`
 				select state, upto from public.board_states where doc = ${doc}`;
@@ -55,11 +65,10 @@ export class PostgresDocumentStore implements DocumentStore {
 				select seq, data from public.board_updates where doc = ${doc} and seq > ${upto} order by seq`;
 			return {
 				state: state ? new Uint8Array(state.state) : null,
-				updates: rows.map((r) => new Uint8Array(r.data)),
-				upto: rows.length ? Number(rows[rows.length - 1].seq) : upto,
-				logBytes: rows.reduce((n, r) => n + r.data.length, 0)
+				stateUpto: upto,
+				rows: rows.map((r) => ({ seq: Number(r.seq), data: new Uint8Array(r.data) }))
 			};
-		})) as StoredDocument;
+		})) as { state: Uint8Array | null; stateUpto: number; rows: { seq: number; data: Uint8Array }[] };
 	}
 
 	async append(writes: PendingWrite[]): Promise<number> {
@@ -88,22 +97,30 @@ export class PostgresDocumentStore implements DocumentStore {
 	}
 
 	async compactStored(input: { workshopId: string; doc: string }): Promise<{ stateBytes: number }> {
-		return (await this.sql.begin(async (tx) => {
-			// Waits for appends of this document in flight: every row below the highest seq read
-			// next is committed and read, and none can commit below it afterwards.
-			await tx`select pg_advisory_xact_lock(${DOC_LOCK}, hashtext(${input.doc}))`;
-			const [stored] = await tx<{ state: Uint8Array; upto: string }[]>`
-				select state, upto from public.board_states where doc = ${input.doc}`;
-			const from = stored ? Number(stored.upto) : 0;
-			const rows = await tx<{ seq: string; data: Uint8Array }[]>`
-				select seq, data from public.board_updates where doc = ${input.doc} and seq > ${from} order by seq`;
-			if (rows.length === 0) return { stateBytes: stored?.state.length ?? 0 };
-			const doc = new Y.Doc({ gc: true });
-			try {
-				if (stored) Y.applyUpdateV2(doc, new Uint8Array(stored.state));
+		// The merge (the costly part) first, without the lock: appends of this document go on.
+		const first = await this.#read(input.doc);
+		const doc = new Y.Doc({ gc: true });
+		try {
+			if (first.state) Y.applyUpdateV2(doc, first.state);
+			for (const row of first.rows) Y.applyUpdate(doc, row.data);
+			const seen = first.rows.map((r) => String(r.seq));
+			return (await this.sql.begin(async (tx) => {
+				// Then the lock: it waits for appends of this document in flight, so that every row
+				// below the highest seq read next is committed and read, and none can commit below it
+				// afterwards. Only what the first read missed is merged under it.
+				await tx`select pg_advisory_xact_lock(${DOC_LOCK}, hashtext(${input.doc}))`;
+				const [stored] = await tx<{ state: Uint8Array; upto: string }[]>`
+					select state, upto from public.board_states where doc = ${input.doc}`;
+				const from = stored ? Number(stored.upto) : 0;
+				// Another instance compacted meanwhile: its state holds what it folded in.
+				if (stored && from !== first.stateUpto) Y.applyUpdateV2(doc, new Uint8Array(stored.state));
+				const rows = await tx<{ seq: string; data: Uint8Array }[]>`
+					select seq, data from public.board_updates where doc = ${input.doc} and seq > ${from} and not (seq = any(${seen}::bigint[])) order by seq`;
 				for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+				const [{ max }] = await tx<{ max: string | null }[]>`select max(seq) as max from public.board_updates where doc = ${input.doc}`;
+				if (max === null) return { stateBytes: stored?.state.length ?? 0 };
+				const upto = Number(max);
 				const state = Y.encodeStateAsUpdateV2(doc);
-				const upto = Number(rows[rows.length - 1].seq);
 				await tx`
 					insert into public.board_states (doc, workshop_id, state, upto) values
 						(${input.doc}, ${input.workshopId}, ${Buffer.from(state)}, ${upto})
@@ -111,10 +128,10 @@ export class PostgresDocumentStore implements DocumentStore {
 					where public.board_states.upto < excluded.upto`;
 				await tx`delete from public.board_updates where doc = ${input.doc} and seq <= ${upto}`;
 				return { stateBytes: state.length };
-			} finally {
-				doc.destroy();
-			}
-		})) as { stateBytes: number };
+			})) as { stateBytes: number };
+		} finally {
+			doc.destroy();
+		}
 	}
 
 	async compact(input: { workshopId: string; doc: string; state: Uint8Array; upto: number }): Promise<void> {

@@ -581,10 +581,9 @@ export class SyncServer implements ConnectionHost {
 			this.#log(`an update of ${room.name.name} from another instance could not be applied`, error);
 			return;
 		}
-		room.logBytes += update.length;
-		room.logCount++;
+		// Not counted in this room's log: the instance that wrote it compacts for it (two
+		// instances compacting every log would take the document's lock twice as often).
 		room.broadcast(syncMessage(SYNC_UPDATE, update));
-		if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 	}
 
 	/**
