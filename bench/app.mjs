@@ -2,6 +2,7 @@
 // and HTTP as a browser does it (forms with an Origin header, session cookies).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import WebSocket from 'ws';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,11 @@ export async function startServer(options, dataDir, root = HERE, entry = path.jo
 	const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'false', ORIGIN: '' };
 	delete env.ORIGIN;
 	delete env.DATABASE_URL;
+	delete env.REDIS_URL;
 	// Once a second, the server's event-loop delay and CPU (bench/server-stats.mjs).
 	env.BENCH_SERVER_STATS = path.join(dataDir, 'server-stats.jsonl');
+	// --instances: REDIS_URL, and DATABASE_URL for all but the first (startInstances).
+	Object.assign(env, options.env ?? {});
 	env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${path.join(HERE, 'bench', 'server-stats.mjs')}`.trim();
 	// --profile: the inspector is opened later (SIGUSR1) on a free port, to profile the window only.
 	const flags = [];
@@ -55,7 +59,71 @@ export async function startServer(options, dataDir, root = HERE, entry = path.jo
 	return { child, port, log };
 }
 
+/**
+ * `--instances N` (N > 1): a redis-server on a free loopback port (nothing on disk), then N app
+ * processes sharing one database through it: the first owns the embedded Postgres in
+ * `dataDir`, the others use it through DATABASE_URL. Each has its own stats file
+ * (`server-stats-<i>.jsonl`). Returns the first instance's shape (`child`, `port`, `log`) plus
+ * `instances` (all of them) and `redis` ({ child, port }).
+ */
+export async function startInstances(options, dataDir, root = HERE) {
+	const redisPort = await freePort();
+	const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	await new Promise((resolve, reject) => {
+		let output = '';
+		const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+		redis.stdout.on('data', (chunk) => {
+			output += chunk;
+			if (output.includes('Ready to accept connections')) clearTimeout(timer), resolve();
+		});
+		redis.once('error', reject);
+		redis.once('exit', (code) => (clearTimeout(timer), reject(new Error(`redis-server exited (${code}):\n${output}`))));
+	});
+	const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+	const stop = async (started) => {
+		// The others first: the first instance owns the embedded Postgres.
+		for (const [i, s] of [...started.entries()].reverse()) await stopServer(s, i === 0 ? dataDir : null).catch(() => {});
+		redis.kill('SIGKILL');
+	};
+	const started = [];
+	try {
+		const first = await startServer({ ...options, env: { ...env, BENCH_SERVER_STATS: path.join(dataDir, 'server-stats-1.jsonl') } }, dataDir, root);
+		started.push(first);
+		const pg = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
+		const databaseUrl = `postgres://postgres:roundtable-local@127.0.0.1:${pg}/postgres`;
+		for (let i = 2; i <= options.instances; i++) {
+			started.push(
+				await startServer({ ...options, profile: null, env: { ...env, DATABASE_URL: databaseUrl, BENCH_SERVER_STATS: path.join(dataDir, `server-stats-${i}.jsonl`) } }, dataDir, root)
+			);
+		}
+	} catch (error) {
+		await stop(started);
+		throw error;
+	}
+	const [first] = started;
+	return {
+		...first,
+		instances: started.map((s, i) => ({ ...s, statsFile: path.join(dataDir, `server-stats-${i + 1}.jsonl`) })),
+		redis: { child: redis, port: redisPort },
+		stopAll: () => stop([...started])
+	};
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
 export async function stopServer(server, dataDir) {
+	if (server.stopAll) return server.stopAll();
 	const { child } = server;
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -66,8 +134,8 @@ export async function stopServer(server, dataDir) {
 		await exited;
 	}
 	// A postmaster left behind by a killed server: ours, named in its pid file.
-	const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-	if (existsSync(pidFile)) {
+	const pidFile = dataDir ? path.join(dataDir, 'postgres', 'postmaster.pid') : '';
+	if (pidFile && existsSync(pidFile)) {
 		const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
 		if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) {
 			try {

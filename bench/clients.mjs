@@ -374,8 +374,14 @@ export class FullClient {
 				const at = now();
 				for (const event of events) {
 					if (!(event.target instanceof Y.Text)) continue;
-					const m = TIME.exec(event.target.toString());
-					if (m) this.samples.record(Number(m[1]), at);
+					const text = event.target.toString();
+					const m = TIME.exec(text);
+					if (!m) continue;
+					// --instances: was the edit made on another instance than this probe's? (Editors
+					// are spread round-robin by their index: "Editor <board>.<index + 1>: t=…".)
+					const sender = this.spec.instances > 1 ? /^Editor \d+\.(\d+):/.exec(text) : null;
+					const cross = sender ? (Number(sender[1]) - 1) % this.spec.instances !== this.spec.instance : undefined;
+					this.samples.record(Number(m[1]), at, cross);
 				}
 			});
 		}
@@ -409,10 +415,13 @@ export class Samples {
 		this.length = 0;
 		this.from = Infinity;
 		this.to = -Infinity;
+		/** --instances: latencies of edits made on another instance than the probe's. */
+		this.cross = [];
 	}
 
-	record(sentAt, seenAt) {
+	record(sentAt, seenAt, cross) {
 		if (sentAt < this.from || sentAt >= this.to) return;
+		if (cross) this.cross.push(seenAt - sentAt);
 		if (this.length === this.values.length) {
 			for (const key of ['values', 'sent']) {
 				const bigger = new Float64Array(this[key].length * 2);
@@ -764,6 +773,10 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 	const workers = [];
 	let mainSet = null;
 	const serverPid = server.child.pid;
+	// --instances: every app process (the first owns the embedded Postgres), and redis-server.
+	const instances = server.instances ?? [{ child: server.child, statsFile }];
+	const pids = instances.map((i) => i.child.pid);
+	const redisPid = server.redis?.child.pid ?? null;
 	const rssSeries = [];
 	let rssTimer = null;
 	try {
@@ -838,7 +851,8 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		}
 		const pgPids = descendants(serverPid);
 		const profiler = options.profile ? await startProfiler(server) : null;
-		const serverCpu0 = procStat(serverPid).cpu;
+		const instanceCpu0 = pids.map((p) => procStat(p).cpu);
+		const redisCpu0 = redisPid ? procStat(redisPid)?.cpu ?? 0 : 0;
 		const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 		const cpuTimes0 = machineCpu();
 		const pgCpu0 = cpuOf(pgPids);
@@ -849,7 +863,8 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			clearInterval(rssTimer);
 			rssSeries.push({ t_s: r1((now() - windowFrom) / 1000), rss_mb: r1(procStatus(serverPid, 'VmRSS')) });
 		}
-		const serverCpu1 = procStat(serverPid).cpu;
+		const instanceCpu = pids.map((p, i) => procStat(p).cpu - instanceCpu0[i]);
+		const redisCpu = redisPid ? (procStat(redisPid)?.cpu ?? 0) - redisCpu0 : 0;
 		const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 		const cpuTimes1 = machineCpu();
 		const machineBusy = (100 * (cpuTimes1.busy - cpuTimes0.busy)) / Math.max(1, cpuTimes1.total - cpuTimes0.total);
@@ -862,19 +877,22 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		// Late deliveries of edits sent inside the window still count as latency samples.
 		await sleep(2000);
 		const reports = await Promise.all(workers.map((w) => call(w, 'report')));
-		const rssMb = procStatus(serverPid, 'VmHWM');
+		const instanceRss = pids.map((p) => procStatus(p, 'VmHWM'));
+		const rssMb = instanceRss.reduce((a, b) => a + b, 0);
 		const serverLoop = { p99: 0, max: 0 };
-		try {
-			for (const line of readFileSync(statsFile, 'utf8').split('\n')) {
-				if (!line) continue;
-				const s = JSON.parse(line);
-				if (s.t <= windowFrom + 1000 || s.t > windowTo + 1000) continue;
-				serverLoop.p99 = Math.max(serverLoop.p99, s.loop_p99_ms);
-				serverLoop.max = Math.max(serverLoop.max, s.loop_max_ms);
-			}
-		} catch {}
+		for (const instance of instances) {
+			try {
+				for (const line of readFileSync(instance.statsFile, 'utf8').split('\n')) {
+					if (!line) continue;
+					const s = JSON.parse(line);
+					if (s.t <= windowFrom + 1000 || s.t > windowTo + 1000) continue;
+					serverLoop.p99 = Math.max(serverLoop.p99, s.loop_p99_ms);
+					serverLoop.max = Math.max(serverLoop.max, s.loop_max_ms);
+				}
+			} catch {}
+		}
 		const clientLoops = [mainCounters.loop, ...reports.map((r) => r.loop)].filter(Boolean);
-		const rssNowMb = procStatus(serverPid, 'VmRSS');
+		const rssNowMb = pids.reduce((n, p) => n + procStatus(p, 'VmRSS'), 0);
 		const clientRssMb = process.resourceUsage().maxRSS / 1024;
 
 		const deliveries = mainCounters.deliveries + reports.reduce((n, r) => n + r.deliveries, 0);
@@ -909,8 +927,19 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			delivered_pct: r1((100 * deliveries) / Math.max(1, expectedDeliveries)),
 			probe_seen_pct: r1((100 * sorted.length) / Math.max(1, expectedSamples)),
 			rss_mb: Math.round(rssMb),
-			server_cpu_s: r2(serverCpu1 - serverCpu0),
-			server_cpu_pct: Math.round((100 * (serverCpu1 - serverCpu0)) / seconds),
+			server_cpu_s: r2(instanceCpu.reduce((a, b) => a + b, 0)),
+			server_cpu_pct: Math.round((100 * instanceCpu.reduce((a, b) => a + b, 0)) / seconds),
+			...(instances.length > 1
+				? {
+						instances: instances.length,
+						instance_cpu_s: instanceCpu.map(r2),
+						instance_rss_mb: instanceRss.map(Math.round),
+						redis_cpu_s: r2(redisCpu),
+						cross_samples: samples.cross.length,
+						cross_p50_ms: r2(percentile([...samples.cross].sort((x, y) => x - y), 50)),
+						cross_p99_ms: r2(percentile([...samples.cross].sort((x, y) => x - y), 99))
+					}
+				: {}),
 			postgres_cpu_s: r2(pgCpu),
 			client_cpu_s: r2((clientCpu1.user + clientCpu1.system) / 1e6),
 			client_rss_mb: Math.round(clientRssMb),
@@ -929,7 +958,13 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			['updates delivered', `${result.updates_per_s}/s (edit × recipient; ${result.delivered_pct}% of ${Math.round(expectedDeliveries / seconds)}/s expected)`],
 			['relay messages', `${result.relay_messages_per_s}/s to all clients = ${r1(relays / seconds / totalClients)}/s per client (${r1(deliveries / Math.max(1, relays))} edits per message)`],
 			['presence messages', `${result.presence_messages_per_s}/s to all clients = ${r1(presence / seconds / totalClients)}/s per client (every client renews its presence every 15 s)`],
-			['server CPU (node)', `${result.server_cpu_s} s in ${seconds} s = ${result.server_cpu_pct}% of a core; peak RSS ${result.rss_mb} MB (now ${Math.round(rssNowMb)} MB)`],
+			['server CPU (node)', `${result.server_cpu_s} s in ${seconds} s = ${result.server_cpu_pct}% of a core; peak RSS ${result.rss_mb} MB (now ${Math.round(rssNowMb)} MB)${instances.length > 1 ? ' — all instances summed' : ''}`],
+			...(instances.length > 1
+				? [
+						['per instance', instances.map((_, i) => `#${i + 1}: CPU ${r2(instanceCpu[i])} s, peak RSS ${Math.round(instanceRss[i])} MB`).join('; ') + `; redis-server CPU ${r2(redisCpu)} s`],
+						['edits from the other instance', `${result.cross_samples} samples: p50 ${result.cross_p50_ms} / p99 ${result.cross_p99_ms} ms`]
+					]
+				: []),
 			['embedded Postgres CPU', `${result.postgres_cpu_s} s (${Math.round((100 * pgCpu) / seconds)}% of a core)`],
 			['server event-loop delay', `worst second: p99 ${r1(serverLoop.p99)} ms, max ${r1(serverLoop.max)} ms`],
 			['client process CPU', `${result.client_cpu_s} s (${Math.round((100 * result.client_cpu_s) / seconds)}% of a core, all threads); peak RSS ${result.client_rss_mb} MB`],

@@ -4,6 +4,7 @@
 //   npm run bench:sync -- --editors 200                       (one board, 200 editors at 1 edit/s)
 //   npm run bench:sync -- --editors 300 --viewers 700         (one board, 1,000 connections)
 //   npm run bench:sync -- --boards 200 --editors 25           (200 boards × 25 editors; per board)
+//   npm run bench:sync -- --editors 200 --instances 2         (two app instances sharing rooms through Redis)
 //
 // The server (`node server/index.js`: SvelteKit + sync server + embedded Postgres) runs in its
 // own process; every client runs in this one. Workshops and members are created through the
@@ -13,7 +14,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer as startApp, stopServer, summariseProfile } from './app.mjs';
+import { startInstances, startServer as startApp, stopServer, summariseProfile } from './app.mjs';
 import { roundtableSpecs, runLoad } from './clients.mjs';
 
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +40,8 @@ function parseArgs(argv) {
 		build: true,
 		profile: null,
 		samples: null,
-		label: ''
+		label: '',
+		instances: 1
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -54,6 +56,7 @@ function parseArgs(argv) {
 			case 'warmup':
 			case 'probes':
 			case 'threads':
+			case 'instances':
 				options[key] = Number(value());
 				break;
 			case 'crowd':
@@ -85,7 +88,8 @@ function parseArgs(argv) {
 					'usage: node bench/sync.mjs [--editors N=200 (per board)] [--viewers N=0 (per board)] [--boards N=1] [--rate R=1 edits/s/editor]\n' +
 						'       [--seconds S=30] [--warmup S=3] [--probes P=20] [--crowd auto|full|light] [--threads T=1 crowd threads]\n' +
 						'       [--no-build] [--profile DIR (CPU profile of the server over the window)] [--samples FILE.csv (every latency sample)]\n' +
-						'       [--app DIR (another checkout, built, to compare in the same harness)] [--label TEXT]'
+						'       [--app DIR (another checkout, built, to compare in the same harness)] [--label TEXT]\n' +
+						'       [--instances N=1 (N app processes on one database, sharing rooms through a redis-server; clients spread round-robin)]'
 				);
 				process.exit(0);
 				break;
@@ -93,6 +97,7 @@ function parseArgs(argv) {
 				throw new Error(`unknown option ${arg} (try --help)`);
 		}
 	}
+	if (!Number.isInteger(options.instances) || options.instances < 1) throw new Error('--instances takes a whole number ≥ 1');
 	if (options.crowd === 'auto') options.crowd = options.boards * (options.editors + options.viewers) > 100 ? 'light' : 'full';
 	return options;
 }
@@ -127,12 +132,24 @@ async function main() {
 
 	try {
 		const t0 = Date.now();
-		server = await startApp(options, dataDir, ROOT);
+		server = options.instances > 1 ? await startInstances(options, dataDir, ROOT) : await startApp(options, dataDir, ROOT);
 		const base = `http://127.0.0.1:${server.port}`;
 		const log = (m) => console.error(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-		log(`server pid ${server.child.pid} on ${base}`);
+		if (server.instances) log(`${server.instances.length} instances (pids ${server.instances.map((i) => i.child.pid).join(', ')}; ports ${server.instances.map((i) => i.port).join(', ')}) sharing rooms through redis-server pid ${server.redis.child.pid}`);
+		else log(`server pid ${server.child.pid} on ${base}`);
 
 		const specs = await roundtableSpecs(server.port, options, log);
+		if (server.instances) {
+			// Round-robin by the member's index on its board: each board's editors, viewers and
+			// probes are spread evenly over the instances.
+			for (const spec of specs) {
+				const instance = server.instances[spec.index % server.instances.length];
+				spec.instance = spec.index % server.instances.length;
+				spec.instances = server.instances.length;
+				spec.baseUrl = `ws://127.0.0.1:${instance.port}/sync`;
+				spec.url = `${spec.baseUrl}/${spec.docName}`;
+			}
+		}
 		const { result, rows, profile, samples } = await runLoad({ server, statsFile: path.join(dataDir, 'server-stats.jsonl'), specs, options, log, track });
 		if (options.label) result.label = options.label;
 		if (options.samples) {

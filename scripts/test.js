@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureBuild } from './build.js';
 import { ensureChromium } from './chromium.js';
+import { ensureRedisServer } from './redis-server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 try {
 	process.env.CHROMIUM_PATH = ensureChromium();
+	process.env.REDIS_SERVER = ensureRedisServer();
 	ensureBuild();
 } catch (error) {
 	console.error(`[test] ${error instanceof Error ? error.message : error}`);

@@ -15,7 +15,15 @@ export class LiveControl {
 	constructor(
 		private readonly sql: Sql,
 		private readonly sync: SyncServer
-	) {}
+	) {
+		// Several instances: a countdown started on another one locks its board here too, should
+		// that instance be gone at zero (the control document says whether it still runs).
+		sync.onControl((message) => {
+			if (message.type !== 'lock-timer' || !Number.isFinite(message.end)) return;
+			if (![message.memberId, message.workshopId, message.boardId].every((x) => typeof x === 'string')) return;
+			this.#armLock({ memberId: message.memberId, workshopId: message.workshopId }, message.boardId, message.end);
+		});
+	}
 
 	#control(workshopId: string) {
 		return { doc: parseDocName(`control/${workshopId}`)!, workshopId };
@@ -50,11 +58,18 @@ export class LiveControl {
 		clearTimeout(this.#timers.get(workshopId));
 		this.#timers.delete(workshopId);
 		if (!input.lock) return;
+		this.sync.publishControl({ type: 'lock-timer', memberId: viewer.memberId, workshopId, boardId: input.boardId, end });
+		this.#armLock(viewer, input.boardId, end);
+	}
+
+	#armLock(viewer: Viewer, boardId: string, end: number): void {
+		const workshopId = viewer.workshopId;
+		clearTimeout(this.#timers.get(workshopId));
 		const timer = setTimeout(async () => {
 			this.#timers.delete(workshopId);
 			try {
 				const session = control.readSession(await this.sync.read(this.#control(workshopId)));
-				if (session.timerEnd === end && session.timerLock) await this.lock(viewer, input.boardId, true);
+				if (session.timerEnd === end && session.timerLock) await this.lock(viewer, boardId, true);
 			} catch {
 				// The workshop may be gone; nothing to lock.
 			}

@@ -7,7 +7,9 @@ import { migrate } from './db/migrate';
 import { loadSessionKey } from './auth/session-key';
 import { PostgresDocumentStore } from './sync/persistence';
 import { SyncServer } from './sync/sync-server';
+import type { Relay } from './sync/relay';
 import { createUpgradeHandler } from './sync/transport';
+import { currentRights } from './sync/access';
 import { LiveControl } from './live-control';
 import { Voting } from './voting';
 
@@ -60,7 +62,20 @@ async function start(): Promise<Runtime> {
 		throw error;
 	}
 	const sessionKey = await loadSessionKey(sql, env.SESSION_SECRET);
-	const sync = new SyncServer({ store: new PostgresDocumentStore(sql) });
+	// Several instances: REDIS_URL shares live rooms between them. Without it, nothing of Redis is even loaded.
+	let relay: Relay | undefined;
+	if (env.REDIS_URL) {
+		const { RedisRelay } = await import('./sync/redis-relay');
+		const redis = new RedisRelay({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX || undefined });
+		await redis.start();
+		relay = redis;
+		console.log(`[roundtable] sharing live boards with other instances through Redis (instance ${redis.instanceId})`);
+	}
+	const sync = new SyncServer({
+		store: new PostgresDocumentStore(sql, { shared: Boolean(relay) }),
+		relay,
+		currentRights: relay ? (input) => currentRights(sql, input) : undefined
+	});
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const voting = new Voting(sql, sync);
 	await voting.resume();

@@ -51,6 +51,7 @@ export class Voting {
 	readonly #publishing = new Map<string, { timer: ReturnType<typeof setTimeout> | null; again: boolean }>();
 	readonly #presence: ReturnType<typeof setInterval>;
 	readonly #presentSeen = new Map<string, string>();
+	readonly #settling = new Map<string, ReturnType<typeof setTimeout>>();
 
 	constructor(
 		private readonly sql: Sql,
@@ -59,6 +60,13 @@ export class Voting {
 		// Turnout counts who is present: re-publish open rounds when that changes.
 		this.#presence = setInterval(() => void this.#refreshPresent(), 5000);
 		this.#presence.unref?.();
+		// Several instances: a round opened on another one closes at its deadline here too, should
+		// that instance be gone by then (whichever closes it first publishes; the other finds nothing).
+		sync.onControl((message) => {
+			if (message.type === 'round-timer' && typeof message.roundId === 'string' && Number.isFinite(message.closesAt)) {
+				this.#scheduleClose(message.roundId, message.closesAt, false);
+			}
+		});
 	}
 
 	#control(workshopId: string) {
@@ -71,7 +79,7 @@ export class Voting {
 	 * every screen would show the old turnout and results until the next ballot.
 	 */
 	async resume(): Promise<void> {
-		for (const r of await repo.timedOpenRounds(this.sql)) this.#scheduleClose(r.id, r.closesAt);
+		for (const r of await repo.timedOpenRounds(this.sql)) this.#scheduleClose(r.id, r.closesAt, false);
 		for (const id of await repo.roundsToRepublish(this.sql)) this.#schedulePublish(id);
 	}
 
@@ -79,6 +87,7 @@ export class Voting {
 		clearInterval(this.#presence);
 		for (const t of this.#timers.values()) clearTimeout(t);
 		for (const p of this.#publishing.values()) if (p.timer) clearTimeout(p.timer);
+		for (const t of this.#settling.values()) clearTimeout(t);
 	}
 
 	async open(viewer: Viewer, input: OpenInput): Promise<string> {
@@ -107,6 +116,7 @@ export class Voting {
 		clearTimeout(this.#timers.get(roundId));
 		this.#timers.delete(roundId);
 		await this.publish(roundId);
+		this.#settle(roundId);
 	}
 
 	async reveal(viewer: Viewer, roundId: string): Promise<void> {
@@ -114,6 +124,7 @@ export class Voting {
 		clearTimeout(this.#timers.get(roundId));
 		this.#timers.delete(roundId);
 		await this.publish(roundId);
+		this.#settle(roundId);
 	}
 
 	async cast(viewer: Viewer, roundId: string, marks: Mark[]): Promise<void> {
@@ -175,10 +186,32 @@ export class Voting {
 			}
 			state.timer = setTimeout(() => {
 				if (state.again) void run();
-				else this.#publishing.delete(roundId);
+				else {
+					this.#publishing.delete(roundId);
+					this.#settle(roundId);
+				}
 			}, 250);
 		};
 		void run();
+	}
+
+	/**
+	 * Several instances: two of them may publish the same round at the same moment (a ballot
+	 * here, the close there), and of two concurrent writes of one key Yjs keeps either. So a
+	 * second after the last publication of a round, it is published once more, from the
+	 * database as it then stands and after everything the others published meanwhile: the
+	 * last word is always the current state.
+	 */
+	#settle(roundId: string): void {
+		if (!this.sync.shared) return;
+		clearTimeout(this.#settling.get(roundId));
+		const timer = setTimeout(() => {
+			this.#settling.delete(roundId);
+			if (this.#publishing.has(roundId)) return; // that publication settles it in turn
+			this.publish(roundId).catch((error) => console.error('[voting] publishing a round failed', error));
+		}, 1000);
+		timer.unref?.();
+		this.#settling.set(roundId, timer);
 	}
 
 	async #present(workshopId: string): Promise<{ members: number; organisations: number }> {
@@ -195,12 +228,18 @@ export class Voting {
 		}
 	}
 
-	#scheduleClose(roundId: string, closesAt: number): void {
+	#scheduleClose(roundId: string, closesAt: number, share = true): void {
 		clearTimeout(this.#timers.get(roundId));
+		if (share) this.sync.publishControl({ type: 'round-timer', roundId, closesAt });
 		const timer = setTimeout(async () => {
 			this.#timers.delete(roundId);
 			try {
-				for (const due of await repo.closeDueRounds(this.sql)) await this.publish(due.roundId);
+				// close_due_rounds locks the due rows (FOR UPDATE) and closes only those still open:
+				// when two instances run it at the deadline, one closes and publishes, the other gets none.
+				for (const due of await repo.closeDueRounds(this.sql)) {
+					await this.publish(due.roundId);
+					this.#settle(due.roundId);
+				}
 			} catch (error) {
 				console.error('[voting] closing a timed round failed', error);
 			}

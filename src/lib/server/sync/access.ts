@@ -76,3 +76,16 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 			return { doc, workshopId, user, writer: member.role === 'facilitator', locked: false };
 	}
 }
+
+/**
+ * Several instances: the rights of live connections as the database has them now (which
+ * boards are locked, each member's role). An instance re-reads them after Redis was away,
+ * when a lock or a role change published meanwhile may have been lost.
+ */
+export async function currentRights(sql: Sql, input: { boards: string[]; members: string[] }): Promise<{ locked: Map<string, boolean>; roles: Map<string, MemberRole> }> {
+	const [boards, members] = await Promise.all([
+		input.boards.length ? sql<{ id: string; locked: boolean }[]>`select id, locked from public.boards where id = any(${input.boards}::uuid[])` : [],
+		input.members.length ? sql<{ id: string; role: MemberRole }[]>`select id, role from public.members where id = any(${input.members}::uuid[])` : []
+	]);
+	return { locked: new Map(boards.map((b) => [b.id, b.locked])), roles: new Map(members.map((m) => [m.id, m.role])) };
+}

@@ -17,6 +17,7 @@ import {
 	permissionDeniedMessage,
 	syncMessage
 } from './protocol';
+import { REMOTE } from './relay';
 
 /** What the sync core needs of a websocket; the transport adapts `ws` to it. */
 export interface Socket {
@@ -174,8 +175,16 @@ export class Connection {
 				// for other ids are echoes: ignore them. An id is taken only by announcing a newer
 				// state than the server has (an echo, or an echoed removal, never takes the id of
 				// someone who is away), when no connection holds it, at most MAX_CLIENT_IDS each.
-				if (entry.state === 'null' || owners.has(entry.clientId) || this.clientIds.size >= MAX_CLIENT_IDS) continue;
-				if (entry.clock <= (this.room.awareness.meta.get(entry.clientId)?.clock ?? -1)) continue;
+				if (entry.state === 'null' || this.clientIds.size >= MAX_CLIENT_IDS) continue;
+				const owner = owners.get(entry.clientId);
+				if (owner === REMOTE) {
+					// Presence relayed from another instance: only the member it belongs to takes it over
+					// here (they reconnected to this instance); nobody else may speak for them.
+					if (!this.#isOwnPresence(entry.clientId)) continue;
+				} else {
+					if (owner) continue;
+					if (entry.clock <= (this.room.awareness.meta.get(entry.clientId)?.clock ?? -1)) continue;
+				}
 				this.clientIds.add(entry.clientId);
 				owners.set(entry.clientId, this);
 			}
@@ -188,6 +197,12 @@ export class Connection {
 			accepted.push({ clientId: entry.clientId, clock: entry.clock, state: JSON.stringify(state) });
 		}
 		if (accepted.length) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, encodeAwareness(accepted), this);
+	}
+
+	/** Whether the presence held for `clientId` was stamped (by any instance) with this connection's member. */
+	#isOwnPresence(clientId: number): boolean {
+		const state = this.room.awareness.getStates().get(clientId) as { user?: { memberId?: unknown } } | undefined;
+		return state?.user?.memberId === this.access.user.memberId;
 	}
 
 	/** Called when the socket is gone: this client's presence goes with it. */

@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { DocName } from './doc-name';
 import type { Connection, SharedMessage } from './connection';
 import { awarenessMessage } from './protocol';
+import type { REMOTE } from './relay';
 
 /** Origin of updates loaded from the store: the server never stores these twice. */
 export const STORED = Symbol('stored');
@@ -14,8 +15,8 @@ export class Room {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly connections = new Set<Connection>();
-	/** Which connection speaks for each presence client id. */
-	readonly awarenessOwners = new Map<number, Connection>();
+	/** Which connection speaks for each presence client id (REMOTE: a client of another instance). */
+	readonly awarenessOwners = new Map<number, Connection | typeof REMOTE>();
 	/** Highest seq of the log that `doc` includes. */
 	appliedSeq: number;
 	/** Bytes of stored state plus log, to bound the document's size. */

@@ -1,9 +1,11 @@
 import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Access } from './access';
 import { Connection, CLOSE, type ConnectionHost, type Socket } from './connection';
 import type { DocumentStore, PendingWrite } from './persistence';
 import { ACCEPTED, STORED, Room } from './room';
-import { syncMessage, SYNC_UPDATE } from './protocol';
+import { decodeAwareness, encodeAwareness, syncMessage, SYNC_UPDATE } from './protocol';
+import { REMOTE, type ControlMessage, type Relay } from './relay';
 import { checkUpdate } from './update-rules';
 
 export interface SyncOptions {
@@ -19,7 +21,29 @@ export interface SyncOptions {
 	maxDocumentBytes?: number;
 	/** Minimum time between two presence broadcasts of one room. */
 	awarenessIntervalMs?: number;
+	/**
+	 * Several instances (REDIS_URL): committed updates, presence and rights changes are shared
+	 * with the other instances through this relay (see CONTEXT.md). Closed with the server.
+	 */
+	relay?: Relay;
+	/** How long a load waits for the relay's subscription before going ahead (it re-reads the store once subscribed). */
+	relaySubscribeWaitMs?: number;
+	/** How often this instance tells the others it is alive (and who is connected to it). */
+	relayHeartbeatMs?: number;
+	/**
+	 * With a relay: the rights of live connections as the database has them now, re-read after
+	 * Redis was away (a lock or a role change published meanwhile is lost with it).
+	 */
+	currentRights?: (input: { boards: string[]; members: string[] }) => Promise<{ locked: Map<string, boolean>; roles: Map<string, Access['user']['role']> }>;
 	log?: (message: string, error?: unknown) => void;
+}
+
+type Presence = Access['user'];
+
+/** What this server knows of another instance: when it was last heard of, who is connected to it. */
+interface Peer {
+	seen: number;
+	workshops: Map<string, Presence[]> | null;
 }
 
 interface Queued {
@@ -39,7 +63,22 @@ export class SyncServer implements ConnectionHost {
 	readonly maxBufferedBytes: number;
 	readonly #store: DocumentStore;
 	readonly #rooms = new Map<string, Promise<Room>>();
-	readonly #options: Required<Omit<SyncOptions, 'store' | 'log'>>;
+	/** The rooms whose load is done, by document name. */
+	readonly #loaded = new Map<string, Room>();
+	readonly #options: Required<Omit<SyncOptions, 'store' | 'log' | 'relay' | 'currentRights'>>;
+	readonly #currentRights: SyncOptions['currentRights'] | null;
+	readonly #relay: Relay | null;
+	/** Other instances, by instance id (only with a relay). */
+	readonly #peers = new Map<string, Peer>();
+	/** Presence of which client ids came from which instance, per room (only with a relay). */
+	readonly #remotePresence = new WeakMap<Room, Map<number, string>>();
+	/** Client ids whose presence changed on this instance, to publish, per room. */
+	readonly #presenceOut = new Map<Room, Set<number>>();
+	#presenceTimer: ReturnType<typeof setTimeout> | null = null;
+	#heartbeat: ReturnType<typeof setInterval> | null = null;
+	#onlineTimer: ReturnType<typeof setTimeout> | null = null;
+	#onlineChanged = true;
+	readonly #controlHandlers: ((message: ControlMessage) => void)[] = [];
 	readonly #log: (message: string, error?: unknown) => void;
 	#queue: Queued[] = [];
 	#flushing = false;
@@ -58,9 +97,19 @@ export class SyncServer implements ConnectionHost {
 			unloadAfterMs: options.unloadAfterMs ?? 30_000,
 			maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
 			maxDocumentBytes: options.maxDocumentBytes ?? 16 * 1024 * 1024,
-			awarenessIntervalMs: options.awarenessIntervalMs ?? 50
+			awarenessIntervalMs: options.awarenessIntervalMs ?? 50,
+			relaySubscribeWaitMs: options.relaySubscribeWaitMs ?? 2000,
+			relayHeartbeatMs: options.relayHeartbeatMs ?? 2000
 		};
 		this.maxBufferedBytes = this.#options.maxBufferedBytes;
+		this.#relay = options.relay ?? null;
+		this.#currentRights = options.currentRights ?? null;
+		if (this.#relay) this.#startRelay(this.#relay);
+	}
+
+	/** True when this server shares its rooms with other instances. */
+	get shared(): boolean {
+		return this.#relay !== null;
 	}
 
 	/** Attaches an authorised socket to its document; returns the message and close handlers. */
@@ -78,28 +127,40 @@ export class SyncServer implements ConnectionHost {
 		room.unloadTimer = null;
 		room.connections.add(connection);
 		connection.start();
+		this.#onlineChange();
 		return {
 			receive: (data) => connection.receive(data),
 			closed: () => {
 				connection.detach();
 				room.connections.delete(connection);
 				if (room.connections.size === 0) this.#scheduleUnload(room);
+				this.#onlineChange();
 			}
 		};
 	}
 
-	/** Changes whether a board is locked, for everyone connected to it, at once. */
+	/** Changes whether a board is locked, for everyone connected to it (on every instance), at once. */
 	setBoardLocked(boardId: string, locked: boolean): void {
+		this.#lockHere(boardId, locked);
+		this.#relay?.publishControl({ type: 'lock', boardId, locked });
+	}
+
+	#lockHere(boardId: string, locked: boolean): void {
 		void this.#rooms.get(`board/${boardId}`)?.then((room) => {
 			for (const c of room.connections) c.access.locked = locked;
-		});
+		}, () => {});
 	}
 
 	/**
-	 * A member's role changed: their open connections get the new rights at once, rather
-	 * than at their next reconnect (a member made observer stops writing now).
+	 * A member's role changed: their open connections (on every instance) get the new rights
+	 * at once, rather than at their next reconnect (a member made observer stops writing now).
 	 */
 	setMemberRole(workshopId: string, memberId: string, role: Access['user']['role']): void {
+		this.#roleHere(workshopId, memberId, role);
+		this.#relay?.publishControl({ type: 'role', workshopId, memberId, role });
+	}
+
+	#roleHere(workshopId: string, memberId: string, role: Access['user']['role']): void {
 		for (const pending of this.#rooms.values()) {
 			void pending.then((room) => {
 				if (room.workshopId !== workshopId) return;
@@ -112,9 +173,13 @@ export class SyncServer implements ConnectionHost {
 		}
 	}
 
-	/** Who has any document of the workshop open now (one entry per member), as the sessions say. */
+	/**
+	 * Who has any document of the workshop open now (one entry per member), as the sessions
+	 * say: on this instance, and on the others as their last heartbeat said.
+	 */
 	async onlineMembers(workshopId: string): Promise<Map<string, Access['user']>> {
 		const online = new Map<string, Access['user']>();
+		for (const peer of this.#peers.values()) for (const user of peer.workshops?.get(workshopId) ?? []) online.set(user.memberId, user);
 		for (const settled of await Promise.allSettled(this.#rooms.values())) {
 			if (settled.status !== 'fulfilled' || settled.value.workshopId !== workshopId) continue;
 			for (const c of settled.value.connections) online.set(c.access.user.memberId, c.access.user);
@@ -220,6 +285,8 @@ export class SyncServer implements ConnectionHost {
 				room.logBytes += updates.reduce((n, u) => n + u.length, 0);
 				room.logCount += updates.length;
 				room.broadcast(syncMessage(SYNC_UPDATE, merged));
+				// Committed: the other instances may have it now, never before.
+				this.#relay?.publish(room.name.name, merged);
 			} catch (error) {
 				this.#log(`relaying to ${room.name.name} failed`, error);
 			} finally {
@@ -235,9 +302,23 @@ export class SyncServer implements ConnectionHost {
 		// The state must hold committed content only: compact between commits.
 		if (room.compacting || room.pending > 0) return;
 		room.compacting = true;
+		const { logBytes, logCount } = room;
+		if (this.#relay && this.#store.compactStored) {
+			// Several instances write this document's log: what this one holds in memory may lack
+			// an update another committed a moment ago, so the state is merged from the store itself.
+			try {
+				room.storedBytes = (await this.#store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
+				room.logBytes -= logBytes;
+				room.logCount -= logCount;
+			} catch (error) {
+				this.#log(`compacting ${room.name.name} failed`, error);
+			} finally {
+				room.compacting = false;
+			}
+			return;
+		}
 		const upto = room.appliedSeq;
 		const state = Y.encodeStateAsUpdateV2(room.doc);
-		const { logBytes, logCount } = room;
 		try {
 			await this.#store.compact({ workshopId: room.workshopId, doc: room.name.name, state, upto });
 			room.storedBytes = state.length;
@@ -264,7 +345,36 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	async #load(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Room> {
-		const stored = await this.#store.load(access.doc.name);
+		const name = access.doc.name;
+		const relay = this.#relay;
+		// With a relay: subscribe first, load second, and keep what arrives in between until the
+		// load is done (updates are idempotent): nothing committed elsewhere falls between the two.
+		let loaded: Room | null = null;
+		const early: { kind: 'update' | 'awareness'; bytes: Uint8Array; from: string }[] = [];
+		if (relay) {
+			const subscribed = relay.subscribe(name, {
+				update: (bytes, from) => (loaded ? this.#remoteUpdate(loaded, bytes) : early.push({ kind: 'update', bytes, from })),
+				awareness: (bytes, from) => (loaded ? this.#remoteAwareness(loaded, bytes, from) : early.push({ kind: 'awareness', bytes, from })),
+				presenceQuery: () => loaded && this.#answerPresenceQuery(loaded)
+			});
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const inTime =
+				relay.ready &&
+				(await Promise.race([
+					subscribed.then(() => true, () => false),
+					new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.relaySubscribeWaitMs)))
+				]));
+			clearTimeout(timer);
+			// Redis is away: load anyway (this instance keeps serving), and re-read once subscribed.
+			if (!inTime) subscribed.then(() => loaded && this.#loaded.get(name) === loaded && void this.#catchUp(loaded), () => {});
+		}
+		let stored: Awaited<ReturnType<DocumentStore['load']>>;
+		try {
+			stored = await this.#store.load(name);
+		} catch (error) {
+			relay?.unsubscribe(name);
+			throw error;
+		}
 		const room = new Room(
 			access.doc,
 			access.workshopId,
@@ -283,7 +393,19 @@ export class SyncServer implements ConnectionHost {
 			}, STORED);
 		} catch (error) {
 			room.destroy();
+			relay?.unsubscribe(name);
 			throw error;
+		}
+		this.#loaded.set(name, room);
+		if (relay) {
+			this.#watchPresence(room);
+			loaded = room;
+			for (const { kind, bytes, from } of early.splice(0)) {
+				if (kind === 'update') this.#remoteUpdate(room, bytes);
+				else this.#remoteAwareness(room, bytes, from);
+			}
+			// Presence is not in the store: the instances that have this room tell who is there.
+			relay.queryPresence(name);
 		}
 		return room;
 	}
@@ -299,6 +421,9 @@ export class SyncServer implements ConnectionHost {
 		if (room.logCount > 0) await this.#compact(room);
 		if (room.connections.size > 0) return;
 		this.#rooms.delete(room.name.name);
+		this.#loaded.delete(room.name.name);
+		this.#relay?.unsubscribe(room.name.name);
+		this.#presenceOut.delete(room);
 		room.destroy();
 	}
 
@@ -307,11 +432,290 @@ export class SyncServer implements ConnectionHost {
 		const until = Date.now() + timeoutMs;
 		while ((this.#queue.length || this.#flushing) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 		this.#closed = true;
+		if (this.#heartbeat) clearInterval(this.#heartbeat);
+		if (this.#onlineTimer) clearTimeout(this.#onlineTimer);
+		if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
+		if (this.#relay) {
+			this.#relay.publishControl({ type: 'bye' });
+			await this.#relay.close();
+		}
 		for (const room of await Promise.allSettled(this.#rooms.values())) {
 			if (room.status !== 'fulfilled') continue;
 			for (const c of room.value.connections) c.close(1001, 'server shutting down');
 			room.value.destroy();
 		}
 		this.#rooms.clear();
+		this.#loaded.clear();
 	}
+
+	// ── several instances: what the relay brings and what goes out through it ──────────
+
+	/** A control message for the other instances (nothing happens without a relay). */
+	publishControl(message: ControlMessage): void {
+		this.#relay?.publishControl(message);
+	}
+
+	/** Control messages from other instances that the sync server does not handle itself (round timers). */
+	onControl(handler: (message: ControlMessage) => void): void {
+		this.#controlHandlers.push(handler);
+	}
+
+	#startRelay(relay: Relay): void {
+		relay.onControl((message, from) => {
+			try {
+				this.#control(message, from);
+			} catch (error) {
+				this.#log('a control message from another instance failed', error);
+			}
+		});
+		relay.onResync(() => {
+			void this.#refreshRights();
+			void this.#catchUpAll();
+		});
+		relay.publishControl({ type: 'hello' });
+		this.#heartbeat = setInterval(() => {
+			void this.#publishOnline(this.#onlineChanged);
+			this.#expirePeers();
+		}, this.#options.relayHeartbeatMs);
+		this.#heartbeat.unref?.();
+	}
+
+	#control(message: ControlMessage, from: string): void {
+		switch (message.type) {
+			case 'lock':
+				if (typeof message.boardId === 'string' && typeof message.locked === 'boolean') this.#lockHere(message.boardId, message.locked);
+				return;
+			case 'role':
+				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string' && ['facilitator', 'participant', 'observer'].includes(message.role)) {
+					this.#roleHere(message.workshopId, message.memberId, message.role);
+				}
+				return;
+			case 'online': {
+				const known = this.#peers.get(from);
+				if (message.workshops && typeof message.workshops === 'object') {
+					const workshops = new Map<string, Presence[]>();
+					for (const [id, users] of Object.entries(message.workshops)) if (Array.isArray(users)) workshops.set(id, users.filter(isPresence));
+					this.#peers.set(from, { seen: Date.now(), workshops });
+				} else if (known) {
+					known.seen = Date.now();
+				} else {
+					// A heartbeat from an instance we have not heard in full (we started after it): ask.
+					this.#peers.set(from, { seen: Date.now(), workshops: null });
+					this.#relay?.publishControl({ type: 'hello' });
+				}
+				return;
+			}
+			case 'hello':
+				this.#onlineChanged = true;
+				void this.#publishOnline(true);
+				return;
+			case 'bye':
+				this.#peerGone(from, false);
+				return;
+			default:
+				for (const handler of this.#controlHandlers) handler(message);
+		}
+	}
+
+	/** Who is connected here changed: tell the other instances soon (at most every 250 ms). */
+	#onlineChange(): void {
+		if (!this.#relay) return;
+		this.#onlineChanged = true;
+		if (this.#onlineTimer) return;
+		this.#onlineTimer = setTimeout(() => {
+			this.#onlineTimer = null;
+			void this.#publishOnline(true);
+		}, 250);
+		this.#onlineTimer.unref?.();
+	}
+
+	async #publishOnline(full: boolean): Promise<void> {
+		if (!this.#relay || this.#closed) return;
+		if (!full) return this.#relay.publishControl({ type: 'online' });
+		this.#onlineChanged = false;
+		const workshops: Record<string, Presence[]> = {};
+		const seen = new Set<string>();
+		for (const room of this.#loaded.values()) {
+			for (const c of room.connections) {
+				const key = `${room.workshopId} ${c.access.user.memberId}`;
+				if (seen.has(key)) continue;
+				seen.add(key);
+				(workshops[room.workshopId] ??= []).push(c.access.user);
+			}
+		}
+		this.#relay.publishControl({ type: 'online', workshops });
+	}
+
+	/** Instances not heard of for three heartbeats and a half are gone. */
+	#expirePeers(): void {
+		const limit = Date.now() - this.#options.relayHeartbeatMs * 3.5;
+		for (const [id, peer] of this.#peers) if (peer.seen < limit) this.#peerGone(id, true);
+	}
+
+	/**
+	 * Another instance stopped (shut down, or silent: killed, cut off). Its clients' presence
+	 * leaves every room now; a silent one may have died between a commit and its publication,
+	 * so the rooms re-read the store.
+	 */
+	#peerGone(id: string, silent: boolean): void {
+		if (!this.#peers.delete(id) && !silent) return;
+		for (const room of this.#loaded.values()) {
+			const from = this.#remotePresence.get(room);
+			if (!from) continue;
+			const ids = [...from].filter(([, instance]) => instance === id).map(([clientId]) => clientId);
+			for (const clientId of ids) from.delete(clientId);
+			if (ids.length) awarenessProtocol.removeAwarenessStates(room.awareness, ids, REMOTE);
+		}
+		if (silent) {
+			this.#log(`instance ${id} stopped answering; re-reading live rooms from the store`);
+			void this.#catchUpAll();
+		}
+	}
+
+	/** A committed update from another instance: apply it (never to be stored again) and relay it. */
+	#remoteUpdate(room: Room, update: Uint8Array): void {
+		if (this.#closed) return;
+		try {
+			Y.applyUpdate(room.doc, update, REMOTE);
+		} catch (error) {
+			this.#log(`an update of ${room.name.name} from another instance could not be applied`, error);
+			return;
+		}
+		// Not counted in this room's log: the instance that wrote it compacts for it (two
+		// instances compacting every log would take the document's lock twice as often).
+		room.broadcast(syncMessage(SYNC_UPDATE, update));
+	}
+
+	/**
+	 * Presence from another instance's clients (stamped by that instance). A client id held by
+	 * a connection here is this instance's to speak for: entries for it are dropped.
+	 */
+	#remoteAwareness(room: Room, update: Uint8Array, from: string): void {
+		if (this.#closed) return;
+		try {
+			const owners = room.awarenessOwners;
+			const entries = decodeAwareness(update).filter((e) => !(owners.get(e.clientId) instanceof Connection));
+			if (entries.length === 0) return;
+			awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwareness(entries), REMOTE);
+			let sources = this.#remotePresence.get(room);
+			if (!sources) this.#remotePresence.set(room, (sources = new Map()));
+			const states = room.awareness.getStates();
+			for (const { clientId } of entries) {
+				if (states.has(clientId)) {
+					if (!owners.has(clientId)) owners.set(clientId, REMOTE);
+					if (owners.get(clientId) === REMOTE) sources.set(clientId, from);
+				} else {
+					sources.delete(clientId);
+				}
+			}
+		} catch (error) {
+			this.#log(`presence of ${room.name.name} from another instance could not be read`, error);
+		}
+	}
+
+	/** Presence that this instance's clients changed goes to the others, batched per room. */
+	#watchPresence(room: Room): void {
+		room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+			// A remote id that left (removed, or timed out: y-protocols drops presence not renewed for 30 s) is free again.
+			for (const id of removed) {
+				if (room.awarenessOwners.get(id) === REMOTE) room.awarenessOwners.delete(id);
+				this.#remotePresence.get(room)?.delete(id);
+			}
+			if (!(origin instanceof Connection)) return;
+			let out = this.#presenceOut.get(room);
+			if (!out) this.#presenceOut.set(room, (out = new Set()));
+			for (const id of [...added, ...updated, ...removed]) out.add(id);
+			if (!this.#presenceTimer) {
+				this.#presenceTimer = setTimeout(() => this.#publishPresence(), Math.max(1, this.#options.awarenessIntervalMs / 2));
+				this.#presenceTimer.unref?.();
+			}
+		});
+	}
+
+	/** Another instance just loaded this room: the presence of this instance's own clients, at once. */
+	#answerPresenceQuery(room: Room): void {
+		if (!this.#relay || this.#closed) return;
+		const ids = [...room.awarenessOwners].filter(([id, owner]) => owner instanceof Connection && room.awareness.getStates().has(id)).map(([id]) => id);
+		if (ids.length) this.#relay.publishAwareness(room.name.name, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids));
+	}
+
+	#publishPresence(): void {
+		this.#presenceTimer = null;
+		if (!this.#relay || this.#closed) return;
+		for (const [room, ids] of this.#presenceOut) {
+			try {
+				this.#relay.publishAwareness(room.name.name, awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...ids]));
+			} catch (error) {
+				this.#log(`publishing presence of ${room.name.name} failed`, error);
+			}
+		}
+		this.#presenceOut.clear();
+	}
+
+	/**
+	 * Messages from the other instances may have been lost (Redis was away, an instance died
+	 * between a commit and its publication): every live room re-reads the store and relays
+	 * what it lacked to its connections.
+	 */
+	async #refreshRights(): Promise<void> {
+		if (!this.#currentRights || this.#closed) return;
+		const boards = new Set<string>();
+		const members = new Set<string>();
+		for (const room of this.#loaded.values()) {
+			if (room.name.kind === 'board') boards.add(room.name.boardId);
+			for (const c of room.connections) members.add(c.access.user.memberId);
+		}
+		let rights: Awaited<ReturnType<NonNullable<SyncOptions['currentRights']>>>;
+		try {
+			rights = await this.#currentRights({ boards: [...boards], members: [...members] });
+		} catch (error) {
+			this.#log('re-reading the rights of live connections failed', error);
+			return;
+		}
+		for (const [boardId, locked] of rights.locked) this.#lockHere(boardId, locked);
+		for (const room of this.#loaded.values()) {
+			for (const c of room.connections) {
+				const role = rights.roles.get(c.access.user.memberId);
+				if (role && role !== c.access.user.role) this.#roleHere(room.workshopId, c.access.user.memberId, role);
+			}
+		}
+	}
+
+	async #catchUpAll(): Promise<void> {
+		for (const room of [...this.#loaded.values()]) await this.#catchUp(room);
+	}
+
+	async #catchUp(room: Room): Promise<void> {
+		if (this.#closed) return;
+		let stored: Awaited<ReturnType<DocumentStore['load']>>;
+		try {
+			stored = await this.#store.load(room.name.name);
+		} catch (error) {
+			this.#log(`re-reading ${room.name.name} failed`, error);
+			return;
+		}
+		if (this.#closed || this.#loaded.get(room.name.name) !== room) return;
+		const captured: Uint8Array[] = [];
+		const listen = (update: Uint8Array, origin: unknown) => {
+			if (origin === REMOTE) captured.push(update);
+		};
+		room.doc.on('update', listen);
+		try {
+			room.doc.transact(() => {
+				if (stored.state) Y.applyUpdateV2(room.doc, stored.state, REMOTE);
+				for (const update of stored.updates) Y.applyUpdate(room.doc, update, REMOTE);
+			}, REMOTE);
+		} catch (error) {
+			this.#log(`re-reading ${room.name.name}: the stored document could not be applied`, error);
+		} finally {
+			room.doc.off('update', listen);
+		}
+		if (captured.length) room.broadcast(syncMessage(SYNC_UPDATE, captured.length === 1 ? captured[0] : Y.mergeUpdates(captured)));
+	}
+}
+
+function isPresence(value: unknown): value is Presence {
+	if (!value || typeof value !== 'object') return false;
+	const v = value as Record<string, unknown>;
+	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
 }
