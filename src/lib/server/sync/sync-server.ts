@@ -303,25 +303,18 @@ export class SyncServer implements ConnectionHost {
 		if (room.compacting || room.pending > 0) return;
 		room.compacting = true;
 		const { logBytes, logCount } = room;
-		if (this.#relay && this.#store.compactStored) {
-			// Several instances write this document's log: what this one holds in memory may lack
-			// an update another committed a moment ago, so the state is merged from the store itself.
-			try {
-				room.storedBytes = (await this.#store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
-				room.logBytes -= logBytes;
-				room.logCount -= logCount;
-			} catch (error) {
-				this.#log(`compacting ${room.name.name} failed`, error);
-			} finally {
-				room.compacting = false;
-			}
-			return;
-		}
-		const upto = room.appliedSeq;
-		const state = Y.encodeStateAsUpdateV2(room.doc);
+		const store = this.#store;
 		try {
-			await this.#store.compact({ workshopId: room.workshopId, doc: room.name.name, state, upto });
-			room.storedBytes = state.length;
+			if (this.#relay && store.compactStored) {
+				// Several instances write this document's log: what this one holds in memory may lack
+				// an update another committed a moment ago, so the state is merged from the store itself.
+				room.storedBytes = (await store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
+			} else {
+				const upto = room.appliedSeq;
+				const state = Y.encodeStateAsUpdateV2(room.doc);
+				await store.compact({ workshopId: room.workshopId, doc: room.name.name, state, upto });
+				room.storedBytes = state.length;
+			}
 			room.logBytes -= logBytes;
 			room.logCount -= logCount;
 		} catch (error) {
