@@ -517,7 +517,10 @@ export class ClientSet {
 
 if (!isMainThread && workerData?.crowd) {
 	const counters = newCounters();
-	const set = new ClientSet(workerData.specs, { full: false, rate: workerData.rate, counters, samples: null });
+	// A probe thread: full clients that measure (each a device of its own, so that one probe's
+	// work on a relay does not delay the next probe's reading of it as it would in one thread).
+	const samples = workerData.probes ? new Samples() : null;
+	const set = new ClientSet(workerData.specs, { full: Boolean(workerData.probes), rate: workerData.rate, counters, samples });
 	const loop = monitorEventLoopDelay({ resolution: 5 });
 	loop.enable();
 	parentPort.on('message', async (msg) => {
@@ -529,6 +532,7 @@ if (!isMainThread && workerData?.crowd) {
 				set.createCards(msg.prepare);
 				parentPort.postMessage({ type: 'cards' });
 			} else if (msg.type === 'run') {
+				if (samples) (samples.from = msg.windowFrom), (samples.to = msg.windowTo);
 				set.run(msg.start, msg.stop, msg.windowFrom, msg.windowTo);
 				setTimeout(() => ((counters.counting = true), loop.reset()), Math.max(0, msg.windowFrom - now()));
 				setTimeout(() => ((counters.counting = false), (counters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })), Math.max(0, msg.windowTo - now()));
@@ -544,7 +548,9 @@ if (!isMainThread && workerData?.crowd) {
 					editsSent: set.editsSent,
 					editsInWindow: set.editsInWindow,
 					closes: counters.closes,
-					loop: counters.loop
+					loop: counters.loop,
+					probes: Boolean(samples),
+					samples: samples && { values: samples.values.slice(0, samples.length), sent: samples.sent.slice(0, samples.length), cross: samples.cross }
 				});
 			} else if (msg.type === 'close') {
 				set.close();
@@ -792,10 +798,10 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		}
 		const samples = new Samples();
 		const mainCounters = newCounters();
-		mainSet = new ClientSet(
-			specs.filter((s) => s.full),
-			{ full: true, rate: options.rate, counters: mainCounters, samples }
-		);
+		// Probes in threads of their own (--probe-threads, default 4), unless every client is full.
+		const probeSpecs = specs.filter((s) => s.full);
+		const probeThreads = full ? 0 : Math.min(options.probeThreads ?? 4, probeSpecs.length);
+		mainSet = new ClientSet(probeThreads ? [] : probeSpecs, { full: true, rate: options.rate, counters: mainCounters, samples });
 		track.mainSet = mainSet;
 		track.workers = workers;
 		const crowd = specs.filter((s) => !s.full);
@@ -817,6 +823,10 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		for (let t = 0; t < threads; t++) {
 			const mine = crowd.filter((_, i) => i % threads === t);
 			workers.push(new Worker(fileURLToPath(import.meta.url), { workerData: { crowd: true, specs: mine, rate: options.rate } }));
+		}
+		for (let t = 0; t < probeThreads; t++) {
+			const mine = probeSpecs.filter((_, i) => i % probeThreads === t);
+			workers.push(new Worker(fileURLToPath(import.meta.url), { workerData: { crowd: true, probes: true, specs: mine, rate: options.rate } }));
 		}
 
 		// Connect everyone (crowd threads and full clients at once), then everyone creates a card.
@@ -877,6 +887,13 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		// Late deliveries of edits sent inside the window still count as latency samples.
 		await sleep(2000);
 		const reports = await Promise.all(workers.map((w) => call(w, 'report')));
+		for (const r of reports) {
+			if (!r.samples) continue;
+			for (let i = 0; i < r.samples.values.length; i++) samples.record(r.samples.sent[i], r.samples.sent[i] + r.samples.values[i], false);
+			samples.cross.push(...r.samples.cross);
+		}
+		const crowdReports = reports.filter((r) => !r.probes);
+		const probeLoops = probeThreads ? reports.filter((r) => r.probes).map((r) => r.loop).filter(Boolean) : [mainCounters.loop].filter(Boolean);
 		const instanceRss = pids.map((p) => procStatus(p, 'VmHWM'));
 		const rssMb = instanceRss.reduce((a, b) => a + b, 0);
 		const serverLoop = { p99: 0, max: 0 };
@@ -891,7 +908,7 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 				}
 			} catch {}
 		}
-		const clientLoops = [mainCounters.loop, ...reports.map((r) => r.loop)].filter(Boolean);
+		const probeLoop = probeLoops.length ? { p99: Math.max(...probeLoops.map((l) => l.p99)), max: Math.max(...probeLoops.map((l) => l.max)) } : { p99: NaN, max: NaN };
 		const rssNowMb = pids.reduce((n, p) => n + procStatus(p, 'VmRSS'), 0);
 		const clientRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -903,8 +920,8 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		const expectedDeliveries = editsInWindow * (perBoard - 1);
 		const sorted = Array.from(samples.values.subarray(0, samples.length)).sort((a, b) => a - b);
 		// What the probes should have seen: every edit of every other editor on their board.
-		const probeSpecs = specs.filter((s) => s.measure);
-		const expectedSamples = probeSpecs.reduce((n, s) => n + (s.editor ? options.editors - 1 : options.editors), 0) * options.rate * options.seconds;
+		const measuring = specs.filter((s) => s.measure);
+		const expectedSamples = measuring.reduce((n, s) => n + (s.editor ? options.editors - 1 : options.editors), 0) * options.rate * options.seconds;
 		const seconds = options.seconds;
 		const result = {
 			clients: totalClients,
@@ -914,7 +931,8 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			rate: options.rate,
 			seconds,
 			crowd: full ? 'full' : 'lightweight',
-			probes: probeSpecs.length,
+			probes: measuring.length,
+			probe_threads: probeThreads,
 			samples: sorted.length,
 			p50_ms: r2(percentile(sorted, 50)),
 			p95_ms: r2(percentile(sorted, 95)),
@@ -945,13 +963,13 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			client_rss_mb: Math.round(clientRssMb),
 			machine_busy_pct: Math.round(machineBusy),
 			server_loop_delay_p99_ms: r1(serverLoop.p99),
-			probe_loop_delay_p99_ms: r1(mainCounters.loop?.p99 ?? NaN),
+			probe_loop_delay_p99_ms: r1(probeLoop.p99),
 			closes: closes.length
 		};
 		const hocuspocus = specs[0]?.protocol === 'hocuspocus';
 		const rows = [
 			['load', `${options.boards} board(s) × (${options.editors} editors + ${options.viewers} viewers) = ${totalClients} connections, ${options.rate} edit/s per editor`],
-			['clients', full ? `all ${totalClients} full (${hocuspocus ? 'HocuspocusProvider' : 'y-websocket provider'} + Y.Doc); all measure latency` : `${probeSpecs.length} full probes (${hocuspocus ? 'HocuspocusProvider' : 'provider'} + Y.Doc, among the editors) measure latency; ${crowd.length} lightweight (protocol only, read every message, apply nothing) in ${threads} thread(s)`],
+			['clients', full ? `all ${totalClients} full (${hocuspocus ? 'HocuspocusProvider' : 'y-websocket provider'} + Y.Doc); all measure latency` : `${measuring.length} full probes (${hocuspocus ? 'HocuspocusProvider' : 'provider'} + Y.Doc, among the editors) measure latency, ${probeThreads ? `in ${probeThreads} thread(s)` : 'in the main thread'}; ${crowd.length} lightweight (protocol only, read every message, apply nothing) in ${threads} thread(s)`],
 			['window', `${seconds} s after ${options.warmup} s warm-up; ${sorted.length} latency samples (${result.probe_seen_pct}% of the edits the probes should see)`],
 			['edit-to-peer p50 / p95 / p99 / max', `${result.p50_ms} / ${result.p95_ms} / ${result.p99_ms} / ${result.max_ms} ms`],
 			['edits sent', `${result.edits_per_s}/s`],
@@ -968,7 +986,7 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			['embedded Postgres CPU', `${result.postgres_cpu_s} s (${Math.round((100 * pgCpu) / seconds)}% of a core)`],
 			['server event-loop delay', `worst second: p99 ${r1(serverLoop.p99)} ms, max ${r1(serverLoop.max)} ms`],
 			['client process CPU', `${result.client_cpu_s} s (${Math.round((100 * result.client_cpu_s) / seconds)}% of a core, all threads); peak RSS ${result.client_rss_mb} MB`],
-			['client event-loop delay', clientLoops.map((l, i) => `${i === 0 ? 'probes' : `crowd ${i}`} p99 ${r1(l.p99)} / max ${r1(l.max)} ms`).join('; ')],
+			['client event-loop delay', [`probes p99 ${r1(probeLoop.p99)} / max ${r1(probeLoop.max)} ms (worst thread)`, ...crowdReports.map((r, i) => r.loop && `crowd ${i + 1} p99 ${r1(r.loop.p99)} / max ${r1(r.loop.max)} ms`)].filter(Boolean).join('; ')],
 			['machine', `${navigatorCores()} cores, ${Math.round(machineBusy)}% busy in the window (steal ${r1(machineSteal)}%); load average ${load0} → ${load1}`],
 			['unexpected closes', closes.length ? `${closes.length}: ${[...new Set(closes.map((c) => c.split(': ')[1]))].join(', ')}` : 'none']
 		];

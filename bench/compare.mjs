@@ -90,6 +90,9 @@ function parseArgs(argv) {
 			case '--threads':
 				options.threads = Number(value());
 				break;
+			case '--probe-threads':
+				options.probeThreads = Number(value());
+				break;
 			case '--cards':
 				options.cards = Number(value());
 				break;
@@ -109,7 +112,7 @@ function parseArgs(argv) {
 			case '--help':
 				console.log(
 					'usage: node bench/compare.mjs [--runs N=1] [--seconds S=30 measured per load] [--warmup S=3] [--only editors,crowd,cold]\n' +
-						'       [--cards N=5000 (cold load)] [--cold-repeats K=3 (restarts per cold load)] [--probes P=20] [--threads T=1]\n' +
+						'       [--cards N=5000 (cold load)] [--cold-repeats K=3 (restarts per cold load)] [--probes P=20] [--threads T=1] [--probe-threads T=4]\n' +
 						'       [--out FILE.jsonl (every measurement)] [--no-build]'
 				);
 				process.exit(0);

@@ -37,6 +37,7 @@ function parseArgs(argv) {
 		probes: 20,
 		crowd: 'auto',
 		threads: 1,
+		probeThreads: 4,
 		build: true,
 		profile: null,
 		samples: null,
@@ -58,6 +59,9 @@ function parseArgs(argv) {
 			case 'threads':
 			case 'instances':
 				options[key] = Number(value());
+				break;
+			case 'probe-threads':
+				options.probeThreads = Number(value());
 				break;
 			case 'crowd':
 				options.crowd = value();
@@ -87,6 +91,7 @@ function parseArgs(argv) {
 				console.log(
 					'usage: node bench/sync.mjs [--editors N=200 (per board)] [--viewers N=0 (per board)] [--boards N=1] [--rate R=1 edits/s/editor]\n' +
 						'       [--seconds S=30] [--warmup S=3] [--probes P=20] [--crowd auto|full|light] [--threads T=1 crowd threads]\n' +
+						'       [--probe-threads T=4 (threads the probes share; 0: the main thread)]\n' +
 						'       [--no-build] [--profile DIR (CPU profile of the server over the window)] [--samples FILE.csv (every latency sample)]\n' +
 						'       [--app DIR (another checkout, built, to compare in the same harness)] [--label TEXT]\n' +
 						'       [--instances N=1 (N app processes on one database, sharing rooms through a redis-server; clients spread round-robin)]'

@@ -74,6 +74,8 @@ async function start(): Promise<Runtime> {
 	const sync = new SyncServer({
 		store: new PostgresDocumentStore(sql, { shared: Boolean(relay) }),
 		relay,
+		// For measurements (bench/README.md): the share of time the relay may take, default 0.5.
+		relayShare: env.SYNC_RELAY_SHARE ? Number(env.SYNC_RELAY_SHARE) : undefined,
 		currentRights: relay ? (input) => currentRights(sql, input) : undefined
 	});
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });

@@ -22,6 +22,13 @@ export interface SyncOptions {
 	/** Minimum time between two presence broadcasts of one room. */
 	awarenessIntervalMs?: number;
 	/**
+	 * Largest share of the server's time spent writing relays (0 < share ≤ 1): after a flush
+	 * whose relays took d ms, the next flush starts no sooner than d × (1/share − 1) ms later,
+	 * so that a room of a thousand people gets fewer, fuller messages instead of a relay loop
+	 * that never stops. Small rooms relay in well under a millisecond and are not held back.
+	 */
+	relayShare?: number;
+	/**
 	 * Several instances (REDIS_URL): committed updates, presence and rights changes are shared
 	 * with the other instances through this relay (see CONTEXT.md). Closed with the server.
 	 */
@@ -85,6 +92,8 @@ export class SyncServer implements ConnectionHost {
 	#flushScheduled = false;
 	#retryMs = 0;
 	#closed = false;
+	/** performance.now() before which the next flush does not start (relay pacing). */
+	#nextFlushAt = 0;
 	/** Set while the store refuses writes; the interface may show it. */
 	storeFailing = false;
 
@@ -98,6 +107,7 @@ export class SyncServer implements ConnectionHost {
 			maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
 			maxDocumentBytes: options.maxDocumentBytes ?? 16 * 1024 * 1024,
 			awarenessIntervalMs: options.awarenessIntervalMs ?? 50,
+			relayShare: Math.min(1, Math.max(0.05, options.relayShare ?? 0.5)),
 			relaySubscribeWaitMs: options.relaySubscribeWaitMs ?? 2000,
 			relayHeartbeatMs: options.relayHeartbeatMs ?? 2000
 		};
@@ -243,12 +253,15 @@ export class SyncServer implements ConnectionHost {
 	#scheduleFlush(): void {
 		if (this.#flushing || this.#flushScheduled || this.#queue.length === 0) return;
 		this.#flushScheduled = true;
-		// setImmediate: everything that arrived in this turn of the event loop goes in one commit.
+		// setImmediate: everything that arrived in this turn of the event loop goes in one commit;
+		// after a long relay (a big room), a pause first, in which more arrives (relayShare).
 		const run = () => {
 			this.#flushScheduled = false;
 			void this.#flush();
 		};
+		const wait = this.#nextFlushAt - performance.now();
 		if (this.#retryMs) setTimeout(run, this.#retryMs);
+		else if (wait >= 1) setTimeout(run, wait);
 		else setImmediate(run);
 	}
 
@@ -272,6 +285,7 @@ export class SyncServer implements ConnectionHost {
 		}
 		this.#retryMs = 0;
 		this.storeFailing = false;
+		const relayStart = performance.now();
 		const byRoom = new Map<Room, Uint8Array[]>();
 		for (const { room, update } of batch) {
 			const list = byRoom.get(room) ?? [];
@@ -294,6 +308,8 @@ export class SyncServer implements ConnectionHost {
 			}
 			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 		}
+		const relayEnd = performance.now();
+		this.#nextFlushAt = relayEnd + (relayEnd - relayStart) * (1 / this.#options.relayShare - 1);
 		this.#flushing = false;
 		this.#scheduleFlush();
 	}
