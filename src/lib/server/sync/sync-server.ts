@@ -22,10 +22,10 @@ export interface SyncOptions {
 	/** Minimum time between two presence broadcasts of one room. */
 	awarenessIntervalMs?: number;
 	/**
-	 * Largest share of the server's time spent writing relays (0 < share ≤ 1): after a flush
-	 * whose relays took d ms, the next flush starts no sooner than d × (1/share − 1) ms later,
-	 * so that a room of a thousand people gets fewer, fuller messages instead of a relay loop
-	 * that never stops. Small rooms relay in well under a millisecond and are not held back.
+	 * Largest share of time a room's relays may take (0 < share ≤ 1): after a relay to a room
+	 * that took d ms, its next waits d × (1/share − 1) ms (see Room.relayUpdate), so that a room
+	 * of a thousand people gets fewer, fuller messages instead of a relay loop that never stops.
+	 * Small rooms relay in well under a millisecond and are not held back.
 	 */
 	relayShare?: number;
 	/**
@@ -92,8 +92,6 @@ export class SyncServer implements ConnectionHost {
 	#flushScheduled = false;
 	#retryMs = 0;
 	#closed = false;
-	/** performance.now() before which the next flush does not start (relay pacing). */
-	#nextFlushAt = 0;
 	/** Set while the store refuses writes; the interface may show it. */
 	storeFailing = false;
 
@@ -253,15 +251,12 @@ export class SyncServer implements ConnectionHost {
 	#scheduleFlush(): void {
 		if (this.#flushing || this.#flushScheduled || this.#queue.length === 0) return;
 		this.#flushScheduled = true;
-		// setImmediate: everything that arrived in this turn of the event loop goes in one commit;
-		// after a long relay (a big room), a pause first, in which more arrives (relayShare).
+		// setImmediate: everything that arrived in this turn of the event loop goes in one commit.
 		const run = () => {
 			this.#flushScheduled = false;
 			void this.#flush();
 		};
-		const wait = this.#nextFlushAt - performance.now();
 		if (this.#retryMs) setTimeout(run, this.#retryMs);
-		else if (wait >= 1) setTimeout(run, wait);
 		else setImmediate(run);
 	}
 
@@ -285,7 +280,6 @@ export class SyncServer implements ConnectionHost {
 		}
 		this.#retryMs = 0;
 		this.storeFailing = false;
-		const relayStart = performance.now();
 		const byRoom = new Map<Room, Uint8Array[]>();
 		for (const { room, update } of batch) {
 			const list = byRoom.get(room) ?? [];
@@ -298,7 +292,7 @@ export class SyncServer implements ConnectionHost {
 				room.appliedSeq = seq;
 				room.logBytes += updates.reduce((n, u) => n + u.length, 0);
 				room.logCount += updates.length;
-				room.broadcast(syncMessage(SYNC_UPDATE, merged));
+				room.relayUpdate(merged);
 				// Committed: the other instances may have it now, never before.
 				this.#relay?.publish(room.name.name, merged);
 			} catch (error) {
@@ -308,8 +302,6 @@ export class SyncServer implements ConnectionHost {
 			}
 			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 		}
-		const relayEnd = performance.now();
-		this.#nextFlushAt = relayEnd + (relayEnd - relayStart) * (1 / this.#options.relayShare - 1);
 		this.#flushing = false;
 		this.#scheduleFlush();
 	}
@@ -393,7 +385,8 @@ export class SyncServer implements ConnectionHost {
 				logBytes: stored.logBytes,
 				logCount: stored.updates.length
 			},
-			this.#options.awarenessIntervalMs
+			this.#options.awarenessIntervalMs,
+			this.#options.relayShare
 		);
 		try {
 			room.doc.transact(() => {
