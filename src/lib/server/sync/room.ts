@@ -99,7 +99,14 @@ export class Room {
 		const updates = this.#held.splice(0);
 		if (updates.length === 0) return;
 		const started = performance.now();
-		this.broadcast(syncMessage(SYNC_UPDATE, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)));
+		let merged: Uint8Array[];
+		try {
+			merged = [updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)];
+		} catch {
+			// Runs from a timer too: nothing may throw out of here. Unmerged, they go one by one.
+			merged = updates;
+		}
+		for (const update of merged) this.broadcast(syncMessage(SYNC_UPDATE, update));
 		const ended = performance.now();
 		this.#relayNotBefore = ended + (ended - started) * (1 / this.relayShare - 1);
 	}
