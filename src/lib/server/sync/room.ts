@@ -46,8 +46,8 @@ export class Room {
 		readonly workshopId: string,
 		loaded: { appliedSeq: number; storedBytes: number; logBytes: number; logCount: number },
 		private readonly awarenessIntervalMs: number,
-		/** Largest share of time this room's relays may take (SyncOptions.relayShare). */
-		private readonly relayShare = 1
+		/** Largest share of time this room's relays may take (SyncOptions.relayShare, defaulted there). */
+		private readonly relayShare: number
 	) {
 		this.appliedSeq = loaded.appliedSeq;
 		this.storedBytes = loaded.storedBytes;
