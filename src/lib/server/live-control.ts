@@ -6,6 +6,7 @@ import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
 import { GOAL_FIELDS, cardsOf, newId } from '$lib/domain/board/board-model';
 import { setBoardLocked, type Viewer } from './repositories/workshops';
+import type { MemberView } from '$lib/domain/workshop/members';
 
 /**
  * The facilitator's controls, written by the server into the workshop's control document
@@ -23,6 +24,76 @@ export class LiveControl {
 			if (![message.memberId, message.workshopId, message.boardId].every((x) => typeof x === 'string')) return;
 			this.#armLock({ memberId: message.memberId, workshopId: message.workshopId }, message.boardId, message.end);
 		});
+		// Private brainstorming: the room sees how many cards wait for the reveal, never their text.
+		sync.onCommitted((room) => {
+			if (room.name.kind === 'draft') this.#countDraft(room.workshopId, room.name.boardId, room.name.memberId, cardsOf(room.doc).size);
+		});
+	}
+
+	readonly #draftCounts = new Map<string, { count: number; writing: boolean }>();
+
+	/** One control write at a time per draft, always of its latest count. */
+	#countDraft(workshopId: string, boardId: string, memberId: string, count: number): void {
+		const key = `${workshopId}/${boardId}/${memberId}`;
+		const entry = this.#draftCounts.get(key) ?? { count: -1, writing: false };
+		const last = entry.count;
+		entry.count = count;
+		this.#draftCounts.set(key, entry);
+		if (entry.writing || last === count) return;
+		entry.writing = true;
+		const write = async (): Promise<void> => {
+			const wanted = entry.count;
+			try {
+				await this.sync.write(this.#control(workshopId), (doc) => {
+					if (control.readDraftCount(doc, boardId, memberId) !== wanted) control.setDraftCount(doc, boardId, memberId, wanted);
+				});
+			} catch {
+				// The workshop may be gone; the next edit of the draft counts again.
+			}
+			if (entry.count !== wanted) return write();
+			entry.writing = false;
+			if (wanted === 0) this.#draftCounts.delete(key);
+		};
+		void write();
+	}
+
+	readonly #rosterRuns = new Map<string, { again: boolean; done: Promise<void> }>();
+
+	/**
+	 * Publishes the workshop's members, as the database has them, to every screen: after a
+	 * join, a role or workgroup change. Calls that arrive while one runs are folded into one
+	 * more run (300 people joining at once cost a handful of writes, not 300).
+	 */
+	publishRoster(workshopId: string): Promise<void> {
+		const running = this.#rosterRuns.get(workshopId);
+		if (running) {
+			running.again = true;
+			return running.done;
+		}
+		const run = { again: false, done: Promise.resolve() };
+		run.done = (async () => {
+			try {
+				do {
+					run.again = false;
+					const members = await this.sql<MemberView[]>`
+						select m.id, m.name, m.role, o.name as organisation, m.workgroup_board_id as workgroup
+						from public.members m left join public.organisations o on o.id = m.organisation_id
+						where m.workshop_id = ${workshopId} order by m.created_at, m.id`;
+					await this.sync.write(this.#control(workshopId), (doc) => control.writeRoster(doc, [...members]));
+				} while (run.again);
+			} catch (error) {
+				// The page loads reconcile the roster again; a join never fails for this.
+				console.error('[roundtable] publishing the members failed', error);
+			} finally {
+				this.#rosterRuns.delete(workshopId);
+			}
+		})();
+		this.#rosterRuns.set(workshopId, run);
+		return run.done;
+	}
+
+	showOnScreen(workshopId: string, target: { mode: control.ScreenMode; boardId?: string | null }): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.showOnScreen(doc, target));
 	}
 
 	#control(workshopId: string) {
@@ -76,6 +147,23 @@ export class LiveControl {
 		}, Math.max(0, end - Date.now()));
 		timer.unref?.();
 		this.#timers.set(workshopId, timer);
+	}
+
+	/** More time on the running countdown; a lock at zero moves with it. */
+	async extendTimer(viewer: Viewer, seconds: number): Promise<boolean> {
+		let end: number | null = null;
+		let session: control.SessionControl | null = null;
+		await this.sync.write(this.#control(viewer.workshopId), (doc) => {
+			end = control.extendTimer(doc, { seconds, serverNow: Date.now() });
+			session = control.readSession(doc);
+		});
+		const s = session as control.SessionControl | null;
+		if (end === null || !s) return false;
+		if (s.timerLock && s.timerBoard) {
+			this.sync.publishControl({ type: 'lock-timer', memberId: viewer.memberId, workshopId: viewer.workshopId, boardId: s.timerBoard, end });
+			this.#armLock(viewer, s.timerBoard, end);
+		}
+		return true;
 	}
 
 	stopTimer(workshopId: string): Promise<void> {

@@ -159,7 +159,14 @@ export class Voting {
 			closesAt: round.closesAt,
 			parentRound: round.parentRound,
 			options: round.options,
-			turnout: { ...turnout, present: present.members + turnout.proxies, organisationsPresent: present.organisations },
+			// Those who may vote: participants present, and facilitators only once they voted too.
+			turnout: {
+				voted: turnout.voted,
+				organisations: turnout.organisations,
+				proxies: turnout.proxies,
+				present: present.members + turnout.facilitators + turnout.proxies,
+				organisationsPresent: present.organisations
+			},
 			aggregate
 		};
 		await this.sync.write(this.#control(round.workshopId), (doc) => publishRound(doc, published));
@@ -215,8 +222,8 @@ export class Voting {
 	}
 
 	async #present(workshopId: string): Promise<{ members: number; organisations: number }> {
-		const online = [...(await this.sync.onlineMembers(workshopId)).values()].filter((u) => u.role !== 'observer');
-		// Members without an organisation (a facilitator, often) are people, not an organisation.
+		// Participants: observers do not vote, and facilitators run the room (counted once they vote).
+		const online = [...(await this.sync.onlineMembers(workshopId)).values()].filter((u) => u.role === 'participant');
 		return { members: online.length, organisations: new Set(online.map((u) => u.organisation.toLowerCase()).filter(Boolean)).size };
 	}
 

@@ -19,7 +19,7 @@ export interface PublishedRound {
 	closesAt: number | null;
 	parentRound: string | null;
 	options: RoundOption[];
-	/** ballots, organisations that voted, proxies; members (not observers) and organisations with the workshop open, proxies counted as present */
+	/** ballots, organisations that voted, proxies; who may vote — participants with the workshop open, facilitators who voted, proxies — and their organisations */
 	turnout: { voted: number; organisations: number; proxies: number; present: number; organisationsPresent: number };
 	/** null until results are visible to everyone */
 	aggregate: RoundAggregate | null;
@@ -54,4 +54,25 @@ export function readRounds(doc: Y.Doc, boardId: string): PublishedRound[] {
 /** The board's open round, if any. */
 export function openRoundOf(rounds: PublishedRound[]): PublishedRound | null {
 	return rounds.find((r) => r.status === 'open') ?? null;
+}
+
+/**
+ * Where the board's voting stands, from its newest round: what a label about voting may say
+ * now (never "voting is under way" once the round has closed or its results are shown).
+ */
+export function votingState(rounds: PublishedRound[]): 'none' | RoundStatus {
+	const newest = [...rounds].sort((a, b) => b.seq - a.seq)[0];
+	return newest?.status ?? 'none';
+}
+
+/**
+ * The round the presenter shows on a board: the open one; otherwise the newest closed one —
+ * its results once the room may see them, or "results soon" — while the board is in its vote
+ * or discuss phase. Any other phase shows the board itself.
+ */
+export function roundOnScreen(rounds: PublishedRound[], phase: string): PublishedRound | null {
+	const newest = [...rounds].sort((a, b) => b.seq - a.seq)[0] ?? null;
+	if (!newest) return null;
+	if (newest.status === 'open') return newest;
+	return phase === 'vote' || phase === 'discuss' ? newest : null;
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { groupByOrganisation, type MemberView } from './members';
+import { describe, expect, it, test } from 'vitest';
+import { groupByOrganisation, roomCounts, type MemberView } from './members';
 
 const m = (id: string, name: string, organisation: string | null, role: MemberView['role'] = 'participant'): MemberView => ({
 	id,
@@ -49,5 +49,21 @@ describe('groupByOrganisation', () => {
 		expect(groupByOrganisation([])).toEqual([]);
 		const groups = groupByOrganisation([m('1', 'B', null), m('2', 'A', null)]);
 		expect(groups).toEqual([{ organisation: null, members: [m('2', 'A', null), m('1', 'B', null)] }]);
+	});
+});
+
+describe('who is in the room', () => {
+	test('participants and observers count, facilitators do not; organisations once each, whatever the case', () => {
+		const counts = roomCounts(
+			[
+				{ id: '1', name: 'Fanni', role: 'facilitator', organisation: 'IFKA' },
+				{ id: '2', name: 'Anna', role: 'participant', organisation: 'Innoskart' },
+				{ id: '3', name: 'Ödön', role: 'participant', organisation: 'innoskart ' },
+				{ id: '4', name: 'Béla', role: 'observer', organisation: 'Ügyfélkapu Kft.' },
+				{ id: '5', name: 'Cili', role: 'participant', organisation: null }
+			],
+			'hu'
+		);
+		expect(counts).toEqual({ people: 4, participants: 3, organisations: ['Innoskart', 'Ügyfélkapu Kft.'] });
 	});
 });

@@ -31,3 +31,22 @@ export function groupByOrganisation(members: MemberView[], locale = 'en'): Organ
 		.sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : collator.compare(a, b)))
 		.map(([organisation, list]) => ({ organisation, members: list.sort(compare) }));
 }
+
+/**
+ * Who is in the room, as the wall and the consoles count it: participants and observers
+ * (facilitators run the room, they are not part of it), and the organisations they come from.
+ */
+export function roomCounts(members: readonly MemberView[], locale = 'en'): { people: number; participants: number; organisations: string[] } {
+	const present = members.filter((m) => m.role !== 'facilitator');
+	const byKey = new Map<string, string>();
+	for (const m of present) {
+		const name = m.organisation?.trim();
+		// the first spelling seen names the organisation
+		if (name && !byKey.has(name.toLocaleLowerCase(locale))) byKey.set(name.toLocaleLowerCase(locale), name);
+	}
+	return {
+		people: present.length,
+		participants: present.filter((m) => m.role === 'participant').length,
+		organisations: [...byKey.values()].sort(new Intl.Collator(locale).compare)
+	};
+}

@@ -127,10 +127,12 @@ export async function aggregateOf(sql: Sql, roundId: string): Promise<RoundAggre
 	return row.a;
 }
 
-export async function turnoutOf(sql: Sql, roundId: string): Promise<{ voted: number; organisations: number; proxies: number }> {
-	const [row] = await sql<{ voted: number; organisations: number; proxies: number }[]>`
-		select count(*)::int as voted, count(distinct nullif(organisation, ''))::int as organisations, count(proxy_by)::int as proxies
-		from public.ballots where round_id = ${roundId}`;
+/** Ballots, organisations, proxies; and facilitators who voted themselves (they count as voters then). */
+export async function turnoutOf(sql: Sql, roundId: string): Promise<{ voted: number; organisations: number; proxies: number; facilitators: number }> {
+	const [row] = await sql<{ voted: number; organisations: number; proxies: number; facilitators: number }[]>`
+		select count(*)::int as voted, count(distinct nullif(b.organisation, ''))::int as organisations, count(b.proxy_by)::int as proxies,
+			(count(*) filter (where m.role = 'facilitator' and b.proxy_by is null))::int as facilitators
+		from public.ballots b left join public.members m on m.id = b.member_id where b.round_id = ${roundId}`;
 	return row;
 }
 

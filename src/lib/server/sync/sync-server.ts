@@ -86,6 +86,7 @@ export class SyncServer implements ConnectionHost {
 	#onlineTimer: ReturnType<typeof setTimeout> | null = null;
 	#onlineChanged = true;
 	readonly #controlHandlers: ((message: ControlMessage) => void)[] = [];
+	readonly #committedHandlers: ((room: Pick<Room, 'name' | 'workshopId' | 'doc'>) => void)[] = [];
 	readonly #log: (message: string, error?: unknown) => void;
 	#queue: Queued[] = [];
 	#flushing = false;
@@ -168,6 +169,21 @@ export class SyncServer implements ConnectionHost {
 		this.#relay?.publishControl({ type: 'role', workshopId, memberId, role });
 	}
 
+	/** Closes every live connection of a member (a revoked screen link), on every instance. */
+	disconnect(workshopId: string, memberId: string): void {
+		this.#disconnectHere(workshopId, memberId);
+		this.#relay?.publishControl({ type: 'disconnect', workshopId, memberId });
+	}
+
+	#disconnectHere(workshopId: string, memberId: string): void {
+		for (const pending of this.#rooms.values()) {
+			void pending.then((room) => {
+				if (room.workshopId !== workshopId) return;
+				for (const c of [...room.connections]) if (c.access.user.memberId === memberId) c.close(CLOSE.refused, 'access revoked');
+			}, () => {});
+		}
+	}
+
 	#roleHere(workshopId: string, memberId: string, role: Access['user']['role']): void {
 		for (const pending of this.#rooms.values()) {
 			void pending.then((room) => {
@@ -201,9 +217,16 @@ export class SyncServer implements ConnectionHost {
 		const scratch = new Y.Doc();
 		Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc));
 		const before = Y.encodeStateVector(scratch);
+		let changed = false;
+		scratch.on('update', () => (changed = true));
 		fn(scratch);
 		const update = Y.encodeStateAsUpdate(scratch, before);
 		scratch.destroy();
+		// Nothing changed (a roster already current, a count already right): no row, no relay.
+		if (!changed) {
+			if (room.connections.size === 0) this.#scheduleUnload(room);
+			return;
+		}
 		this.#accept(room, update);
 		await new Promise<void>((resolve) => room.whenCommitted(resolve));
 		if (room.connections.size === 0) this.#scheduleUnload(room);
@@ -300,6 +323,7 @@ export class SyncServer implements ConnectionHost {
 			} finally {
 				room.committed(updates.length);
 			}
+			for (const handler of this.#committedHandlers) handler(room);
 			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 		}
 		this.#flushing = false;
@@ -458,6 +482,11 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	/** Control messages from other instances that the sync server does not handle itself (round timers). */
+	/** Called after each commit of a room's updates on this instance (the server's own writes included). */
+	onCommitted(handler: (room: Pick<Room, 'name' | 'workshopId' | 'doc'>) => void): void {
+		this.#committedHandlers.push(handler);
+	}
+
 	onControl(handler: (message: ControlMessage) => void): void {
 		this.#controlHandlers.push(handler);
 	}
@@ -491,6 +520,9 @@ export class SyncServer implements ConnectionHost {
 				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string' && ['facilitator', 'participant', 'observer'].includes(message.role)) {
 					this.#roleHere(message.workshopId, message.memberId, message.role);
 				}
+				return;
+			case 'disconnect':
+				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string') this.#disconnectHere(message.workshopId, message.memberId);
 				return;
 			case 'online': {
 				const known = this.#peers.get(from);

@@ -47,6 +47,7 @@ export const actions: Actions = {
 			return fail(400, { fields, errors: { form: code } });
 		}
 		await startSession(event.cookies, event.url, { ...claimed, role: 'facilitator' });
+		await (await getRuntime()).control.publishRoster(claimed.workshopId);
 		redirect(303, `/w/${claimed.workshopId}`);
 	}
 };

@@ -44,6 +44,8 @@ export const actions: Actions = {
 			return fail(400, { fields, errors: { form: code } });
 		}
 		await startSession(event.cookies, event.url, { ...joined, role: parsed.value.role });
+		// Every screen in the room counts the newcomer now, not at its next reload.
+		await (await getRuntime()).control.publishRoster(joined.workshopId);
 		redirect(303, `/w/${joined.workshopId}`);
 	}
 };
