@@ -2,6 +2,7 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import { clientAddress, shareFailures } from './client-address';
 import { getRuntime } from './runtime';
 import { reportByToken, snapshotByToken } from './snapshots';
+import { workshopByScreenToken } from './screen-links';
 
 /** Token-shaped or not, a miss is a plain 404; repeated misses from one address a 429. */
 async function lookup<T>(event: RequestEvent, find: (token: string) => Promise<T | null>): Promise<T> {
@@ -30,4 +31,10 @@ export async function sharedSnapshot(event: RequestEvent) {
 export async function sharedReportWorkshop(event: RequestEvent): Promise<string> {
 	const { sql } = await getRuntime();
 	return lookup(event, (token) => reportByToken(sql, token));
+}
+
+/** The workshop whose presenter screen a screen link opens; guessed and revoked links are misses like share links'. */
+export async function sharedScreenWorkshop(event: RequestEvent): Promise<string> {
+	const { sql } = await getRuntime();
+	return lookup(event, (token) => workshopByScreenToken(sql, token));
 }

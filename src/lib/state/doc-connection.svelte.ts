@@ -33,7 +33,7 @@ export function syncUrl(location: Location): string {
 export class DocConnection {
 	readonly doc = new Y.Doc();
 	readonly provider: WebsocketProvider;
-	readonly #persistence: IndexeddbPersistence;
+	readonly #persistence: IndexeddbPersistence | null;
 	readonly #storeName: string;
 	readonly #unwatch: () => void;
 
@@ -58,13 +58,19 @@ export class DocConnection {
 		return !this.#everConnected && this.#failedAttempts < ATTEMPTS_BEFORE_OFFLINE ? 'connecting' : 'offline';
 	});
 
-	constructor(options: { docName: string; presence: boolean }) {
+	/**
+	 * `persist: false` keeps no local copy (the presenter screen: a shared machine that only
+	 * reads, and shows nothing older than the server's state). `params` go on the websocket
+	 * URL (the presenter's screen token).
+	 */
+	constructor(options: { docName: string; presence: boolean; persist?: boolean; params?: Record<string, string> }) {
 		this.#storeName = `roundtable:${options.docName}`;
-		this.#persistence = new IndexeddbPersistence(this.#storeName, this.doc);
-		this.#persistence.on('synced', () => (this.stored = true));
+		this.#persistence = options.persist === false ? null : new IndexeddbPersistence(this.#storeName, this.doc);
+		this.#persistence?.on('synced', () => (this.stored = true));
 		this.#browserOnline = navigator.onLine;
 		this.provider = new WebsocketProvider(syncUrl(location), options.docName, this.doc, {
 			connect: navigator.onLine,
+			params: options.params,
 			// 44xx means "this will not work again" (refused update, too large), except "too slow".
 			shouldReconnect: (event) => event.code === CLOSE_TOO_SLOW || !(event.code >= 4400 && event.code < 4500)
 		});
@@ -110,7 +116,7 @@ export class DocConnection {
 	 */
 	async discardLocalCopy(): Promise<void> {
 		this.destroy();
-		await this.#persistence.destroy();
+		await this.#persistence?.destroy();
 		await clearDocument(this.#storeName);
 	}
 
@@ -120,7 +126,7 @@ export class DocConnection {
 		removeEventListener('offline', this.#offline);
 		this.provider.awareness.setLocalState(null);
 		this.provider.destroy();
-		void this.#persistence.destroy();
+		void this.#persistence?.destroy();
 		this.doc.destroy();
 	}
 }

@@ -4,6 +4,7 @@ import { sessionCookieName, verifySession } from '../auth/session';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 import { memberColour } from '$lib/domain/board/presence';
 import type { DocName } from './doc-name';
+import { screenMemberId, workshopByScreenToken } from '../screen-links';
 
 export interface Presence {
 	memberId: string;
@@ -38,7 +39,8 @@ function readCookie(header: string | undefined, name: string): string | undefine
  * the document's workshop must name a current member (checked as that member, so RLS
  * agrees), and the document kind decides the rest.
  */
-export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: string | undefined, doc: DocName): Promise<Access | Refusal> {
+export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: string | undefined, doc: DocName, screenToken?: string | null): Promise<Access | Refusal> {
+	if (screenToken) return authorizeScreen(sql, screenToken, doc);
 	let workshopId: string;
 	let locked = false;
 	if (doc.kind === 'control') {
@@ -88,4 +90,24 @@ export async function currentRights(sql: Sql, input: { boards: string[]; members
 		input.members.length ? sql<{ id: string; role: MemberRole }[]>`select id, role from public.members where id = any(${input.members}::uuid[])` : []
 	]);
 	return { locked: new Map(boards.map((b) => [b.id, b.locked])), roles: new Map(members.map((m) => [m.id, m.role])) };
+}
+
+/**
+ * The presenter screen, admitted by its link's token instead of a session: it reads the
+ * workshop's control document and boards — what the wall shows — and never writes. Private
+ * drafts stay closed to it, and it is nobody's member (it counts in no turnout).
+ */
+async function authorizeScreen(sql: Sql, token: string, doc: DocName): Promise<Access | Refusal> {
+	const workshopId = await workshopByScreenToken(sql, token);
+	if (!workshopId) return { status: 401, reason: 'unknown or revoked screen link' };
+	let locked = false;
+	if (doc.kind === 'draft') return { status: 403, reason: 'the screen reads no drafts' };
+	if (doc.kind === 'control' && doc.workshopId !== workshopId) return { status: 403, reason: 'another workshop' };
+	if (doc.kind === 'board') {
+		const [board] = await sql<{ workshop_id: string; locked: boolean }[]>`select workshop_id, locked from public.boards where id = ${doc.boardId}`;
+		if (!board || board.workshop_id !== workshopId) return { status: 403, reason: 'another workshop' };
+		locked = board.locked;
+	}
+	const user: Presence = { memberId: screenMemberId(workshopId), name: '', organisation: '', colour: '#57534e', role: 'observer' };
+	return { doc, workshopId, user, writer: false, locked };
 }

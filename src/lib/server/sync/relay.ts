@@ -49,6 +49,8 @@ export type ControlMessage =
 	| { type: 'lock'; boardId: string; locked: boolean }
 	/** A member's role changed: their live connections on every instance get the new rights. */
 	| { type: 'role'; workshopId: string; memberId: string; role: MemberRole }
+	/** A member's (or the presenter screen's) access ended: their live connections on every instance close. */
+	| { type: 'disconnect'; workshopId: string; memberId: string }
 	/**
 	 * Who is connected to this instance, per workshop: in full when it changed, otherwise as a
 	 * bare heartbeat. An instance not heard of for a few heartbeats is gone (killed, cut off).

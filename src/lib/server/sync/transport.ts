@@ -73,7 +73,7 @@ export function createUpgradeHandler(options: { sql: Sql; sessionKey: Uint8Array
 				failures.fail(address);
 				return refuse(socket, 404, 'unknown document');
 			}
-			const access = await authorize(options.sql, options.sessionKey, request.headers.cookie, doc);
+			const access = await authorize(options.sql, options.sessionKey, request.headers.cookie, doc, url.searchParams.get('screen'));
 			if ('status' in access) {
 				failures.fail(address);
 				return refuse(socket, access.status, access.reason);

@@ -6,16 +6,20 @@ import { getRuntime } from '$lib/server/runtime';
 import { loadWorkshopPage } from '$lib/server/repositories/workshops';
 import { PREVIEW_COOKIE } from '$lib/server/preview';
 import { parseDocName } from '$lib/server/sync/doc-name';
-import { readBoardControl, readSession } from '$lib/domain/workshop/control-model';
+import { readBoardControl, readRoster, readSession, sameRoster } from '$lib/domain/workshop/control-model';
 import { accountRole, pendingInvites } from '$lib/server/repositories/accounts';
+import { screenToken } from '$lib/server/screen-links';
 
 export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) => {
 	const { viewer } = await requireMember(cookies, params.id);
-	const { sql, sync } = await getRuntime();
+	const { sql, sync, control: live } = await getRuntime();
 	const page = await loadWorkshopPage(sql, viewer);
 	if (!page) error(404, { message: 'not_found' });
 	// The live state as it stands now; pages that follow it live connect to the document.
 	const controlDoc = await sync.read({ doc: parseDocName(`control/${params.id}`)!, workshopId: params.id });
+	// The live member list comes from the control document; one that lags the database (a
+	// workshop from before it existed, a publish that failed) is brought up to date here.
+	if (!sameRoster(readRoster(controlDoc), page.members)) await live.publishRoster(params.id);
 	const control = {
 		boards: Object.fromEntries(page.boards.map((b) => [b.id, readBoardControl(controlDoc, b.id)])),
 		session: readSession(controlDoc)
@@ -40,6 +44,8 @@ export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) =
 		invites: inviting,
 		accountOffer: accountOffer as 'claim' | 'sign-in' | null,
 		joinUrl,
+		// The presenter's link for a venue laptop, once the screen was opened (facilitators only).
+		screenUrl: facilitator && !previewing ? await screenToken(sql, viewer, { create: false }).then((t) => (t ? `${url.origin}/p/${t}` : null)) : null,
 		// The QR code is drawn here from our own URL; the page inlines the SVG.
 		joinQr: facilitator && !previewing ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,
 		facilitatorUrl: page.facilitatorKey && !previewing ? `${url.origin}/f/${page.facilitatorKey}` : null

@@ -4,6 +4,7 @@ import type { Actions, RequestEvent } from './$types';
 import { boardInput, formFields, parseForm, workshopSettings } from '$lib/domain/workshop/validation';
 import { MEMBER_ROLES } from '$lib/domain/workshop/roles';
 import { PHASES } from '$lib/domain/workshop/phases';
+import { SCREEN_MODES } from '$lib/domain/workshop/control-model';
 import type { LiveControl } from '$lib/server/live-control';
 import { PREVIEW_COOKIE } from '$lib/server/preview';
 import { endSession, requireMember } from '$lib/server/auth/guard';
@@ -11,6 +12,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { errorCode, type Sql } from '$lib/server/db/client';
 import * as repo from '$lib/server/repositories/workshops';
 import { snapshotAtPhaseChange } from '$lib/server/snapshots';
+import { revokeScreenLink } from '$lib/server/screen-links';
 import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
 import { formData } from '$lib/server/form-body';
@@ -48,6 +50,13 @@ function action<S extends v.GenericSchema>(
 	};
 }
 
+/** A change to who is in the room or where: every screen's member list follows it. */
+async function afterRosterChange<T>(viewer: repo.Viewer, write: Promise<T>): Promise<T> {
+	const result = await write;
+	await (await getRuntime()).control.publishRoster(viewer.workshopId);
+	return result;
+}
+
 /** A foreign key the row would break (a board of another workshop, one that is gone): nothing to refer to. */
 const missingReference = (e: unknown) => (e as { code?: unknown } | null)?.code === '23503';
 
@@ -62,6 +71,9 @@ const timer = v.object({
 	minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(240, 'invalid_input')),
 	lock: v.optional(v.picklist(['on']))
 });
+
+const extension = v.object({ minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(60, 'invalid_input')) });
+const screenChoice = v.object({ mode: v.picklist(SCREEN_MODES), board: v.optional(v.union([uuid, v.literal('')])) });
 
 /**
  * Live controls write the workshop's control document, which only facilitators may
@@ -97,6 +109,9 @@ export const actions: Actions = {
 	focus: liveAction(focus, (c, v, i) => c.bringEveryoneTo(v.workshopId, i.board || null)),
 	startTimer: liveAction(timer, (c, v, i) => c.startTimer(v, { boardId: i.board, seconds: i.minutes * 60, lock: i.lock === 'on' })),
 	stopTimer: liveAction(v.object({}), (c, v) => c.stopTimer(v.workshopId)),
+	extendTimer: liveAction(extension, (c, v, i) => c.extendTimer(v, i.minutes * 60)),
+	showOnScreen: liveAction(screenChoice, (c, v, i) => c.showOnScreen(v.workshopId, { mode: i.mode, boardId: i.board || null })),
+	revokeScreen: action(v.object({}), async (sql, viewer) => revokeScreenLink(sql, (await getRuntime()).sync, viewer)),
 	settings: action(workshopSettings, (sql, viewer, s) => repo.updateSettings(sql, viewer, s)),
 	joining: action(joining, (sql, viewer, j) => repo.setJoiningOpen(sql, viewer, j.open === 'true')),
 	addBoard: action(boardInput, (sql, viewer, b) => repo.addBoard(sql, viewer, b)),
@@ -105,11 +120,12 @@ export const actions: Actions = {
 	),
 	removeBoard: action(boardRef, (sql, viewer, b) => repo.removeBoard(sql, viewer, b.board)),
 	moveBoard: action(boardMove, (sql, viewer, b) => repo.moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),
-	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => repo.chooseWorkgroup(sql, viewer, w.board || null)),
-	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => repo.assignWorkgroup(sql, viewer, w.member, w.board || null)),
+	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => afterRosterChange(viewer, repo.chooseWorkgroup(sql, viewer, w.board || null))),
+	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => afterRosterChange(viewer, repo.assignWorkgroup(sql, viewer, w.member, w.board || null))),
 	setRole: action(roleChange, async (sql, viewer, r) => {
 		await repo.setMemberRole(sql, viewer, r.member, r.role);
 		(await getRuntime()).sync.setMemberRole(viewer.workshopId, r.member, r.role);
+		await (await getRuntime()).control.publishRoster(viewer.workshopId);
 	}),
 	preview: async ({ cookies, params, url }) => {
 		const { me } = await requireMember(cookies, params.id);

@@ -1,0 +1,52 @@
+import { readBoard, type BoardView } from '$lib/domain/board/board-model';
+import { DocConnection } from './doc-connection.svelte';
+import { readPeers, type Peer } from './peers';
+import { reuseUnchanged } from './view-reuse';
+
+const EMPTY: BoardView = { groups: [], ungrouped: [], variants: [], cardCount: 0 };
+
+/**
+ * A board read by the presenter screen through its screen link: the server admits it
+ * read-only, it keeps no local copy and shows no presence of its own. The view is redrawn
+ * at most once a frame; presence (who is done) is read from the others.
+ */
+export class BoardWatch {
+	readonly connection: DocConnection;
+	view = $state.raw<BoardView>(EMPTY);
+	peers = $state.raw<Peer[]>([]);
+	#frame = 0;
+
+	constructor(options: { boardId: string; screenToken: string }) {
+		this.connection = new DocConnection({ docName: `board/${options.boardId}`, presence: false, persist: false, params: { screen: options.screenToken } });
+		this.connection.doc.on('update', this.#schedule);
+		this.connection.provider.awareness.on('change', this.#readPeers);
+	}
+
+	#timer: ReturnType<typeof setTimeout> | null = null;
+
+	#schedule = () => {
+		if (this.#frame || this.#timer) return;
+		this.#frame = requestAnimationFrame(this.#render);
+		// Frames stop in a hidden tab; the wall still catches up.
+		this.#timer = setTimeout(this.#render, 250);
+	};
+
+	#render = () => {
+		cancelAnimationFrame(this.#frame);
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#frame = 0;
+		this.#timer = null;
+		this.view = reuseUnchanged(this.view, readBoard(this.connection.doc));
+	};
+
+	#readPeers = () => {
+		this.peers = readPeers(this.connection.provider.awareness.getStates() as Map<number, Record<string, unknown>>, this.connection.doc.clientID);
+	};
+
+	destroy(): void {
+		cancelAnimationFrame(this.#frame);
+		if (this.#timer) clearTimeout(this.#timer);
+		this.connection.provider.awareness.off('change', this.#readPeers);
+		this.connection.destroy();
+	}
+}

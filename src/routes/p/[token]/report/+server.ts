@@ -1,0 +1,10 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { sharedScreenWorkshop } from '$lib/server/shared-links';
+import { workshopReport } from '$lib/server/report';
+
+/** The report's summary for the presenter's last stage, as the boards stand now. */
+export const GET: RequestHandler = async (event) => {
+	const report = await workshopReport(await sharedScreenWorkshop(event));
+	return json(report ? { boards: report.boards, organisations: report.organisations } : null);
+};

@@ -1,0 +1,22 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { requireMember } from '$lib/server/auth/guard';
+import { getRuntime } from '$lib/server/runtime';
+import { presenterData } from '$lib/server/presenter';
+import { screenToken } from '$lib/server/screen-links';
+
+/**
+ * The presenter screen opened by a facilitator: it runs on the screen link's token, so it
+ * reads as the wall does (nothing of the facilitator's own rights) and never writes.
+ */
+export const load: PageServerLoad = async ({ params, cookies, url, parent }) => {
+	const { me } = await parent();
+	if (me.role !== 'facilitator') error(403, { message: 'not_allowed' });
+	const { viewer } = await requireMember(cookies, params.id);
+	const { sql } = await getRuntime();
+	const token = await screenToken(sql, viewer, { create: true });
+	if (!token) error(403, { message: 'not_allowed' });
+	const presenter = await presenterData({ workshopId: params.id, screenToken: token, origin: url.origin });
+	if (!presenter) error(404, { message: 'not_found' });
+	return { presenter, screenUrl: `${url.origin}/p/${token}` };
+};
