@@ -29,13 +29,13 @@ function download(body: string, f: Format, stem: string): Response {
 export function boardExport(formatParam: string, rendering: BoardRendering, meta: SnapshotMeta | null): Response {
 	const f = format(formatParam);
 	const locale = rendering.workshop.language;
-	const body = f === 'md' ? boardMarkdown(rendering, meta, locale) : f === 'csv' ? boardCsv(rendering) : boardJson(rendering, meta);
+	const body = f === 'md' ? boardMarkdown(rendering, meta, locale) : f === 'csv' ? boardCsv(rendering, locale) : boardJson(rendering, meta);
 	return download(body, f, fileStem(`${rendering.board.title}${meta ? `-${meta.title}` : ''}`));
 }
 
 export function reportExport(formatParam: string, report: Report): Response {
 	const f = format(formatParam);
 	const locale = report.workshop.language;
-	const body = f === 'md' ? reportMarkdown(report, locale) : f === 'csv' ? reportCsv(report) : reportJson(report);
+	const body = f === 'md' ? reportMarkdown(report, locale) : f === 'csv' ? reportCsv(report, locale) : reportJson(report);
 	return download(body, f, fileStem(`${report.workshop.title}-report`));
 }
