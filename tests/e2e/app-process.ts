@@ -64,8 +64,8 @@ function sessionCookieFrom(response: Response): string {
 }
 
 /** Creates a workshop through the real form; returns its id, code, boards and the facilitator's cookie. */
-export async function createWorkshopOver(baseUrl: string, title = 'Crash-test workshop') {
-	const created = await form(baseUrl, '/new', { template: 'strategy', title, language: 'en', facilitatorName: 'Fanni', startsOn: '', venue: '' });
+export async function createWorkshopOver(baseUrl: string, title = 'Crash-test workshop', language: 'en' | 'hu' = 'en') {
+	const created = await form(baseUrl, '/new', { template: 'strategy', title, language, facilitatorName: 'Fanni', startsOn: '', venue: '' });
 	const workshopId = /\/w\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1];
 	if (!workshopId) throw new Error(`workshop not created (status ${created.status})`);
 	const cookie = sessionCookieFrom(created);

@@ -117,11 +117,11 @@ test('the report link follows the same rules', async () => {
 test('every export keeps script as text and names out', async () => {
 	const { rendering } = (await snapshots.renderBoard(db.sql, server.sync, workshop.workshop_id, boardId))!;
 	const md = boardMarkdown(rendering, null, 'en');
-	const csv = boardCsv(rendering);
+	const csv = boardCsv(rendering, 'en');
 	const json = boardJson(rendering, null);
 	const compiled = compileReport({ workshop: rendering.workshop, boards: [rendering] });
 	const report = reportMarkdown(compiled, 'en');
-	for (const out of [md, csv, json, report, reportCsv(compiled), reportJson(compiled)]) {
+	for (const out of [md, csv, json, report, reportCsv(compiled, 'en'), reportJson(compiled)]) {
 		expect(out).not.toContain('Anna Annamária');
 		expect(out).not.toContain(anna);
 	}

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { boardMarkdown, reportMarkdown } from '$lib/exports/markdown';
 import { boardCsv, reportCsv } from '$lib/exports/csv';
 import { boardJson, reportJson } from '$lib/exports/json';
+import { attachment, fileStem } from '$lib/exports/file-name';
 import type { Report } from '$lib/exports/report';
 import type { BoardRendering, SnapshotMeta } from '$lib/domain/snapshot/types';
 
@@ -13,16 +14,11 @@ function format(value: string): Format {
 	return value as Format;
 }
 
-/** A file name from a title: letters and digits of any script, dashes between. */
-export function fileStem(title: string): string {
-	return title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'roundtable';
-}
-
 function download(body: string, f: Format, stem: string): Response {
 	return new Response(body, {
 		headers: {
 			'content-type': TYPES[f],
-			'content-disposition': `attachment; filename="${stem}.${f}"; filename*=UTF-8''${encodeURIComponent(stem)}.${f}`,
+			'content-disposition': attachment(`${stem}.${f}`),
 			'x-content-type-options': 'nosniff',
 			'cache-control': 'private, no-store'
 		}
@@ -33,13 +29,13 @@ function download(body: string, f: Format, stem: string): Response {
 export function boardExport(formatParam: string, rendering: BoardRendering, meta: SnapshotMeta | null): Response {
 	const f = format(formatParam);
 	const locale = rendering.workshop.language;
-	const body = f === 'md' ? boardMarkdown(rendering, meta, locale) : f === 'csv' ? boardCsv(rendering) : boardJson(rendering, meta);
+	const body = f === 'md' ? boardMarkdown(rendering, meta, locale) : f === 'csv' ? boardCsv(rendering, locale) : boardJson(rendering, meta);
 	return download(body, f, fileStem(`${rendering.board.title}${meta ? `-${meta.title}` : ''}`));
 }
 
 export function reportExport(formatParam: string, report: Report): Response {
 	const f = format(formatParam);
 	const locale = report.workshop.language;
-	const body = f === 'md' ? reportMarkdown(report, locale) : f === 'csv' ? reportCsv(report) : reportJson(report);
+	const body = f === 'md' ? reportMarkdown(report, locale) : f === 'csv' ? reportCsv(report, locale) : reportJson(report);
 	return download(body, f, fileStem(`${report.workshop.title}-report`));
 }
