@@ -92,6 +92,11 @@ export class LiveControl {
 		return run.done;
 	}
 
+	/** After the database changed it: the wall says whether joining is open. */
+	mirrorJoining(workshopId: string, open: boolean): Promise<void> {
+		return this.sync.write(this.#control(workshopId), (doc) => control.setJoiningMirror(doc, open));
+	}
+
 	showOnScreen(workshopId: string, target: { mode: control.ScreenMode; boardId?: string | null }): Promise<void> {
 		return this.sync.write(this.#control(workshopId), (doc) => control.showOnScreen(doc, target));
 	}

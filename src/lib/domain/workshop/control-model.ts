@@ -3,7 +3,7 @@
  *
  *   boards:  Y.Map<boardId, Y.Map>  phase, private (bool), locked (bool, mirrors the database)
  *   session: Y.Map                  focusBoard, focusSeq, timerEnd, timerBoard, timerLock, timerPhase,
- *                                   screen, screenBoard
+ *                                   screen, screenBoard, joiningOpen (mirrors the database)
  *   roster:  Y.Map<memberId, JSON>  the members as the database has them (server-written only)
  *   drafts:  Y.Map<"board/member", number>  private cards waiting in each draft (server-written only)
  *
@@ -35,6 +35,8 @@ export interface SessionControl {
 	/** What the presenter screen shows: the join page, a board (and its timer and rounds), or the report. */
 	screen: ScreenMode;
 	screenBoard: string | null;
+	/** Whether joining is open, as last changed (null: never changed since the workshop began, read the database). */
+	joiningOpen: boolean | null;
 }
 
 export const SCREEN_MODES = ['join', 'board', 'report'] as const;
@@ -61,7 +63,8 @@ export function readSession(doc: Y.Doc): SessionControl {
 		timerLock: s.get('timerLock') === true,
 		timerPhase: isPhase(s.get('timerPhase')) ? (s.get('timerPhase') as Phase) : null,
 		screen: (SCREEN_MODES as readonly unknown[]).includes(s.get('screen')) ? (s.get('screen') as ScreenMode) : 'join',
-		screenBoard: str('screenBoard')
+		screenBoard: str('screenBoard'),
+		joiningOpen: typeof s.get('joiningOpen') === 'boolean' ? (s.get('joiningOpen') as boolean) : null
 	};
 }
 
@@ -118,6 +121,10 @@ export function bringEveryoneTo(doc: Y.Doc, boardId: string | null, origin?: unk
 			s.set('screenBoard', boardId);
 		}
 	}, origin);
+}
+
+export function setJoiningMirror(doc: Y.Doc, open: boolean, origin?: unknown): void {
+	doc.transact(() => sessionOf(doc).set('joiningOpen', open), origin);
 }
 
 export function showOnScreen(doc: Y.Doc, target: { mode: ScreenMode; boardId?: string | null }, origin?: unknown): void {

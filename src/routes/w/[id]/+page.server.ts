@@ -113,7 +113,10 @@ export const actions: Actions = {
 	showOnScreen: liveAction(screenChoice, (c, v, i) => c.showOnScreen(v.workshopId, { mode: i.mode, boardId: i.board || null })),
 	revokeScreen: action(v.object({}), async (sql, viewer) => revokeScreenLink(sql, (await getRuntime()).sync, viewer)),
 	settings: action(workshopSettings, (sql, viewer, s) => repo.updateSettings(sql, viewer, s)),
-	joining: action(joining, (sql, viewer, j) => repo.setJoiningOpen(sql, viewer, j.open === 'true')),
+	joining: action(joining, async (sql, viewer, j) => {
+		if (!(await repo.setJoiningOpen(sql, viewer, j.open === 'true'))) return false;
+		await (await getRuntime()).control.mirrorJoining(viewer.workshopId, j.open === 'true');
+	}),
 	addBoard: action(boardInput, (sql, viewer, b) => repo.addBoard(sql, viewer, b)),
 	updateBoard: action(v.object({ ...boardRef.entries, ...boardInput.entries }), (sql, viewer, b) =>
 		repo.updateBoard(sql, viewer, b.board, b)
