@@ -16,6 +16,9 @@ export default defineConfig({
 		devSyncServer()
 	],
 	server: { port: 3000, strictPort: false },
+	// pragmatic-drag-and-drop's entry points are folders with a package.json each, which Node's
+	// ES module loader cannot import: bundle it into the server build instead.
+	ssr: { noExternal: [/^@atlaskit\//] },
 	test: {
 		projects: [
 			{

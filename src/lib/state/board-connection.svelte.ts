@@ -192,6 +192,15 @@ export class BoardConnection {
 		this.#attempt(() => board.renameGroup(this.doc, groupId, title, this.origin));
 	}
 
+	/** Several cards at once (drag and drop, a multi-selection, the keyboard): one undo step. */
+	moveCards(cardIds: readonly string[], group: string, before: string | null = null): void {
+		this.#attempt(() => board.moveCards(this.doc, cardIds, group, this.origin, before));
+	}
+
+	mergeGroups(from: string, into: string): void {
+		this.#attempt(() => board.mergeGroups(this.doc, from, into, this.origin));
+	}
+
 	moveGroup(groupId: string, direction: -1 | 1): void {
 		this.#attempt(() => board.moveGroup(this.doc, groupId, direction, this.origin));
 	}

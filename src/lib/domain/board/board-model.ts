@@ -183,6 +183,48 @@ export function moveCard(doc: Y.Doc, cardId: string, group: string, origin?: unk
 	}, origin);
 }
 
+/**
+ * Moves cards into a group ('' = ungrouped) together, in the order given, before the card
+ * `before` there (null: at the end): one transaction, so one undo step and one update.
+ */
+export function moveCards(doc: Y.Doc, cardIds: readonly string[], group: string, origin?: unknown, before: string | null = null): void {
+	const cards = cardsOf(doc);
+	const moving = cardIds.filter((id, i) => cards.has(id) && cardIds.indexOf(id) === i);
+	if (moving.length === 0 || (group && !groupsOf(doc).has(group))) return;
+	const others = [...cards.entries()]
+		.filter(([id, c]) => c.get('group') === group && !moving.includes(id))
+		.map(([id, c]) => ({ id, order: Number(c.get('order')) || 0 }))
+		.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+	const at = before === null ? others.length : Math.max(0, others.findIndex((c) => c.id === before));
+	const previous = others[at - 1]?.order;
+	const next = others[at]?.order;
+	// Orders strictly between the neighbours (or past the one there is), evenly spaced.
+	const low = previous ?? (next !== undefined ? next - moving.length - 1 : 0);
+	const high = next ?? low + moving.length + 1;
+	const step = (high - low) / (moving.length + 1);
+	doc.transact(() => {
+		moving.forEach((id, i) => {
+			const card = cards.get(id)!;
+			if (card.get('group') !== group) card.set('group', group);
+			card.set('order', low + step * (i + 1));
+		});
+	}, origin);
+}
+
+/** Merges one group into another: its cards follow the other's, in their order; the emptied group goes. */
+export function mergeGroups(doc: Y.Doc, from: string, into: string, origin?: unknown): void {
+	const groups = groupsOf(doc);
+	if (from === into || !groups.has(from) || !groups.has(into)) return;
+	const moving = [...cardsOf(doc).entries()]
+		.filter(([, c]) => c.get('group') === from)
+		.sort(([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib))
+		.map(([id]) => id);
+	doc.transact(() => {
+		moveCards(doc, moving, into, origin);
+		groups.delete(from);
+	}, origin);
+}
+
 export function deleteCard(doc: Y.Doc, cardId: string, origin?: unknown): void {
 	doc.transact(() => cardsOf(doc).delete(cardId), origin);
 }
