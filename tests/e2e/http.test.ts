@@ -335,6 +335,37 @@ describe('oversized and malformed input', () => {
 // this test never locks out the tests that run after it (browsers and fetch all come from
 // 127.0.0.1), its wrong guesses come from other loopback addresses (127.0.0.2, .3, .4):
 // Linux routes all of 127/8 to lo, so the server sees them as distinct clients.
+describe('snapshot share links', () => {
+	test('only facilitators receive share tokens in the snapshot pages\' data; participants and observers get none', async () => {
+		const { id, cookie, code } = await createWorkshop({ template: 'strategy', title: 'Share tokens' });
+		const boardId = /\/w\/[0-9a-f-]{36}\/b\/([0-9a-f-]{36})/.exec(await facilitatorPage(id, cookie))![1];
+		const snapshotsPath = `/w/${id}/b/${boardId}/snapshots`;
+		const taken = await actionResult(await post(`${snapshotsPath}?/take`, { title: 'Shared one' }, { cookie, json: true }));
+		const snapshotId = taken.data.result as string;
+		expect(snapshotId).toMatch(/^[0-9a-f-]{36}$/);
+		const shared = await actionResult(await post(`${snapshotsPath}?/share`, { snapshot: snapshotId }, { cookie, json: true }));
+		const token = shared.data.result as string;
+		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+		const participant = sessionCookie(await join(code, 'Pál Participant', 'NOHAC'), id)!;
+		const observer = sessionCookie(await post(`/j/${code}`, { name: 'Olga Observer', organisation: 'Ministry', observer: 'on' }), id)!;
+		const data = async (path: string, who: string) => {
+			const response = await fetch(`${base}${path}/__data.json`, { headers: { cookie: who } });
+			expect(response.status).toBe(200);
+			return response.text();
+		};
+		for (const path of [snapshotsPath, `${snapshotsPath}/${snapshotId}`]) {
+			// the same data otherwise: the snapshot is listed for everyone
+			for (const who of [participant, observer]) {
+				const body = await data(path, who);
+				expect(body).toContain('Shared one');
+				expect(body, path).not.toContain(token);
+			}
+			expect(await data(path, cookie), path).toContain(token);
+		}
+	});
+});
+
 describe('guessing join codes', () => {
 	test('wrong codes are rate-limited per address; correct codes never count as failures', { timeout: 120_000 }, async () => {
 		const { id, cookie, code } = await createWorkshop({ title: 'Rate limit' });
