@@ -83,6 +83,40 @@ async function join(code: string, name: string, organisation: string) {
 	return response;
 }
 
+/** A form POST sent from another loopback address (same site, as the browser would send it). */
+function postFrom(
+	localAddress: string,
+	path: string,
+	fields: Fields,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; location: string | null; retryAfter: string | null; body: string }> {
+	const url = new URL(path, base);
+	const body = new URLSearchParams(fields).toString();
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			{
+				method: 'POST',
+				host: url.hostname,
+				port: url.port,
+				path: url.pathname + url.search,
+				localAddress,
+				agent: false,
+				headers: { accept: 'text/html', origin: base, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers }
+			},
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk) => (text += chunk));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, retryAfter: (response.headers['retry-after'] as string) ?? null, body: text })
+				);
+			}
+		);
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
 /** A GET sent from another loopback address: the server sees a different client. */
 function getFrom(localAddress: string, path: string): Promise<{ status: number; body: string }> {
 	const url = new URL(path, base);
@@ -367,7 +401,7 @@ describe('snapshot share links', () => {
 });
 
 describe('guessing join codes', () => {
-	test('wrong codes are rate-limited per address; correct codes never count as failures', { timeout: 120_000 }, async () => {
+	test('wrong codes are rate-limited per address; correct codes never count as failures and always get in', { timeout: 120_000 }, async () => {
 		const { id, cookie, code } = await createWorkshop({ title: 'Rate limit' });
 		// Half well-formed codes nobody holds (looked up, not found: a few fixed ones, so that a
 		// random workshop's code is never hit by chance), half malformed ones.
@@ -390,8 +424,22 @@ describe('guessing join codes', () => {
 		expect(limit).toBeGreaterThanOrEqual(10);
 		expect(limit).toBeLessThanOrEqual(200);
 
-		// Once limited, that address is refused even with the right code, and cannot join.
-		expect((await getFrom('127.0.0.2', `/j/${code}`)).status).toBe(429);
+		// Once limited, that address gets 429 for wrong codes (well-formed or not) only: the right
+		// code still opens the join page and joins (a venue full of people mistyping is one address).
+		expect((await getFrom('127.0.0.2', '/j/ZZZZZZ')).status).toBe(429);
+		expect((await getFrom('127.0.0.2', '/j/n0-x')).status).toBe(429);
+		const open = await getFrom('127.0.0.2', `/j/${code}`);
+		expect(open.status).toBe(200);
+		expect(open.body).toContain('Join the workshop');
+		const joinedMembers = await memberCount(id, cookie);
+		const joined = await postFrom('127.0.0.2', `/j/${code}`, { name: 'Late Lajos', organisation: 'Venue Wi-Fi' });
+		expect(joined.status).toBe(303);
+		expect(joined.location).toBe(`/w/${id}`);
+		expect(await memberCount(id, cookie)).toBe(joinedMembers + 1);
+		// ...and the home page's code form still sends a correct code on, a malformed one not.
+		expect((await postFrom('127.0.0.2', '/?/join', { code })).location).toBe(`/j/${code}`);
+		expect((await postFrom('127.0.0.2', '/?/join', { code: '!!' })).status).toBe(429);
+		expect((await getFrom('127.0.0.2', '/j/QQQQQQ')).status).toBe(429);
 		const before = await memberCount(id, cookie);
 		// ...while other addresses are unaffected (127.0.0.1 is everyone else in this run).
 		const fine = await get(`/j/${code}`);

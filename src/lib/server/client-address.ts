@@ -1,8 +1,10 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { FailureLimiter } from './rate-limit';
 
-// 60 misses a minute from one address (JOIN_FAILURE_LIMIT): a room mistyping codes is
-// not locked out, while guessing one of 887 million codes at that pace is hopeless.
+// 60 misses a minute from one address (JOIN_FAILURE_LIMIT), after which wrong codes get 429.
+// Correct codes are never refused (a venue is one address, and some people in it mistype), so
+// past the limit the 429 itself marks a wrong code: this bounds ordinary answers to misses, not
+// how fast an address can test codes (see README, Joining).
 export const joinFailures = new FailureLimiter({ limit: Number(process.env.JOIN_FAILURE_LIMIT) || 60, windowMs: 60_000 });
 
 export function clientAddress(event: RequestEvent): string {
