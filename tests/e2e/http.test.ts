@@ -369,6 +369,31 @@ describe('oversized and malformed input', () => {
 // this test never locks out the tests that run after it (browsers and fetch all come from
 // 127.0.0.1), its wrong guesses come from other loopback addresses (127.0.0.2, .3, .4):
 // Linux routes all of 127/8 to lo, so the server sees them as distinct clients.
+describe('creating workshops', () => {
+	test('is limited per address (WORKSHOP_CREATE_LIMIT), with a clear message; other addresses are unaffected', { timeout: 120_000 }, async () => {
+		const address = '127.0.0.8';
+		const fields = { template: 'blank', title: 'Spam', language: 'en', facilitatorName: 'Spammer' };
+		let created = 0;
+		for (; created < 1000; created++) {
+			const { status } = await postFrom(address, '/new', fields);
+			if (status === 429) break;
+			expect(status).toBe(303);
+		}
+		console.log(`[http.test] the workshop creation limit is ${created} a window`);
+		expect(created).toBe(60); // as global-setup.ts sets it
+		// The refusal says why, in the language asked for, and creates nothing.
+		const refused = await postFrom(address, '/new', fields, { 'accept-language': 'hu' });
+		expect(refused.status).toBe(429);
+		expect(refused.body).toContain('túl sok műhelyt hoztak létre erről a hálózatról');
+		expect(refused.retryAfter).toMatch(/^\d+$/);
+		expect((await postFrom(address, '/new', fields, { 'accept-language': 'en' })).body).toContain(
+			'Too many workshops were created from this network in the last minute.'
+		);
+		// Someone else (127.0.0.1 is everyone else in this run) still creates.
+		await createWorkshop({ title: 'Not spam' });
+	});
+});
+
 describe('snapshot share links', () => {
 	test('only facilitators receive share tokens in the snapshot pages\' data; participants and observers get none', async () => {
 		const { id, cookie, code } = await createWorkshop({ template: 'strategy', title: 'Share tokens' });

@@ -15,6 +15,11 @@ export function clientAddress(event: RequestEvent): string {
 	}
 }
 
+// Creating workshops: 20 a minute from one address (WORKSHOP_CREATE_LIMIT). Every workshop is
+// rows in the database and a join code taken from the code space; a venue's facilitators make a
+// few, a script thousands. Unlike joins, successes count: creating is what is limited.
+export const workshopCreations = new FailureLimiter({ limit: Number(process.env.WORKSHOP_CREATE_LIMIT) || 20, windowMs: 60_000 });
+
 // Share links: 30 unknown or revoked tokens a minute from one address (SHARE_FAILURE_LIMIT).
 // Tokens carry 256 random bits; the limit keeps logs and the database quiet, not the secret.
 export const shareFailures = new FailureLimiter({ limit: Number(process.env.SHARE_FAILURE_LIMIT) || 30, windowMs: 60_000 });
