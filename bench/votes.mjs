@@ -60,7 +60,7 @@ async function pageData(base, pathName, cookie, key) {
 }
 
 /** Cards written over the sync websocket, as the board page does (the server checks their author). */
-async function fillBoard(base, boardId, cookie, count) {
+async function fillBoard(base, boardId, cookie, count, authorName) {
 	const { sub: memberId } = sessionOf(cookie);
 	const doc = new Y.Doc();
 	class CookieSocket extends WebSocket {
@@ -75,7 +75,7 @@ async function fillBoard(base, boardId, cookie, count) {
 			const card = new Y.Map();
 			card.set('text', new Y.Text(`Priority ${i + 1}: ${['skills', 'exports', 'energy', 'mobility', 'data'][i % 5]} programme`));
 			card.set('author', memberId);
-			card.set('authorName', 'Facilitator');
+			card.set('authorName', authorName);
 			card.set('organisation', '');
 			card.set('colour', 'yellow');
 			card.set('group', '');
@@ -146,7 +146,8 @@ async function main() {
 			members.push(...(await Promise.all(batch.map(async (k) => ({ ...(await join(base, workshop.joinCode, `Member ${k + 1}`, `Organisation ${(k % o.organisations) + 1}`)), organisation: `Organisation ${(k % o.organisations) + 1}` })))));
 		}
 		const joinS = (performance.now() - t0) / 1000;
-		await fillBoard(base, board, workshop.cookie, o.options);
+		// signed as the facilitator's member row has it (bench/app.mjs names the first one so), or the server refuses the cards
+		await fillBoard(base, board, workshop.cookie, o.options, 'Facilitator 1');
 		const opened = await action(base, boardPath, 'openRound', { title: 'Bench round', method: 'dots', source: 'cards', dots: String(o.dots), maxPerOption: String(o.maxPerOption), anonymous: 'on', weighting: 'organisation' }, workshop.cookie);
 		if (opened.type !== 'success') throw new Error(`opening the round failed: ${JSON.stringify(opened)}`);
 		const { rounds } = await pageData(base, boardPath, workshop.cookie, 'rounds');

@@ -20,6 +20,7 @@ const ERRORS: Record<string, () => string> = {
 	not_allowed: m.error_not_allowed,
 	not_found: m.error_not_found,
 	rate_limited: m.error_rate_limited,
+	workshops_rate_limited: m.error_workshops_rate_limited,
 	round_already_open: m.error_round_already_open,
 	no_options: m.error_no_options,
 	too_many_options: m.error_too_many_options,

@@ -31,7 +31,8 @@ test('SIGKILL during edits, restart, clients reconnect: nothing any client held 
 	let written = 0;
 	let editing = true;
 	const editors = clients.map(async (client, i) => {
-		const author = { memberId: people[i].memberId, name: `p${i}`, organisation: `org${i}` };
+		const name = ['Anna', 'Béla', 'Csilla'][i];
+		const author = { memberId: people[i].memberId, name, organisation: `${name} Cluster` };
 		let mine: string | null = null;
 		while (editing) {
 			if (!mine || written % 3 === 0) mine = addCard(client.doc, { author, text: `c${i}-${written}` });

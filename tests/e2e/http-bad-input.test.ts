@@ -170,7 +170,7 @@ beforeAll(async () => {
 	// Cards on the first board (through the live board's websocket), a voting round on them.
 	const client = connectClient({ url: `ws://127.0.0.1:${app.port}/sync` }, `board/${w.boards[0]}`, participant.cookie);
 	await client.synced;
-	for (const text of ['Trust', 'Shared services', 'Skills']) addCard(client.doc, { author: { memberId: participant.memberId, name: 'Paul', organisation: 'Org P' }, text });
+	for (const text of ['Trust', 'Shared services', 'Skills']) addCard(client.doc, { author: { memberId: participant.memberId, name: 'Paul Participant', organisation: 'Org P' }, text });
 	await waitFor(async () => (await db`select 1 from public.board_updates where doc = ${`board/${w.boards[0]}`}`).length > 0, 5000, 'the cards stored');
 	client.destroy();
 	const opened = await postForm(`/w/${w.id}/b/${w.boards[0]}?/openRound`, { title: 'Round one', method: 'dots', source: 'cards', dots: '3' }, w.cookies.facilitator);

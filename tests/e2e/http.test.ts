@@ -83,6 +83,40 @@ async function join(code: string, name: string, organisation: string) {
 	return response;
 }
 
+/** A form POST sent from another loopback address (same site, as the browser would send it). */
+function postFrom(
+	localAddress: string,
+	path: string,
+	fields: Fields,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; location: string | null; retryAfter: string | null; body: string }> {
+	const url = new URL(path, base);
+	const body = new URLSearchParams(fields).toString();
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			{
+				method: 'POST',
+				host: url.hostname,
+				port: url.port,
+				path: url.pathname + url.search,
+				localAddress,
+				agent: false,
+				headers: { accept: 'text/html', origin: base, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers }
+			},
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk) => (text += chunk));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, retryAfter: (response.headers['retry-after'] as string) ?? null, body: text })
+				);
+			}
+		);
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
 /** A GET sent from another loopback address: the server sees a different client. */
 function getFrom(localAddress: string, path: string): Promise<{ status: number; body: string }> {
 	const url = new URL(path, base);
@@ -335,8 +369,64 @@ describe('oversized and malformed input', () => {
 // this test never locks out the tests that run after it (browsers and fetch all come from
 // 127.0.0.1), its wrong guesses come from other loopback addresses (127.0.0.2, .3, .4):
 // Linux routes all of 127/8 to lo, so the server sees them as distinct clients.
+describe('creating workshops', () => {
+	test('is limited per address (WORKSHOP_CREATE_LIMIT), with a clear message; other addresses are unaffected', { timeout: 120_000 }, async () => {
+		const address = '127.0.0.8';
+		const fields = { template: 'blank', title: 'Spam', language: 'en', facilitatorName: 'Spammer' };
+		let created = 0;
+		for (; created < 1000; created++) {
+			const { status } = await postFrom(address, '/new', fields);
+			if (status === 429) break;
+			expect(status).toBe(303);
+		}
+		console.log(`[http.test] the workshop creation limit is ${created} a window`);
+		expect(created).toBe(60); // as global-setup.ts sets it
+		// The refusal says why, in the language asked for, and creates nothing.
+		const refused = await postFrom(address, '/new', fields, { 'accept-language': 'hu' });
+		expect(refused.status).toBe(429);
+		expect(refused.body).toContain('túl sok műhelyt hoztak létre erről a hálózatról');
+		expect(refused.retryAfter).toMatch(/^\d+$/);
+		expect((await postFrom(address, '/new', fields, { 'accept-language': 'en' })).body).toContain(
+			'Too many workshops were created from this network in the last minute.'
+		);
+		// Someone else (127.0.0.1 is everyone else in this run) still creates.
+		await createWorkshop({ title: 'Not spam' });
+	});
+});
+
+describe('snapshot share links', () => {
+	test('only facilitators receive share tokens in the snapshot pages\' data; participants and observers get none', async () => {
+		const { id, cookie, code } = await createWorkshop({ template: 'strategy', title: 'Share tokens' });
+		const boardId = /\/w\/[0-9a-f-]{36}\/b\/([0-9a-f-]{36})/.exec(await facilitatorPage(id, cookie))![1];
+		const snapshotsPath = `/w/${id}/b/${boardId}/snapshots`;
+		const taken = await actionResult(await post(`${snapshotsPath}?/take`, { title: 'Shared one' }, { cookie, json: true }));
+		const snapshotId = taken.data.result as string;
+		expect(snapshotId).toMatch(/^[0-9a-f-]{36}$/);
+		const shared = await actionResult(await post(`${snapshotsPath}?/share`, { snapshot: snapshotId }, { cookie, json: true }));
+		const token = shared.data.result as string;
+		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+		const participant = sessionCookie(await join(code, 'Pál Participant', 'NOHAC'), id)!;
+		const observer = sessionCookie(await post(`/j/${code}`, { name: 'Olga Observer', organisation: 'Ministry', observer: 'on' }), id)!;
+		const data = async (path: string, who: string) => {
+			const response = await fetch(`${base}${path}/__data.json`, { headers: { cookie: who } });
+			expect(response.status).toBe(200);
+			return response.text();
+		};
+		for (const path of [snapshotsPath, `${snapshotsPath}/${snapshotId}`]) {
+			// the same data otherwise: the snapshot is listed for everyone
+			for (const who of [participant, observer]) {
+				const body = await data(path, who);
+				expect(body).toContain('Shared one');
+				expect(body, path).not.toContain(token);
+			}
+			expect(await data(path, cookie), path).toContain(token);
+		}
+	});
+});
+
 describe('guessing join codes', () => {
-	test('wrong codes are rate-limited per address; correct codes never count as failures', { timeout: 120_000 }, async () => {
+	test('wrong codes are rate-limited per address; correct codes never count as failures and always get in', { timeout: 120_000 }, async () => {
 		const { id, cookie, code } = await createWorkshop({ title: 'Rate limit' });
 		// Half well-formed codes nobody holds (looked up, not found: a few fixed ones, so that a
 		// random workshop's code is never hit by chance), half malformed ones.
@@ -359,8 +449,22 @@ describe('guessing join codes', () => {
 		expect(limit).toBeGreaterThanOrEqual(10);
 		expect(limit).toBeLessThanOrEqual(200);
 
-		// Once limited, that address is refused even with the right code, and cannot join.
-		expect((await getFrom('127.0.0.2', `/j/${code}`)).status).toBe(429);
+		// Once limited, that address gets 429 for wrong codes (well-formed or not) only: the right
+		// code still opens the join page and joins (a venue full of people mistyping is one address).
+		expect((await getFrom('127.0.0.2', '/j/ZZZZZZ')).status).toBe(429);
+		expect((await getFrom('127.0.0.2', '/j/n0-x')).status).toBe(429);
+		const open = await getFrom('127.0.0.2', `/j/${code}`);
+		expect(open.status).toBe(200);
+		expect(open.body).toContain('Join the workshop');
+		const joinedMembers = await memberCount(id, cookie);
+		const joined = await postFrom('127.0.0.2', `/j/${code}`, { name: 'Late Lajos', organisation: 'Venue Wi-Fi' });
+		expect(joined.status).toBe(303);
+		expect(joined.location).toBe(`/w/${id}`);
+		expect(await memberCount(id, cookie)).toBe(joinedMembers + 1);
+		// ...and the home page's code form still sends a correct code on, a malformed one not.
+		expect((await postFrom('127.0.0.2', '/?/join', { code })).location).toBe(`/j/${code}`);
+		expect((await postFrom('127.0.0.2', '/?/join', { code: '!!' })).status).toBe(429);
+		expect((await getFrom('127.0.0.2', '/j/QQQQQQ')).status).toBe(429);
 		const before = await memberCount(id, cookie);
 		// ...while other addresses are unaffected (127.0.0.1 is everyone else in this run).
 		const fine = await get(`/j/${code}`);

@@ -145,7 +145,7 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 	 */
 	async function edit(peer: Peer): Promise<void> {
 		const doc = peer.client.doc;
-		const author = { memberId: peer.memberId, name: peer.name, organisation: 'x' };
+		const author = { memberId: peer.memberId, name: peer.name, organisation: `Org ${people.indexOf(peer.name)}` };
 		for (let n = 0; !finished; n++) {
 			await sleep(uniform(8, 40));
 			if (!editing) continue;

@@ -803,6 +803,9 @@ const onProcessError = (error: unknown) => processErrors.push(error);
 
 interface Member {
 	id: string;
+	/** As the member row has them: what the member's cards must be signed with. */
+	name: string;
+	organisation: string;
 	cookie: string;
 	role: 'facilitator' | 'participant' | 'observer';
 }
@@ -816,7 +819,7 @@ const serverOptions = (): Partial<SyncOptions> => ({ log: (message, error) => se
 
 async function member(name: string, role: Member['role']): Promise<Member> {
 	const { member_id } = await joinWorkshop(sql, workshop.join_code, name, `${name} Ltd`, role === 'facilitator' ? 'participant' : role);
-	return { id: member_id, role, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id, role) };
+	return { id: member_id, name, organisation: `${name} Ltd`, role, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id, role) };
 }
 
 beforeAll(async () => {
@@ -831,7 +834,7 @@ beforeAll(async () => {
 	workshop = await createWorkshop(sql);
 	[{ id: boardA }, { id: boardB }] = await sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position`;
 	server = await startSyncServer(sql, serverOptions());
-	facilitator = { id: workshop.member_id, role: 'facilitator', cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, workshop.member_id, 'facilitator') };
+	facilitator = { id: workshop.member_id, name: 'Facilitator', organisation: '', role: 'facilitator', cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, workshop.member_id, 'facilitator') };
 	honest = await member('Anna', 'participant');
 	watcher = await member('Béla', 'participant');
 	for (let i = 0; i < 8; i++) fuzzMembers.push(await member(`Fuzzer ${i}`, i < 6 ? 'participant' : 'observer'));
@@ -998,7 +1001,7 @@ async function captureCorpus(targets: Slot[]): Promise<void> {
 				entry.set('phase', 'discuss');
 				return;
 			}
-			const author = { memberId: t.member.id, name: 'Capture', organisation: 'Capture Ltd' };
+			const author = { memberId: t.member.id, name: t.member.name, organisation: t.member.organisation };
 			const group = addGroup(doc, 'Captured group');
 			const a = addCard(doc, { author, text: 'captured card', group });
 			const b = addCard(doc, { author, text: 'second card' });

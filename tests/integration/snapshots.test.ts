@@ -85,6 +85,12 @@ test('only facilitators take, share and revoke; a share link works for anyone un
 	const token = (await snapshots.shareSnapshot(db.sql, facilitator(), id))!;
 	expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 	expect((await snapshots.snapshotByToken(db.sql, token))?.id).toBe(id);
+	// Members read snapshots, but the token only a facilitator hands out reaches facilitators alone.
+	expect((await snapshots.listSnapshots(db.sql, viewer(anna), boardId)).find((s) => s.id === id)?.shareToken).toBeNull();
+	expect((await snapshots.getSnapshot(db.sql, viewer(anna), id))?.shareToken).toBeNull();
+	expect((await snapshots.getSnapshot(db.sql, facilitator(), id))?.shareToken).toBe(token);
+	expect((await rejection(asMember(db.sql, anna, (tx) => tx`select share_token from public.snapshots where id = ${id}`))).code).toBe('42501');
+	expect(await asMember(db.sql, anna, (tx) => tx`select title from public.snapshots where id = ${id}`)).toEqual([{ title: 'Shared' }]);
 	// Anonymous visitors cannot read the table itself, only that one snapshot through its token.
 	expect((await rejection(db.sql.begin(async (tx) => {
 		await tx`select set_config('role', 'anon', true)`;

@@ -315,7 +315,7 @@ describe('sync protocol fuzzing', () => {
 			const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
 			await new Promise((resolve) => ws.on('open', resolve));
 			const doc = new Y.Doc();
-			addCard(doc, { author: { memberId: fuzzers[OBSERVER_WORKERS].id, name: 'F', organisation: 'F' }, text: 'edit in flight' });
+			addCard(doc, { author: { memberId: fuzzers[OBSERVER_WORKERS].id, name: `Fuzzer ${OBSERVER_WORKERS}`, organisation: 'Fuzz Ltd' }, text: 'edit in flight' });
 			ws.send(syncMsg(2, Y.encodeStateAsUpdate(doc)));
 			ws.send(syncMsg(0, new Uint8Array([5])));
 			const code = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open after 3 s'), 3000))]);
@@ -609,7 +609,7 @@ describe('sync protocol fuzzing', () => {
 		for (const u of before.updates) Y.applyUpdate(replay, u);
 		let annaRows = 0;
 		let fuzzRows = 0;
-		const participants = fuzzers.filter((f) => !f.observer).map((f) => f.id);
+		const participants = fuzzers.map((f, i) => ({ ...f, name: `Fuzzer ${i}` })).filter((f) => !f.observer);
 		for (const row of rows) {
 			expect(row.doc).toBe(docName);
 			const update = new Uint8Array(row.data);
@@ -619,7 +619,7 @@ describe('sync protocol fuzzing', () => {
 			if ([...clients].every((c) => c === anna.doc.clientID)) annaRows++;
 			else {
 				fuzzRows++;
-				const verdicts = participants.map((memberId) => checkBoardUpdate(replay, update, { memberId }));
+				const verdicts = participants.map((f) => checkBoardUpdate(replay, update, { author: { memberId: f.id, name: f.name, organisation: 'Fuzz Ltd' } }));
 				expect(verdicts.some((v) => v.ok), `row ${row.seq} is not a valid edit: ${JSON.stringify(verdicts)}`).toBe(true);
 			}
 			Y.applyUpdate(replay, update);

@@ -94,7 +94,7 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 
 	// ── concurrent edits on both instances converge, in every client and in Postgres ──
 	async function type(p: Person, ms: number, cards = 0): Promise<void> {
-		const author = { memberId: p.memberId, name: p.name, organisation: 'x' };
+		const author = { memberId: p.memberId, name: p.name, organisation: `Org ${names.indexOf(p.name)}` };
 		for (let i = 0; i < cards; i++) {
 			const id = addCard(p.client.doc, { author, text: `${p.name} ${i}` });
 			p.typed.set(id, `${p.name} ${i}`);
@@ -151,7 +151,7 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	await eve.synced;
 	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: boardId, on: 'true' }, workshop.cookie)).type).toBe('success');
 	await sleep(300);
-	const refused = addCard(eveDoc, { author: { memberId: erika.memberId, name: 'Erika', organisation: 'x' }, text: 'written while locked' });
+	const refused = addCard(eveDoc, { author: { memberId: erika.memberId, name: 'Erika', organisation: 'Org 4' }, text: 'written while locked' });
 	await sleep(800);
 	expect(cardsOf(anna.client.doc).has(refused)).toBe(false);
 	expect(cardsOf(csilla.client.doc).has(refused)).toBe(false);
@@ -256,7 +256,7 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	clients[1] = connectClient(servers[1], board, joined[1].cookie);
 	await Promise.all(clients.map((c) => c.synced));
 	await waitFor(() => presenceOf(clients[0]).get(clients[2].doc.clientID)?.user?.memberId === joined[2].memberId, 3000, 'B\'s presence on a room A just loaded');
-	const authors = joined.map((j, i) => ({ memberId: j.memberId, name: `P${i}`, organisation: 'x' }));
+	const authors = joined.map((j, i) => ({ memberId: j.memberId, name: `P${i}`, organisation: `Org ${i}` }));
 	const texts = (doc: Y.Doc) => JSON.stringify([...cardsOf(doc)].map(([id, c]) => [id, String(c.get('text'))]).sort());
 	const same = (group: TestClient[]) => group.every((c) => texts(c.doc) === texts(group[0].doc));
 	const write = (round: string) => clients.forEach((c, i) => addCard(c.doc, { author: authors[i], text: `${round} ${i}` }));
@@ -301,7 +301,7 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	const convergedMs = Date.now() - back;
 	expect(texts(await storedDoc(db.sql, board))).toBe(texts(clients[0].doc));
 	// B re-read the rights of its live connections: the lock holds there too.
-	const refused = addCard(intruder.doc, { author: { memberId: joined[4].memberId, name: 'P4', organisation: 'x' }, text: 'written while locked' });
+	const refused = addCard(intruder.doc, { author: { memberId: joined[4].memberId, name: 'P4', organisation: 'Org 4' }, text: 'written while locked' });
 	await sleep(800);
 	expect(cardsOf(clients[0].doc).has(refused)).toBe(false);
 	expect(cardsOf(await storedDoc(db.sql, board)).has(refused)).toBe(false);
@@ -319,7 +319,7 @@ test('two instances closing the same round at its deadline: close_due_rounds clo
 	cleanups.push(async () => facilitator.destroy());
 	await facilitator.synced;
 	const memberId = JSON.parse(Buffer.from(workshop.cookie.split('=')[1].split('.')[1], 'base64url').toString()).sub;
-	addCard(facilitator.doc, { author: { memberId, name: 'F', organisation: '' }, text: 'Option' });
+	addCard(facilitator.doc, { author: { memberId, name: 'Fanni', organisation: '' }, text: 'Option' });
 	await waitFor(async () => cardsOf(await storedDoc(db.sql, `board/${boardId}`)).size === 1, 5000, 'the card stored');
 	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'openRound', { title: 'Due', method: 'approval', source: 'cards', anonymous: 'on', minutes: '10' }, workshop.cookie)).type).toBe('success');
 	const [{ id: roundId }] = await db.sql<{ id: string }[]>`select id from public.rounds where board_id = ${boardId}`;
@@ -363,7 +363,7 @@ test('an instance whose Redis is not reachable at start still starts and serves 
 	const clients = joined.map((j) => connectClient(server, board, j.cookie));
 	cleanups.push(async () => clients.forEach((c) => c.destroy()));
 	await Promise.all(clients.map((c) => c.synced));
-	const card = addCard(clients[0].doc, { author: { memberId: joined[0].memberId, name: 'Q0', organisation: 'x' }, text: 'no Redis needed' });
+	const card = addCard(clients[0].doc, { author: { memberId: joined[0].memberId, name: 'Q0', organisation: 'Org 0' }, text: 'no Redis needed' });
 	await waitFor(() => cardsOf(clients[1].doc).has(card), 5000, 'an edit relayed without Redis');
 	expect(cardsOf(await storedDoc(db.sql, board)).has(card)).toBe(true);
 	expect(alone.child.exitCode).toBeNull();

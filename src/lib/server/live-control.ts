@@ -186,9 +186,11 @@ export class LiveControl {
 	}
 
 	/**
-	 * Reveal after private brainstorming: every member's draft cards move onto the board
-	 * (authors kept), the drafts are emptied, and private mode ends. Until this moment no
-	 * client but each draft's author has received a draft's content.
+	 * Reveal after private brainstorming: every member's draft cards move onto the board, the
+	 * drafts are emptied, and private mode ends. Until this moment no client but each draft's
+	 * author has received a draft's content. A revealed card is signed by the draft's owner
+	 * (the document's name says who) with their member row's name and organisation, whatever
+	 * the draft's cards say: the board's guard trusts this server write.
 	 */
 	async reveal(workshopId: string, boardId: string): Promise<number> {
 		const drafts = await this.sql<{ doc: string }[]>`
@@ -198,8 +200,15 @@ export class LiveControl {
 		let moved = 0;
 		for (const { doc: name } of drafts) {
 			const draftName = parseDocName(name);
-			if (!draftName) continue;
+			if (draftName?.kind !== 'draft') continue;
 			const draft = { doc: draftName, workshopId };
+			const [author] = await this.sql<{ name: string; organisation: string | null }[]>`
+				select m.name, o.name as organisation from public.members m
+				left join public.organisations o on o.id = m.organisation_id
+				where m.id = ${draftName.memberId} and m.workshop_id = ${workshopId}`;
+			// (members are never deleted; a draft whose owner is not a member of this workshop stays where it is)
+			if (!author) continue;
+			const attribution = { author: draftName.memberId, authorName: author.name, organisation: author.organisation ?? '' };
 			const source = await this.sync.read(draft);
 			const cards = [...cardsOf(source).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
 			if (cards.length === 0) continue;
@@ -210,7 +219,8 @@ export class LiveControl {
 					const text = new Y.Text();
 					text.insert(0, String(fields.text ?? ''));
 					card.set('text', text);
-					for (const key of ['author', 'authorName', 'organisation', 'colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
+					for (const [key, value] of Object.entries(attribution)) card.set(key, value);
+					for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
 						if (fields[key] !== undefined) card.set(key, fields[key]);
 					}
 					card.set('group', '');

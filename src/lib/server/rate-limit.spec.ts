@@ -37,6 +37,14 @@ describe('FailureLimiter', () => {
 		expect(limiter.retryAfter('k')).toBe(4_000);
 	});
 
+	it('record counts like a failure, for limits on what succeeds (creating workshops)', () => {
+		const limiter = new FailureLimiter({ limit: 2, windowMs: 60_000, now: clock().now });
+		limiter.record('k');
+		expect(limiter.retryAfter('k')).toBe(0);
+		limiter.record('k');
+		expect(limiter.retryAfter('k')).toBe(60_000);
+	});
+
 	it('keeps keys apart: one address guessing does not lock out another', () => {
 		const c = clock();
 		const limiter = new FailureLimiter({ limit: 2, windowMs: 10_000, now: c.now });

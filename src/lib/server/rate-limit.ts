@@ -23,6 +23,11 @@ export class FailureLimiter {
 	}
 
 	fail(key: string): void {
+		this.record(key);
+	}
+
+	/** Counts one event for `key` where what is limited is not a failure (creating workshops). */
+	record(key: string): void {
 		const recent = this.#recent(key);
 		recent.push(this.#now());
 		this.#failures.set(key, recent);

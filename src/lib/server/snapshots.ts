@@ -72,6 +72,7 @@ export async function renderWorkshop(sql: Sql, sync: SyncServer, workshopId: str
 export interface SnapshotRow extends SnapshotMeta {
 	boardId: string;
 	trigger: 'manual' | 'phase';
+	/** Facilitators only: the database answers null to anyone else (snapshot_share_token). */
 	shareToken: string | null;
 	rendering: BoardRendering;
 }
@@ -119,14 +120,15 @@ export async function takeSnapshot(
 
 export async function listSnapshots(sql: Sql, viewer: Viewer, boardId: string): Promise<SnapshotRow[]> {
 	const rows = await asMember(sql, viewer, (tx) => tx<Row[]>`
-		select id, board_id, title, taken_at, trigger, share_token, rendering from public.snapshots
-		where board_id = ${boardId} order by taken_at desc`);
+		select id, board_id, title, taken_at, trigger, public.snapshot_share_token(id) as share_token, rendering
+		from public.snapshots where board_id = ${boardId} order by taken_at desc`);
 	return rows.map(toRow);
 }
 
 export async function getSnapshot(sql: Sql, viewer: Viewer, id: string): Promise<SnapshotRow | null> {
 	const [row] = await asMember(sql, viewer, (tx) => tx<Row[]>`
-		select id, board_id, title, taken_at, trigger, share_token, rendering from public.snapshots where id = ${id}`);
+		select id, board_id, title, taken_at, trigger, public.snapshot_share_token(id) as share_token, rendering
+		from public.snapshots where id = ${id}`);
 	return row ? toRow(row) : null;
 }
 

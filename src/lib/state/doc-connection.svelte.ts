@@ -14,6 +14,8 @@ const MESSAGE_AUTH = 2;
 const PERMISSION_DENIED = 0;
 /** The sync server's close code for a client that reads too slowly: worth reconnecting. */
 const CLOSE_TOO_SLOW = 4408;
+/** Closed for sending updates faster than the server takes them: nothing was lost, reconnect (the step 2 brings the rest). */
+const CLOSE_TOO_MANY = 4429;
 const CLOSE_TOO_LARGE = 4413;
 /** Failed first attempts before "connecting" becomes "offline". */
 const ATTEMPTS_BEFORE_OFFLINE = 2;
@@ -71,8 +73,8 @@ export class DocConnection {
 		this.provider = new WebsocketProvider(syncUrl(location), options.docName, this.doc, {
 			connect: navigator.onLine,
 			params: options.params,
-			// 44xx means "this will not work again" (refused update, too large), except "too slow".
-			shouldReconnect: (event) => event.code === CLOSE_TOO_SLOW || !(event.code >= 4400 && event.code < 4500)
+			// 44xx means "this will not work again" (refused update, too large), except "too slow" and "too many".
+			shouldReconnect: (event) => event.code === CLOSE_TOO_SLOW || event.code === CLOSE_TOO_MANY || !(event.code >= 4400 && event.code < 4500)
 		});
 		// An attempt made while the network was silently gone may hang for good: try again.
 		this.#unwatch = watchConnectAttempts(this.provider);

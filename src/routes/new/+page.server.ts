@@ -8,6 +8,7 @@ import { startSession } from '$lib/server/auth/guard';
 import { localisedTemplateBoards } from '$lib/server/template-boards';
 import { formData } from '$lib/server/form-body';
 import { createAccountWorkshop } from '$lib/server/repositories/accounts';
+import { clientAddress, workshopCreations } from '$lib/server/client-address';
 
 export const load: PageServerLoad = ({ locals }) => ({
 	language: locals.locale,
@@ -17,10 +18,19 @@ export const load: PageServerLoad = ({ locals }) => ({
 });
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url, locals }) => {
+	default: async (event) => {
+		const { request, cookies, url, locals } = event;
 		const fields = formFields(await formData(request));
 		const parsed = parseForm(newWorkshop, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
+		const address = clientAddress(event);
+		const wait = workshopCreations.retryAfter(address);
+		if (wait > 0) {
+			event.setHeaders({ 'retry-after': String(Math.ceil(wait / 1000)) });
+			return fail(429, { fields, errors: { form: 'workshops_rate_limited' } });
+		}
+		// Counted before creating, in the same turn as the check: parallel posts cannot all pass it.
+		workshopCreations.record(address);
 		const input = parsed.value;
 		const { sql } = await getRuntime();
 		let created;

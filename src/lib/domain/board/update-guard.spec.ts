@@ -33,6 +33,10 @@ import { checkBoardUpdate, type GuardResult } from './update-guard';
 
 const ada: Author = { memberId: 'm-ada', name: 'Ada', organisation: 'Engines Ltd' };
 const bob: Author = { memberId: 'm-bob', name: 'Bob', organisation: 'Builders' };
+const cy: Author = { memberId: 'm-cy', name: 'Cy', organisation: 'Council' };
+/** The member rows the server knows: a member id sends as this author. */
+const members = new Map([ada, bob, cy].map((a) => [a.memberId, a]));
+const as = (memberId: string | null): Author | null => (memberId === null ? null : members.get(memberId)!);
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
@@ -41,7 +45,7 @@ function guard(doc: Y.Doc, update: Uint8Array, memberId: string | null, maxBytes
 	const before = Y.encodeStateAsUpdate(doc);
 	const sv = Y.encodeStateVector(doc);
 	const shareKeys = [...doc.share.keys()];
-	const result = checkBoardUpdate(doc, update, { memberId, maxBytes });
+	const result = checkBoardUpdate(doc, update, { author: as(memberId), maxBytes });
 	expect(sameBytes(Y.encodeStateAsUpdate(doc), before), 'the guard changed the live doc').toBe(true);
 	expect(sameBytes(Y.encodeStateVector(doc), sv), 'the guard changed the state vector').toBe(true);
 	expect([...doc.share.keys()]).toEqual(shareKeys);
@@ -445,10 +449,10 @@ describe('refusals', () => {
 			['Y.Text as a card', (d) => cardsOf(d).set('txt', new Y.Text() as never)],
 			['primitive as a card', (d) => cardsOf(d).set('prim', 'hello' as never)],
 			['Y.Array in a card field', (d) => card(d).set('colour', new Y.Array())],
-			['XmlFragment in a card field', (d) => card(d).set('organisation', new Y.XmlFragment())],
-			['XmlElement in a card field', (d) => card(d).set('organisation', new Y.XmlElement('p'))],
+			['XmlFragment in a card field', (d) => card(d).set('indicator', new Y.XmlFragment())],
+			['XmlElement in a card field', (d) => card(d).set('indicator', new Y.XmlElement('p'))],
 			['XmlText as card text', (d) => card(d).set('text', new Y.XmlText('x'))],
-			['subdocument in a card field', (d) => card(d).set('organisation', new Y.Doc())],
+			['subdocument in a card field', (d) => card(d).set('indicator', new Y.Doc())],
 			['subdocument as a card', (d) => cardsOf(d).set('sub', new Y.Doc() as never)],
 			['nested map in a card', (d) => card(d).set('text', new Y.Map())],
 			['text replaced by a string', (d) => card(d).set('text', 'plain')],
@@ -511,6 +515,8 @@ describe('refusals', () => {
 			const m = new Y.Map<unknown>();
 			m.set('text', new Y.Text('replaced'));
 			m.set('author', 'm-bob');
+			m.set('authorName', 'Bob');
+			m.set('organisation', 'Builders');
 			cardsOf(c).set(id, m);
 		};
 		expect(board.try('m-bob', replace)).toEqual({ ok: true });
@@ -602,8 +608,8 @@ describe('refusals', () => {
 		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G')))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => ensureVariant(a))).toEqual({ ok: true });
 		const at = (fn: (c: Y.Doc) => void) => board.try('m-ada', fn);
-		expect(at((c) => cardsOf(c).get(id)!.set('authorName', 'n'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
-		expect(at((c) => cardsOf(c).get(id)!.set('authorName', 'n'.repeat(LIMITS.fieldText)))).toEqual({ ok: true });
+		expect(at((c) => cardsOf(c).get(id)!.set('target', 'n'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
+		expect(at((c) => cardsOf(c).get(id)!.set('target', 'n'.repeat(LIMITS.fieldText)))).toEqual({ ok: true });
 		expect(at((c) => cardsOf(c).get(id)!.set('indicator', 'i'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
 		expect(at((c) => groupsOf(c).get(g)!.set('title', 't'.repeat(LIMITS.groupTitle + 1)))).toEqual(refused('field_too_long'));
 		expect(at((c) => groupsOf(c).get(g)!.set('title', 't'.repeat(LIMITS.groupTitle)))).toEqual({ ok: true });
@@ -631,7 +637,8 @@ describe('refusals', () => {
 		expect(board.try('m-ada', (c) => c.transact(() => cardsOf(c).get(addCard(c, { author: ada }))!.set('author', 'm-bob')))).toEqual(
 			refused('bad_author')
 		);
-		expect(board.try('m-ada', (c) => cardsOf(c).get(id)!.delete('author'))).toEqual({ ok: true }); // a deletion, not a write
+		// unsigning a card is a change of its attribution too
+		expect(board.try('m-ada', (c) => cardsOf(c).get(id)!.delete('author'))).toEqual(refused('bad_author'));
 		// replacing another member's card with a copy stamped with their id
 		const a5 = board.client();
 		const forged = board.capture(a5, () => {
@@ -643,6 +650,50 @@ describe('refusals', () => {
 		expect(board.send(forged, 'm-ada')).toEqual(refused('bad_author'));
 		// the same update is fine as a trusted write
 		expect(board.send(forged, null)).toEqual({ ok: true });
+	});
+
+	it('bad_author: a card\'s name and organisation are the sender\'s member row, written once', () => {
+		const board = new Board();
+		// Ada's own id, but a name or organisation she does not have
+		expect(board.try('m-ada', (c) => addCard(c, { author: { ...ada, name: 'Facilitator Fac' } }))).toEqual(refused('bad_author'));
+		expect(board.try('m-ada', (c) => addCard(c, { author: { ...ada, organisation: 'Ministry of Spoofing' } }))).toEqual(refused('bad_author'));
+		// a card with no name or organisation at all
+		expect(board.try('m-ada', (c) => cardsOf(c).get(addCard(c, { author: ada }))!.delete('organisation'))).toEqual(refused('bad_author'));
+		// a deleted value written after the stamp, by hand: Yjs would show the card with no organisation
+		const signed: RawStruct[] = [
+			{ parent: 'cards', sub: 'x', content: new Y.ContentType(new Y.Map()) },
+			{ parent: Y.createID(77, 0), sub: 'author', content: any('m-ada') },
+			{ parent: Y.createID(77, 0), sub: 'authorName', content: any('Ada') },
+			{ parent: Y.createID(77, 0), sub: 'organisation', content: any('Engines Ltd') }
+		];
+		const unsigned = craft([{ client: 77, clock: 0, structs: [...signed, { origin: Y.createID(77, 3), content: new Y.ContentDeleted(1) }] }]);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, unsigned);
+		expect(cardsOf(copy).get('x')!.toJSON()).toEqual({ author: 'm-ada', authorName: 'Ada' });
+		expect(guard(board.server, unsigned, 'm-ada')).toEqual(refused('bad_author'));
+		expect(guard(board.server, craft([{ client: 77, clock: 0, structs: signed }]), 'm-ada')).toEqual({ ok: true });
+		// a facilitator without an organisation signs with '' — exactly what their row says
+		const fac: Author = { memberId: 'm-fac', name: 'Fanni', organisation: '' };
+		members.set(fac.memberId, fac);
+		expect(board.try('m-fac', (c) => addCard(c, { author: fac }))).toEqual({ ok: true });
+		let id = '';
+		expect(board.try('m-ada', (c) => (id = addCard(c, { author: ada, text: 'mine' })))).toEqual({ ok: true });
+		// nobody rewrites or removes an existing card's attribution, its author included
+		for (const who of ['m-ada', 'm-bob']) {
+			expect(board.try(who, (c) => cardsOf(c).get(id)!.set('organisation', 'Ministry of Spoofing'))).toEqual(refused('bad_author'));
+			expect(board.try(who, (c) => cardsOf(c).get(id)!.set('authorName', 'Facilitator Fac'))).toEqual(refused('bad_author'));
+			expect(board.try(who, (c) => cardsOf(c).get(id)!.set('organisation', 'Engines Ltd'))).toEqual(refused('bad_author'));
+			expect(board.try(who, (c) => cardsOf(c).get(id)!.delete('authorName'))).toEqual(refused('bad_author'));
+		}
+		// everything else about the card stays editable by anyone, and the card can be deleted
+		expect(board.try('m-bob', (c) => editCardText(c, id, 'mine, edited'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (c) => setCardColour(c, id, 'green'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (c) => deleteCard(c, id))).toEqual({ ok: true });
+		expect(cardsOf(board.server).has(id)).toBe(false);
+		// the server's own writes (the reveal) sign for the member as the server read them
+		const s = board.client();
+		addCard(s, { author: { ...bob, organisation: 'anything' } });
+		expect(board.send(Y.encodeStateAsUpdate(s, Y.encodeStateVector(board.server)), null)).toEqual({ ok: true });
 	});
 
 	it('unresolved: a missing earlier update, a gap, a dependency cycle, unknown deletions', () => {
@@ -764,7 +815,7 @@ describe('fuzzing', () => {
 			const bytes = new Uint8Array(Math.floor(rnd() * 64));
 			for (let j = 0; j < bytes.length; j++) bytes[j] = rnd() < 0.3 ? Math.floor(rnd() * 8) : Math.floor(rnd() * 256);
 			let result: GuardResult | undefined;
-			expect(() => (result = checkBoardUpdate(board.server, bytes, { memberId: rnd() < 0.5 ? 'm-ada' : null })), `case ${i}`).not.toThrow();
+			expect(() => (result = checkBoardUpdate(board.server, bytes, { author: rnd() < 0.5 ? ada : null })), `case ${i}`).not.toThrow();
 			expect(result).toBeDefined();
 		}
 	});
@@ -791,7 +842,7 @@ describe('fuzzing', () => {
 			const mutated = new Uint8Array(bytes.filter((x) => x !== undefined));
 			const memberId = rnd() < 0.7 ? 'm-ada' : rnd() < 0.5 ? 'm-bob' : null;
 			let result: GuardResult | undefined;
-			expect(() => (result = checkBoardUpdate(board.server, mutated, { memberId })), `case ${i}`).not.toThrow();
+			expect(() => (result = checkBoardUpdate(board.server, mutated, { author: as(memberId) })), `case ${i}`).not.toThrow();
 			if (result!.ok) {
 				accepted++;
 				// what the guard lets through must apply without error, fully, and keep the board's shape
@@ -912,7 +963,7 @@ describe('structural fuzzing', () => {
 			}
 			const memberId = rnd() < 0.7 ? 'm-ada' : null;
 			let result: GuardResult | undefined;
-			expect(() => (result = checkBoardUpdate(board.server, update, { memberId })), `case ${i}`).not.toThrow();
+			expect(() => (result = checkBoardUpdate(board.server, update, { author: as(memberId) })), `case ${i}`).not.toThrow();
 			if (!result!.ok) continue;
 			accepted++;
 			const copy = new Y.Doc();
@@ -933,7 +984,7 @@ describe('random editing sessions', () => {
 		const rnd = mulberry32(0xc0ffee);
 		const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
 		const board = new Board();
-		const members: Author[] = [ada, bob, { memberId: 'm-cy', name: 'Cy', organisation: 'Council' }];
+		const members: Author[] = [ada, bob, cy];
 		const tabs = members.map((author, i) => ({ author, doc: board.client(3001 + i), offline: false }));
 		const words = ['net', 'zero', 'by', '2030', 'bus', 'lanes', 'solar', 'roofs', 'trees', '😀', 'für', 'ünd'];
 		const phrase = () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pick(words)).join(' ');
@@ -1016,11 +1067,11 @@ describe('cost', () => {
 		const a = board.client();
 		const target = ids[250];
 		const update = board.capture(a, () => cardText(a, target)!.insert(10, 'twenty chars inserted'.slice(0, 20)));
-		expect(checkBoardUpdate(board.server, update, { memberId: 'm-ada' })).toEqual({ ok: true });
+		expect(checkBoardUpdate(board.server, update, { author: ada })).toEqual({ ok: true });
 		const runs = 20_000;
-		for (let i = 0; i < 5000; i++) checkBoardUpdate(board.server, update, { memberId: 'm-ada' });
+		for (let i = 0; i < 5000; i++) checkBoardUpdate(board.server, update, { author: ada });
 		let start = performance.now();
-		for (let i = 0; i < runs; i++) checkBoardUpdate(board.server, update, { memberId: 'm-ada' });
+		for (let i = 0; i < runs; i++) checkBoardUpdate(board.server, update, { author: ada });
 		const guardUs = ((performance.now() - start) / runs) * 1000;
 		start = performance.now();
 		for (let i = 0; i < runs; i++) Y.decodeUpdate(update);

@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { CARD_KEYS, GROUP_KEYS, LIMITS, ROOTS, VARIANT_KEYS } from './board-model';
+import { CARD_KEYS, GROUP_KEYS, LIMITS, ROOTS, VARIANT_KEYS, type Author } from './board-model';
 
 export type GuardReason =
 	| 'too_large'
@@ -34,8 +34,12 @@ export type GuardReason =
 export type GuardResult = { ok: true } | { ok: false; reason: GuardReason };
 
 export interface GuardOptions {
-	/** The writing member; null for a trusted server-side write (no author checks). */
-	memberId: string | null;
+	/**
+	 * The writing member as the server knows them (their member row: id, name, organisation);
+	 * null for a trusted server-side write (no author checks). A card's attribution is what
+	 * reports, snapshots and exports show, so it must be exactly this, never what a client claims.
+	 */
+	author: Author | null;
 	/** Largest accepted update in bytes (default 1 MiB). */
 	maxBytes?: number;
 }
@@ -76,6 +80,16 @@ const ROOT_SET: ReadonlySet<string> = new Set(ROOTS);
 const CARD_KEY_SET: ReadonlySet<string> = new Set(CARD_KEYS);
 const GROUP_KEY_SET: ReadonlySet<string> = new Set(GROUP_KEYS);
 const VARIANT_KEY_SET: ReadonlySet<string> = new Set(VARIANT_KEYS);
+
+/**
+ * A card's attribution: written once, with the card, from the sender's member row; never
+ * rewritten or removed while the card lives (deleting the whole card stays allowed).
+ */
+const ATTRIBUTION: ReadonlyMap<string, (author: Author) => string> = new Map([
+	['author', (a: Author) => a.memberId],
+	['authorName', (a: Author) => a.name],
+	['organisation', (a: Author) => a.organisation]
+]);
 
 const ROOT_LIMITS: Record<RootName, { max: number; reason: GuardReason }> = {
 	cards: { max: LIMITS.cards, reason: 'too_many_cards' },
@@ -140,7 +154,7 @@ export function checkBoardUpdate(doc: Y.Doc, update: Uint8Array, options: GuardO
 		return fail('malformed');
 	}
 	try {
-		return new Guard(doc, options.memberId).run(decoded.structs, sections, decoded.ds.clients);
+		return new Guard(doc, options.author).run(decoded.structs, sections, decoded.ds.clients);
 	} catch (e) {
 		if (e instanceof Refusal) return fail(e.reason);
 		return fail('malformed');
@@ -156,8 +170,8 @@ class Guard {
 	private readonly locs = new Map<Y.Item, Loc>();
 	/** Roles of types: live types (memoised) and types created by this update. */
 	private readonly roles = new Map<AnyType, Role>();
-	/** New card maps of this update → whether their author was stamped with memberId. */
-	private readonly newCards = new Map<AnyType, boolean>();
+	/** New card maps of this update: their item in `cards`, and their attribution items (all the sender's values). */
+	private readonly newCards = new Map<AnyType, { item: Y.Item; keys: Set<string>; stamps: Y.Item[] }>();
 	/** Keys that this update adds to a root map (absent or deleted in the live doc). */
 	private readonly newKeys = new Map<RootName, Set<string>>();
 	/** Characters inserted per text by this update. */
@@ -166,7 +180,7 @@ class Guard {
 
 	constructor(
 		private readonly doc: Y.Doc,
-		private readonly memberId: string | null
+		private readonly author: Author | null
 	) {}
 
 	run(structs: Struct[], sections: number, ds: Map<number, { clock: number; len: number }[]>): GuardResult {
@@ -175,7 +189,10 @@ class Guard {
 		this.checkDeleteSet(ds);
 		this.checkRootCounts();
 		this.checkTexts(ds);
-		if (this.memberId !== null) for (const stamped of this.newCards.values()) if (!stamped) refuse('bad_author');
+		if (this.author !== null) {
+			for (const card of this.newCards.values()) if (card.keys.size < ATTRIBUTION.size) refuse('bad_author');
+			this.checkAttributionKept(ds);
+		}
 		return OK;
 	}
 
@@ -377,7 +394,7 @@ class Guard {
 				if (!(content instanceof Y.ContentType) || kindOf(content.type) !== 'map') return refuse('forbidden_content');
 				const created = childRole(role, sub, 'map', true);
 				this.roles.set(content.type, created);
-				if (created.k === 'card') this.newCards.set(content.type, false);
+				if (created.k === 'card') this.newCards.set(content.type, { item, keys: new Set(), stamps: [] });
 				const live = this.doc.share.get(role.name)?._map.get(sub);
 				if (live === undefined || live.deleted) {
 					let keys = this.newKeys.get(role.name);
@@ -391,9 +408,13 @@ class Guard {
 			case 'variant': {
 				const keys = role.k === 'card' ? CARD_KEY_SET : role.k === 'group' ? GROUP_KEY_SET : VARIANT_KEY_SET;
 				if (sub === null || !keys.has(sub)) return refuse('forbidden_content');
-				const authorWrite = role.k === 'card' && sub === 'author' && this.memberId !== null;
-				if (authorWrite && !role.isNew) return refuse('bad_author');
-				if (content instanceof Y.ContentDeleted) return;
+				const stamp = role.k === 'card' && this.author !== null ? ATTRIBUTION.get(sub) : undefined;
+				if (stamp !== undefined && role.k === 'card' && !role.isNew) return refuse('bad_author');
+				if (content instanceof Y.ContentDeleted) {
+					// a deleted value written after the stamp would become the key's value: the card unsigned
+					if (stamp !== undefined) refuse('bad_author');
+					return;
+				}
 				if (sub === 'text' && role.k !== 'group') {
 					if (!(content instanceof Y.ContentType) || kindOf(content.type) !== 'text') return refuse('forbidden_content');
 					this.roles.set(content.type, role.k === 'card' ? { k: 'cardText' } : { k: 'variantText' });
@@ -406,9 +427,12 @@ class Guard {
 					if (!isPrimitive(v)) return refuse('forbidden_content');
 					if (typeof v === 'string' && v.length > max) return refuse('field_too_long');
 				}
-				if (authorWrite) {
-					if (content.arr.length === 0 || content.arr.some((v) => v !== this.memberId)) return refuse('bad_author');
-					this.newCards.set(loc.parent as AnyType, true);
+				if (stamp !== undefined) {
+					const expected = stamp(this.author!);
+					if (content.arr.length === 0 || content.arr.some((v) => v !== expected)) return refuse('bad_author');
+					const card = this.newCards.get(loc.parent as AnyType);
+					card?.keys.add(sub);
+					card?.stamps.push(item);
 				}
 				return;
 			}
@@ -430,6 +454,43 @@ class Guard {
 	private checkDeleteSet(ds: Map<number, { clock: number; len: number }[]>) {
 		for (const [client, ranges] of ds)
 			for (const r of ranges) if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+	}
+
+	/**
+	 * Deleting a card's author, authorName or organisation (a map key's deletion is only a
+	 * delete-set entry, no struct), live or new in this update, would unsign it; deleting the
+	 * whole card in the same update deletes them too and is allowed. Costs three lookups per live
+	 * card (≤ 500), and only for cards whose attribution was written by a client this update
+	 * deletes from.
+	 */
+	private checkAttributionKept(ds: Map<number, { clock: number; len: number }[]>) {
+		if (ds.size === 0) return;
+		const merged = new Map<number, { start: number; end: number }[]>();
+		const deleted = (id: Y.ID): boolean => {
+			const ranges = ds.get(id.client);
+			if (ranges === undefined) return false;
+			let list = merged.get(id.client);
+			if (list === undefined) merged.set(id.client, (list = mergeRanges(ranges)));
+			let lo = 0;
+			let hi = list.length - 1;
+			while (lo <= hi) {
+				const mid = (lo + hi) >> 1;
+				if (id.clock < list[mid].start) hi = mid - 1;
+				else if (id.clock >= list[mid].end) lo = mid + 1;
+				else return true;
+			}
+			return false;
+		};
+		for (const cardItem of this.doc.share.get('cards')?._map.values() ?? []) {
+			if (cardItem.deleted || !(cardItem.content instanceof Y.ContentType)) continue;
+			const card = cardItem.content.type;
+			for (const key of ATTRIBUTION.keys()) {
+				const entry = card._map.get(key);
+				if (entry === undefined || entry.deleted || !ds.has(entry.id.client)) continue;
+				if (deleted(entry.id) && !deleted(cardItem.id)) refuse('bad_author');
+			}
+		}
+		for (const { item, stamps } of this.newCards.values()) for (const stamp of stamps) if (deleted(stamp.id) && !deleted(item.id)) refuse('bad_author');
 	}
 
 	private checkRootCounts() {
@@ -463,14 +524,8 @@ class Guard {
 		let budget = DELETE_CREDIT_BUDGET;
 		const add = (text: AnyType, n: number) => credit.set(text, (credit.get(text) ?? 0) + n);
 		for (const [client, ranges] of ds) {
-			// merge ranges so that no clock is credited twice
-			const sorted = [...ranges].sort((a, b) => a.clock - b.clock);
-			const merged: { start: number; end: number }[] = [];
-			for (const r of sorted) {
-				const last = merged[merged.length - 1];
-				if (last !== undefined && r.clock <= last.end) last.end = Math.max(last.end, r.clock + r.len);
-				else merged.push({ start: r.clock, end: r.clock + r.len });
-			}
+			// merged, so that no clock is credited twice
+			const merged = mergeRanges(ranges);
 			const live = this.doc.store.clients.get(client);
 			const liveEnd = this.liveState(client);
 			const own = this.byClient.get(client) ?? [];
@@ -499,6 +554,17 @@ class Guard {
 		}
 		return credit;
 	}
+}
+
+/** A client's delete ranges, sorted and merged (a crafted update may repeat or overlap them). */
+function mergeRanges(ranges: { clock: number; len: number }[]): { start: number; end: number }[] {
+	const merged: { start: number; end: number }[] = [];
+	for (const r of [...ranges].sort((a, b) => a.clock - b.clock)) {
+		const last = merged[merged.length - 1];
+		if (last !== undefined && r.clock <= last.end) last.end = Math.max(last.end, r.clock + r.len);
+		else merged.push({ start: r.clock, end: r.clock + r.len });
+	}
+	return merged;
 }
 
 /** Index of the first struct that ends after `clock`. */

@@ -18,6 +18,7 @@ import {
 	syncMessage
 } from './protocol';
 import { REMOTE } from './relay';
+import { TokenBucket } from './token-bucket';
 
 /** What the sync core needs of a websocket; the transport adapts `ws` to it. */
 export interface Socket {
@@ -43,6 +44,7 @@ export const CLOSE = {
 	refused: 4403,
 	tooSlow: 4408,
 	tooLarge: 4413,
+	tooMany: 4429,
 	loadFailed: 4500,
 	unavailable: 4503
 } as const;
@@ -50,6 +52,8 @@ export const CLOSE = {
 export interface ConnectionHost {
 	submit(connection: Connection, update: Uint8Array): void;
 	maxBufferedBytes: number;
+	/** Updates one connection may send: a burst, then a sustained rate (see SyncOptions). */
+	updateRate: { burst: number; perSecond: number };
 }
 
 const MAX_AWARENESS_STATE = 4096;
@@ -64,13 +68,17 @@ export class Connection {
 	 * client sends updates as soon as the socket opens, and only its step 2 brings the rest.
 	 */
 	answeredSync = false;
+	/** Every accepted update is a row in board_updates: one connection may not write without bound. */
+	readonly #updates: TokenBucket;
 
 	constructor(
 		readonly socket: Socket,
 		readonly access: Access,
 		readonly room: Room,
 		private readonly host: ConnectionHost
-	) {}
+	) {
+		this.#updates = new TokenBucket({ capacity: host.updateRate.burst, perSecond: host.updateRate.perSecond });
+	}
 
 	get canWrite(): boolean {
 		return this.access.writer && !this.access.locked;
@@ -126,6 +134,12 @@ export class Connection {
 						// Only committed content leaves the server.
 						this.room.whenCommitted(() => this.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.room.doc, encoded))));
 					} else if (subtype === SYNC_STEP_2 || subtype === SYNC_UPDATE) {
+						// Over the rate, the update is not applied; the provider reconnects and its sync step 2
+						// brings everything it holds as one message, so an honest client loses nothing.
+						if (!this.#updates.take()) {
+							this.close(CLOSE.tooMany, 'too many updates');
+							return;
+						}
 						if (subtype === SYNC_STEP_2) this.answeredSync = true;
 						this.#receiveUpdate(payload);
 					} else {

@@ -17,6 +17,17 @@ export interface SyncOptions {
 	unloadAfterMs?: number;
 	/** Close a connection whose unsent data exceeds this. */
 	maxBufferedBytes?: number;
+	/**
+	 * Updates one connection may send (each accepted one is a row in board_updates): `updateBurst`
+	 * at once, then `updatesPerSecond` sustained; past that the connection is closed (4429) and the
+	 * update not applied. Measured in Chromium with the real client (y-websocket provider, board
+	 * page, Playwright typing 132 characters into a card): one update message per keystroke and
+	 * nothing else — 13 a second at 60 ms between keys (a very fast typist), 22 at 30 ms, 56 with
+	 * no delay at all (no person). A held key repeats at up to ~30/s (the fastest OS setting;
+	 * not measured here). 100 at once and 40/s leave all people untouched and stop a flood.
+	 */
+	updateBurst?: number;
+	updatesPerSecond?: number;
 	/** Largest document (stored state + log) before further growth is refused. */
 	maxDocumentBytes?: number;
 	/** Minimum time between two presence broadcasts of one room. */
@@ -68,6 +79,7 @@ interface Queued {
  */
 export class SyncServer implements ConnectionHost {
 	readonly maxBufferedBytes: number;
+	readonly updateRate: { burst: number; perSecond: number };
 	readonly #store: DocumentStore;
 	readonly #rooms = new Map<string, Promise<Room>>();
 	/** The rooms whose load is done, by document name. */
@@ -104,6 +116,8 @@ export class SyncServer implements ConnectionHost {
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			unloadAfterMs: options.unloadAfterMs ?? 30_000,
 			maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
+			updateBurst: options.updateBurst ?? 100,
+			updatesPerSecond: options.updatesPerSecond ?? 40,
 			maxDocumentBytes: options.maxDocumentBytes ?? 16 * 1024 * 1024,
 			awarenessIntervalMs: options.awarenessIntervalMs ?? 50,
 			relayShare: Math.min(1, Math.max(0.05, options.relayShare ?? 0.5)),
@@ -111,6 +125,7 @@ export class SyncServer implements ConnectionHost {
 			relayHeartbeatMs: options.relayHeartbeatMs ?? 2000
 		};
 		this.maxBufferedBytes = this.#options.maxBufferedBytes;
+		this.updateRate = { burst: this.#options.updateBurst, perSecond: this.#options.updatesPerSecond };
 		this.#relay = options.relay ?? null;
 		this.#currentRights = options.currentRights ?? null;
 		if (this.#relay) this.#startRelay(this.#relay);

@@ -13,8 +13,11 @@ export function checkUpdate(room: Room, update: Uint8Array, access: Access): Gua
 	if (update.length > MAX_UPDATE_BYTES) return { ok: false, reason: 'too_large' };
 	switch (access.doc.kind) {
 		case 'board':
-		case 'draft':
-			return checkBoardUpdate(room.doc, update, { memberId: access.user.memberId, maxBytes: MAX_UPDATE_BYTES });
+		case 'draft': {
+			// Name and organisation as the member row had them when this connection was authorised.
+			const { memberId, name, organisation } = access.user;
+			return checkBoardUpdate(room.doc, update, { author: { memberId, name, organisation }, maxBytes: MAX_UPDATE_BYTES });
+		}
 		case 'control':
 			return checkControlUpdate(room.doc, update);
 	}

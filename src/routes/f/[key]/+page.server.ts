@@ -13,11 +13,12 @@ const claim = v.object({ name: memberName });
 
 async function workshopFor(event: RequestEvent) {
 	const address = clientAddress(event);
-	if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
 	const { sql } = await getRuntime();
 	const key = event.params.key;
 	const workshop = key.length <= 128 ? await findByFacilitatorKey(sql, key) : null;
+	// As with join codes, only misses are limited: the right link always opens.
 	if (!workshop) {
+		if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
 		joinFailures.fail(address);
 		error(404, { message: 'wrong_key', code: 'wrong_key' });
 	}

@@ -9,13 +9,15 @@ import { currentMember, startSession } from '$lib/server/auth/guard';
 import { clientAddress, joinFailures } from '$lib/server/client-address';
 import { formData } from '$lib/server/form-body';
 
+// Only wrong codes are limited: a correct one always gets in, even from an address that a room
+// full of people mistyping (one venue, one address) has pushed past the limit.
 export const load: PageServerLoad = async (event) => {
 	const address = clientAddress(event);
-	if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
 	const code = normaliseJoinCode(event.params.code);
 	const { sql } = await getRuntime();
 	const workshop = code ? await findByCode(sql, code) : null;
 	if (!workshop || !code) {
+		if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
 		joinFailures.fail(address);
 		return { status: 'wrong_code' as const, code: event.params.code.slice(0, 12) };
 	}
@@ -28,7 +30,6 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const address = clientAddress(event);
-		if (joinFailures.retryAfter(address) > 0) return fail(429, { fields: {} as Record<string, string>, errors: { form: 'rate_limited' } as Record<string, string> });
 		const fields = formFields(await formData(event.request));
 		fields.role = fields.observer === 'on' ? 'observer' : 'participant';
 		const parsed = parseForm(joinRequest, fields);
@@ -40,7 +41,10 @@ export const actions: Actions = {
 		} catch (e) {
 			const code = errorCode(e);
 			if (!code) throw e;
-			if (code === 'wrong_code') joinFailures.fail(address);
+			if (code === 'wrong_code') {
+				if (joinFailures.retryAfter(address) > 0) return fail(429, { fields, errors: { form: 'rate_limited' } });
+				joinFailures.fail(address);
+			}
 			return fail(400, { fields, errors: { form: code } });
 		}
 		await startSession(event.cookies, event.url, { ...joined, role: parsed.value.role });
