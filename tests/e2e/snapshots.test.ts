@@ -72,6 +72,25 @@ test('a snapshot shared by link: a fresh browser sees the board and a chart, can
 	// Compared with the live board right after it was taken: nothing changed.
 	expect(await f.getByTestId('diff-nothing').count()).toBe(1);
 
+	// Hovering and clicking the live board's exports downloads files, with nothing in the console
+	// (SvelteKit's router once took them for pages: "Not found" on every hover and click).
+	// (networkidle: the page has hydrated, so SvelteKit's router is listening)
+	await f.waitForLoadState('networkidle');
+	const problems: string[] = [];
+	f.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+	f.on('pageerror', (e) => problems.push(e.message));
+	const links = await f.locator(`a[href^="${new URL(snapshotsUrl, f.url()).pathname.replace(/\/snapshots$/, '/export/')}"]`).all();
+	expect(links).toHaveLength(3);
+	for (const link of links) {
+		await link.hover();
+		const [download] = await Promise.all([f.waitForEvent('download'), link.click()]);
+		expect(download.suggestedFilename()).toMatch(/^values\.(md|csv|json)$/);
+	}
+	// A round trip to the server and back, so that a late error would have arrived.
+	await f.evaluate(() => fetch('/api/time'));
+	expect(problems).toEqual([]);
+	expect(f.url()).toBe(new URL(snapshotsUrl, f.url()).href);
+
 	const visitor = await newPage(browser);
 	const v = visitor.page;
 	const sockets: string[] = [];

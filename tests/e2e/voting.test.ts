@@ -101,6 +101,29 @@ test('a facilitator runs a dot vote: two participants vote, it closes, and every
 	const chart = anna.page.getByTestId('chart-ranked');
 	expect(await chart.locator('svg[role=img]').count()).toBe(1);
 	expect((await chart.locator('svg[role=img]').getAttribute('aria-labelledby'))?.length).toBeGreaterThan(0);
+	// Its text alternative describes the svg for screen readers but takes no room on screen,
+	// until someone asks for it.
+	const description = () =>
+		chart.locator('svg[role=img]').evaluate((svg) => {
+			const p = document.getElementById(svg.getAttribute('aria-describedby') ?? '');
+			const box = p?.getBoundingClientRect();
+			return { text: p?.textContent?.trim() ?? '', width: box?.width ?? 0, height: box?.height ?? 0 };
+		});
+	const hidden = await description();
+	expect(hidden.text).toContain('Openness comes first with 6.');
+	expect(hidden.width * hidden.height).toBeLessThanOrEqual(1);
+	const describe = chart.getByRole('button', { name: 'Describe chart' });
+	expect(await describe.getAttribute('aria-expanded')).toBe('false');
+	await describe.click();
+	expect(await chart.getByRole('button', { name: 'Hide description' }).getAttribute('aria-expanded')).toBe('true');
+	const shown = await description();
+	expect(shown.text).toBe(hidden.text);
+	expect(shown.width).toBeGreaterThan(200);
+	expect(shown.height).toBeGreaterThan(10);
+	// Anonymous, one voter per organisation: their ballots are pooled, and the chart says why.
+	expect(await chart.getByTestId('chart-notes').textContent()).toContain('Other organisations (2): these organisations are shown together so that no single ballot');
+	const hatched = await chart.locator('svg[role=img] rect[fill^="url(#"]').count();
+	expect(hatched).toBeGreaterThanOrEqual(4); // three bars and the legend's swatch
 
 	// A casting attempt after the close is refused by the database, with a clear code.
 	const late = await anna.page.evaluate(async (roundId) => {

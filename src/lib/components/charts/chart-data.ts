@@ -12,9 +12,16 @@ import type { ComparisonRow } from './chart-text';
  */
 export const ORGANISATION_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#8C8C8C'] as const;
 
-/** After eight organisations the colours repeat with a texture, so neighbours stay distinct. */
-export type Texture = 'solid' | 'stripes' | 'dots';
+/**
+ * After eight organisations the colours repeat with a texture, so neighbours stay distinct.
+ * `pooled`: an anonymous round's bucket of organisations reported together, a neutral hatch
+ * that no organisation's colour can be mistaken for.
+ */
+export type Texture = 'solid' | 'stripes' | 'dots' | 'pooled';
 const TEXTURES: Texture[] = ['solid', 'stripes', 'dots'];
+
+/** The pooled bucket's grey (its hatch is drawn over it in a darker grey). */
+export const POOLED_COLOUR = '#d6d3d1';
 
 export interface OrganisationStyle {
 	name: string;
@@ -31,22 +38,32 @@ export function sortOrganisations(names: Iterable<string>): string[] {
 	return [...new Set(names)].sort((a, b) => byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Colour and texture of each organisation, by its place in the sorted list of `names`. */
-export function organisationStyles(names: Iterable<string>): OrganisationStyle[] {
+/**
+ * Colour and texture of each organisation, by its place in the sorted list of `names`; the
+ * `pooled` bucket (if among them) comes last with the neutral hatch and takes no colour.
+ */
+export function organisationStyles(names: Iterable<string>, pooled?: string): OrganisationStyle[] {
 	const n = ORGANISATION_COLOURS.length;
-	return sortOrganisations(names).map((name, index) => ({
-		name,
-		index,
-		colour: ORGANISATION_COLOURS[index % n],
-		texture: TEXTURES[Math.floor(index / n) % TEXTURES.length]
-	}));
+	const all = sortOrganisations(names);
+	const styles: OrganisationStyle[] = all
+		.filter((name) => name !== pooled)
+		.map((name, index) => ({
+			name,
+			index,
+			colour: ORGANISATION_COLOURS[index % n],
+			texture: TEXTURES[Math.floor(index / n) % TEXTURES.length]
+		}));
+	if (pooled !== undefined && all.includes(pooled)) styles.push({ name: pooled, index: styles.length, colour: POOLED_COLOUR, texture: 'pooled' });
+	return styles;
 }
 
-/** Every organisation a result mentions: those that voted and any in `byOrganisation`. */
+/** Every organisation a result mentions (those that voted and any in `byOrganisation`), the pooled bucket last. */
 export function resultOrganisations(result: TallyResult): string[] {
 	const names = new Set(result.organisations);
 	for (const o of result.options) for (const k of Object.keys(o.byOrganisation)) names.add(k);
-	return sortOrganisations(names);
+	const sorted = sortOrganisations(names);
+	const pooled = result.pooled;
+	return pooled !== undefined && names.has(pooled) ? [...sorted.filter((name) => name !== pooled), pooled] : sorted;
 }
 
 export interface Segment {
@@ -284,8 +301,9 @@ export interface LegendItem {
 }
 
 /**
- * Legend entries (swatch + name) flowed into rows `width` px wide; names are shortened to at
- * most `maxChars`. `height` is the legend's total height.
+ * Legend entries (swatch + name) flowed into rows `width` px wide, after an optional `lead`
+ * that says what the colours split ("Dots by organisation:"); names are shortened to at most
+ * `maxChars`. `height` is the legend's total height.
  */
 export function legendLayout(
 	styles: OrganisationStyle[],
@@ -293,17 +311,21 @@ export function legendLayout(
 	fontSize: number,
 	measure: (text: string, fontSize: number) => number,
 	shorten: (text: string, max: number) => string,
-	maxChars = 28
-): { items: LegendItem[]; height: number; rowHeight: number } {
+	maxChars = 28,
+	lead?: string
+): { items: LegendItem[]; height: number; rowHeight: number; lead: { label: string; x: number; y: number } | null } {
 	const swatch = fontSize;
 	const rowHeight = Math.round(fontSize * 1.7);
 	const labels = styles.map((s) => shorten(s.name, maxChars));
 	const widths = labels.map((l) => Math.min(width, swatch + fontSize * 0.4 + measure(l, fontSize)));
-	const flow = flowLegend(widths, width, fontSize * 1.2);
+	const leadWidth = lead && styles.length ? [Math.min(width, measure(lead, fontSize) * 1.1)] : [];
+	const flow = flowLegend([...leadWidth, ...widths], width, fontSize * 1.2);
 	const rows = flow.length ? flow[flow.length - 1].row + 1 : 0;
+	const at = flow.slice(leadWidth.length);
 	return {
-		items: styles.map((style, i) => ({ label: labels[i], x: flow[i].x, y: flow[i].row * rowHeight, style })),
+		items: styles.map((style, i) => ({ label: labels[i], x: at[i].x, y: at[i].row * rowHeight, style })),
 		height: rows * rowHeight,
-		rowHeight
+		rowHeight,
+		lead: leadWidth.length ? { label: lead!, x: 0, y: 0 } : null
 	};
 }

@@ -8,6 +8,7 @@ import {
 	formatNumber,
 	formatPercent,
 	formatTotal,
+	fractionExample,
 	heatmapSummary,
 	listText,
 	matrixSummary,
@@ -64,6 +65,16 @@ describe('numbers', () => {
 		expect(formatPercent(0.5, 'hu')).toMatch(/^50\s?%$/);
 	});
 
+	test('the note on fractions gets an example only where weighting by organisation made one', () => {
+		const byOrg = { method: 'dots', weighting: 'organisation' } as const;
+		expect(fractionExample(byOrg, [6, 2.5, 4.5], 'hu')).toBe('2,5');
+		expect(fractionExample(byOrg, [4.5, 1.5], 'en')).toBe('1.5');
+		expect(fractionExample(byOrg, [6, 1 / 3 + 1 / 3 + 1 / 3, 4], 'en')).toBeNull();
+		expect(fractionExample({ ...byOrg, weighting: 'person' }, [2.5], 'en')).toBeNull();
+		// Means of scores are fractions by nature: nothing to explain.
+		expect(fractionExample({ method: 'score', weighting: 'organisation' }, [3.5], 'en')).toBeNull();
+	});
+
 	test('rank text marks shared ranks', () => {
 		expect(rankText({ rank: 2, tied: true })).toBe('=2');
 		expect(rankText({ rank: 1, tied: false })).toBe('1');
@@ -78,6 +89,9 @@ describe('numbers', () => {
 		expect(chartFontSize(350)).toBe(14);
 		expect(chartFontSize(1100)).toBe(20);
 		expect(chartFontSize(5000)).toBe(20);
+		// On a projector: the small print (0.85 of it) is 25 px or more at any width.
+		for (const w of [390, 1000, 1850, 5000]) expect(chartFontSize(w, true) * 0.85).toBeGreaterThanOrEqual(25);
+		expect(chartFontSize(1850, true)).toBe(36);
 	});
 });
 

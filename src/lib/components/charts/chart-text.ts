@@ -129,9 +129,25 @@ export function charsFor(px: number, fontSize: number): number {
 	return Math.max(3, Math.floor(px / (fontSize * 0.55)));
 }
 
-/** The base font size for a chart `width` px wide: 14 px on a phone, up to 20 px on a projector. */
-export function chartFontSize(width: number): number {
+/**
+ * The base font size for a chart `width` px wide: 14 px on a phone, up to 20 px on a wide
+ * screen. `large` (a projector seen from the back of the room): 30 to 36 px, so that even the
+ * small print (0.85 of it) stays at 25 px or more.
+ */
+export function chartFontSize(width: number, large = false): number {
+	if (large) return Math.round(Math.min(36, Math.max(30, width / 50)));
 	return Math.round(Math.min(20, Math.max(14, width / 55)));
+}
+
+/**
+ * The smallest of `values` (those a chart shows) that per-organisation weighting made a
+ * fraction, formatted as the chart shows it ("2,5"), for the note that explains such values;
+ * null when there is nothing to explain (scores are means: fractions there need no note).
+ */
+export function fractionExample(result: Pick<TallyResult, 'method' | 'weighting'>, values: Iterable<number>, locale: Locale): string | null {
+	if (result.method === 'score' || result.weighting !== 'organisation') return null;
+	const fractions = [...values].filter((v) => v > 0 && !Number.isInteger(Math.round(v * 1000) / 1000));
+	return fractions.length ? formatTotal(Math.min(...fractions), result.method, locale) : null;
 }
 
 /** A download file name without characters that file systems refuse. */

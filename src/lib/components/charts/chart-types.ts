@@ -7,6 +7,10 @@ export interface ChartContext {
 	describedby: string;
 	/** a document-unique prefix for ids inside the svg (patterns, gradients) */
 	uid: string;
+	/** the chart's base font size in px (see chartFontSize) */
+	fontSize: number;
+	/** drawn for a projector (the presenter screen): larger type throughout */
+	large: boolean;
 }
 
 /** The numbers behind a chart, as an accessible table: the first cell of each row is its header. */
@@ -16,6 +20,9 @@ export interface ChartTable {
 	/** columns (by index) that hold numbers and align right; by default all but the first */
 	numeric?: number[];
 }
+
+/** A line under a chart; `pooled`: it explains the pooled bucket, and shows its hatch before it. */
+export type ChartNote = string | { text: string; pooled: true };
 
 /** Width assumed before the container has been measured (server rendering). */
 export const DEFAULT_CHART_WIDTH = 720;

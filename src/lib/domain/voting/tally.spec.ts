@@ -349,6 +349,15 @@ describe('tally: pooled buckets of anonymous rounds', () => {
 		expect(result.voters).toBe(4);
 	});
 
+	it('names the pooled bucket, so that charts can show it apart; a round without one has none', () => {
+		expect(tally(pooled, opts, settings).pooled).toBe(POOLED);
+		// The name it was given for display travels with it.
+		const name = (o: string) => (o === POOLED ? 'Other organisations (2)' : o);
+		const shown = { voters: pooled.voters.map((v) => ({ ...v, organisation: name(v.organisation) })), cells: pooled.cells.map((c) => ({ ...c, organisation: name(c.organisation) })) };
+		expect(tally(shown, opts, settings).pooled).toBe('Other organisations (2)');
+		expect('pooled' in tally(aggregate(ballots), opts, settings)).toBe(false);
+	});
+
 	it('weighs a bucket of organisations of different sizes by the weights the database summed', () => {
 		// Everyone together (Beta alone would be the total minus Alpha): Alpha's ballots weigh 1/2, Beta's 1.
 		const all: RoundAggregate = {

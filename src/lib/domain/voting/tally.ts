@@ -126,6 +126,12 @@ function ranked(results: Omit<OptionResult, 'rank' | 'tied'>[]): OptionResult[] 
 	return out;
 }
 
+/** The pooled bucket's name as the aggregate gives it (POOLED, or the readable name it was given for display). */
+function pooledName(aggregate: RoundAggregate): { pooled?: string } {
+	const bucket = aggregate.voters.find((v) => v.pooled && v.count > 0);
+	return bucket ? { pooled: bucket.organisation } : {};
+}
+
 export function tally(aggregate: RoundAggregate, options: RoundOption[], settings: RoundSettings): TallyResult {
 	const votersOf = new Map<string, number>();
 	for (const v of aggregate.voters) add(votersOf, v.organisation, v.count);
@@ -161,7 +167,8 @@ export function tally(aggregate: RoundAggregate, options: RoundOption[], setting
 		options: ranked(results),
 		voters: aggregate.voters.reduce((n, v) => n + v.count, 0),
 		proxies: aggregate.voters.reduce((n, v) => n + v.proxies, 0),
-		organisations: [...votersOf].filter(([, n]) => n > 0).map(([org]) => org).sort(byName)
+		organisations: [...votersOf].filter(([, n]) => n > 0).map(([org]) => org).sort(byName),
+		...pooledName(aggregate)
 	};
 }
 

@@ -116,6 +116,8 @@ export interface TallyResult {
 	proxies: number;
 	/** organisations with at least one ballot, sorted by name */
 	organisations: string[];
+	/** the name of an anonymous round's pooled bucket among `organisations` (see POOLED), when there is one */
+	pooled?: string;
 }
 
 export interface Turnout {
