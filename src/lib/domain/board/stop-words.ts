@@ -7,7 +7,7 @@ import type { Language } from '$lib/domain/workshop/validation';
 
 const HUNGARIAN = `
 a az egy és vagy is hogy nem meg de mint már még csak ki be el fel le van volt lesz lett
-ez azt ezt az ezek azok ennek annak ebben abban erre arra ezzel azzal itt ott
+ez azt ezt ezek azok ennek annak ebben abban erre arra ezzel azzal itt ott
 minden mind között által szerint számára stb pl ill illetve valamint például
 mert ha akkor így úgy ami amit amely amelyek aki akik ahol amikor mely melyek
 nagyon több sok kell lehet legyen vannak lesznek nincs nincsenek sem se pedig tehát azonban
@@ -24,7 +24,7 @@ it its this that these those there here we our ours us you your yours they their
 he him his she her hers i me my mine who whom whose which what when where why how
 not no yes all any each every both few more most less some such other another own same
 can could will would shall should may might must also only just very too again further
-once up down out off via per etc eg ie more much many one
+once up down out off via per etc eg ie much many one
 `;
 
 const words = (list: string) => new Set(list.split(/\s+/).filter(Boolean));

@@ -18,9 +18,15 @@ function readable(texts: string[], proposal: ReturnType<typeof suggestGroups>) {
 
 describe('words and stems', () => {
 	it('keeps Unicode letters only, lower-cased, without stop words', () => {
-		expect(wordsOf('Együttműködés a tagok között, 2030-ig!', 'hu').map((w) => w.lower)).toEqual(['együttműködés', 'tagok', 'ig']);
+		expect(wordsOf('Együttműködés a tagok között!', 'hu').map((w) => w.lower)).toEqual(['együttműködés', 'tagok']);
 		expect(wordsOf('ŐSZINTE ÜZLETI kapcsolatok', 'hu').map((w) => w.lower)).toEqual(['őszinte', 'üzleti', 'kapcsolatok']);
 		expect(wordsOf('Trust between THE members', 'en').map((w) => w.lower)).toEqual(['trust', 'members']);
+	});
+
+	it('leaves out Hungarian endings after a hyphen, not the parts of a hyphenated compound', () => {
+		expect(wordsOf('Export duplázása 2030-ig, a kkv-knál és az EU-s piacokon', 'hu').map((w) => w.lower)).toEqual(['export', 'duplázása', 'kkv', 'eu', 'piacokon']);
+		expect(wordsOf('Észak-alföldi kutatás-fejlesztés', 'hu').map((w) => w.lower)).toEqual(['észak', 'alföldi', 'kutatás', 'fejlesztés']);
+		expect(wordsOf('Year-end review', 'en').map((w) => w.lower)).toEqual(['year', 'end', 'review']);
 	});
 
 	it('takes the same word decomposed (o + combining double acute) as the composed one', () => {
@@ -129,6 +135,7 @@ describe('suggestGroups', () => {
 
 	it('finds nothing to propose on an empty board or among unrelated cards', () => {
 		expect(suggestGroups({ board: { groups: [], ungrouped: [] }, language: 'hu' })).toEqual([]);
+		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(['Export duplázása 2030-ig', 'Új piacok 2030-ig']) }, language: 'hu' })).toEqual([]);
 		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(['Bizalom', 'Innováció', 'Fenntarthatóság']) }, language: 'hu' })).toEqual([]);
 	});
 });

@@ -22,6 +22,8 @@ export const MAX_SUGGESTED_GROUPS = 12;
 const MIN_PREFIX = 5;
 /** Hungarian endings of Latin loanwords that Snowball keeps, longest first. */
 const LOANWORD_ENDINGS = ['ációs', 'áció', 'ív'];
+/** The longest Hungarian ending written after a hyphen (-ig, -ra, -knál) that is dropped. */
+const HYPHENATED_ENDING = 4;
 const LOCALES: Record<Language, string> = { hu: 'hu-HU', en: 'en-GB' };
 const stemmers = { hu: newStemmer('hungarian'), en: newStemmer('english') };
 
@@ -41,7 +43,11 @@ interface Word {
 /** The words of a text that can name a group: letters only, no stop words. */
 export function wordsOf(text: string, language: Language): Word[] {
 	const words: Word[] = [];
-	for (const surface of text.normalize('NFC').match(/[\p{L}\p{M}]+/gu) ?? []) {
+	text = text.normalize('NFC');
+	for (const { 0: surface, index } of text.matchAll(/[\p{L}\p{M}]+/gu)) {
+		// Hungarian puts endings on numbers and abbreviations after a hyphen (2030-ig, kkv-knál):
+		// they are not words, and would otherwise group every "…-ig" card together.
+		if (language === 'hu' && surface.length <= HYPHENATED_ENDING && /[\p{L}\p{N}]-$/u.test(text.slice(Math.max(0, index - 2), index))) continue;
 		const lower = surface.toLocaleLowerCase(LOCALES[language]);
 		if (lower.length >= 2 && !STOP_WORDS[language].has(lower)) words.push({ surface, lower });
 	}
