@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { Attachment } from 'svelte/attachments';
 import * as board from '$lib/domain/board/board-model';
-import type { BoardView, CardColour, CardView, GoalField } from '$lib/domain/board/board-model';
+import type { BoardView, CardColour, CardView, GoalField, Grouping } from '$lib/domain/board/board-model';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 import { DocConnection } from './doc-connection.svelte';
 import { SaveState } from './save-state.svelte';
@@ -207,6 +207,18 @@ export class BoardConnection {
 
 	removeGroup(groupId: string): void {
 		this.#attempt(() => board.removeGroup(this.doc, groupId, this.origin));
+	}
+
+	/**
+	 * Files cards into groups (a suggestion the facilitator accepted) as one undo step of its
+	 * own: not merged with an edit made just before or after it.
+	 */
+	applyGrouping(grouping: readonly Grouping[]): boolean {
+		this.#undo.stopCapturing();
+		const ids = this.#attempt(() => board.applyGrouping(this.doc, grouping, this.origin));
+		this.#undo.stopCapturing();
+		if (ids) this.#render();
+		return ids !== null;
 	}
 
 	addVariant(from: string): string | null {

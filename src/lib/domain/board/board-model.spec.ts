@@ -4,6 +4,7 @@ import {
 	addCard,
 	addGroup,
 	addVariant,
+	applyGrouping,
 	BoardLimitError,
 	cardsOf,
 	cardText,
@@ -337,6 +338,112 @@ describe('groups', () => {
 		for (let i = 0; i < LIMITS.groups; i++) addGroup(doc, `g${i}`);
 		expect(() => addGroup(doc, 'too many')).toThrow(BoardLimitError);
 		expect(groupsOf(doc).size).toBe(LIMITS.groups);
+	});
+});
+
+describe('applyGrouping', () => {
+	/** A board with four ungrouped cards and one group holding a fifth. */
+	function board() {
+		const doc = new Y.Doc();
+		const kept = addGroup(doc, 'Bizalom', undefined, 'g-kept');
+		const ids = ['Együttműködés', 'Együttműködési kultúra', 'Bizalomépítés', 'Innováció'].map((text) => addCard(doc, { author: ada, text }));
+		const grouped = addCard(doc, { author: bob, text: 'Kölcsönös bizalom', group: kept });
+		return { doc, kept, ids, grouped };
+	}
+
+	it('creates the new groups, joins existing ones and files the cards, in one transaction with the origin', () => {
+		const { doc, kept, ids, grouped } = board();
+		const origins: unknown[] = [];
+		doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+		const [created, joined] = applyGrouping(
+			doc,
+			[
+				{ groupId: null, title: 'Együttműködés', cardIds: [ids[0], ids[1]] },
+				{ groupId: kept, title: 'Bizalom és nyitottság', cardIds: [ids[2]] }
+			],
+			'suggest'
+		);
+		expect(origins).toEqual(['suggest']);
+		expect(joined).toBe(kept);
+		const view = readBoard(doc);
+		expect(view.groups.map((g) => [g.title, g.cards.map((c) => c.text)])).toEqual([
+			['Bizalom és nyitottság', ['Kölcsönös bizalom', 'Bizalomépítés']],
+			['Együttműködés', ['Együttműködés', 'Együttműködési kultúra']]
+		]);
+		expect(view.groups[1].id).toBe(created);
+		expect(view.groups[0].cards.map((c) => c.id)).toEqual([grouped, ids[2]]);
+		expect(view.ungrouped.map((c) => c.text)).toEqual(['Innováció']);
+	});
+
+	it('is one step for an undo manager tracking the origin: one undo takes it all back, one redo brings it back', () => {
+		const { doc, kept, ids } = board();
+		const origin = { board: 'local' };
+		const undo = new Y.UndoManager([cardsOf(doc), groupsOf(doc)], { trackedOrigins: new Set([origin]), captureTimeout: 0 });
+		const before = readBoard(doc);
+		applyGrouping(
+			doc,
+			[
+				{ groupId: null, title: 'Együttműködés', cardIds: [ids[0], ids[1]] },
+				{ groupId: null, title: 'Innováció', cardIds: [ids[3], ids[2]] },
+				{ groupId: kept, title: 'Bizalom!', cardIds: [] }
+			],
+			origin
+		);
+		const after = readBoard(doc);
+		expect(after.groups).toHaveLength(3);
+		expect(undo.undoStack).toHaveLength(1);
+		undo.undo();
+		expect(readBoard(doc)).toEqual(before);
+		expect(undo.canUndo()).toBe(false);
+		undo.redo();
+		expect(readBoard(doc)).toEqual(after);
+	});
+
+	it('leaves alone cards grouped or deleted since the proposal, files a card once, and makes no empty group', () => {
+		const { doc, kept, ids, grouped } = board();
+		const other = new Y.Doc();
+		sync(doc, other);
+		// someone else files one card meanwhile and deletes another
+		moveCard(other, ids[1], kept);
+		deleteCard(other, ids[3]);
+		sync(doc, other);
+		const made = applyGrouping(doc, [
+			{ groupId: null, title: 'Együttműködés', cardIds: [ids[0], ids[1], grouped] },
+			{ groupId: null, title: 'Empty now', cardIds: [ids[3]] },
+			{ groupId: null, title: 'Again', cardIds: [ids[0], ids[2]] }
+		]);
+		expect(made).toHaveLength(2);
+		const view = readBoard(doc);
+		expect(view.groups.map((g) => [g.title, g.cards.map((c) => c.text)])).toEqual([
+			['Bizalom', ['Kölcsönös bizalom', 'Együttműködési kultúra']],
+			['Együttműködés', ['Együttműködés']],
+			['Again', ['Bizalomépítés']]
+		]);
+	});
+
+	it('files a card whose group was removed concurrently, as readBoard shows it ungrouped', () => {
+		const doc = new Y.Doc();
+		const a = addCard(doc, { author: ada, text: 'orphan' });
+		cardsOf(doc).get(a)!.set('group', 'g-gone');
+		const [g] = applyGrouping(doc, [{ groupId: null, title: 'Found', cardIds: [a] }]);
+		expect(readBoard(doc).groups[0]).toMatchObject({ id: g, title: 'Found', cards: [{ id: a }] });
+	});
+
+	it('a grouping over the group limit throws BoardLimitError and changes nothing', () => {
+		const doc = new Y.Doc();
+		for (let i = 0; i < LIMITS.groups - 1; i++) addGroup(doc, `g${i}`);
+		const [a, b] = ['one', 'two'].map((text) => addCard(doc, { author: ada, text }));
+		const before = readBoard(doc);
+		expect(() =>
+			applyGrouping(doc, [
+				{ groupId: null, title: 'One', cardIds: [a] },
+				{ groupId: null, title: 'Two', cardIds: [b] }
+			])
+		).toThrow(BoardLimitError);
+		expect(readBoard(doc)).toEqual(before);
+		applyGrouping(doc, [{ groupId: null, title: 'x'.repeat(LIMITS.groupTitle + 5), cardIds: [a, b] }]);
+		expect(groupsOf(doc).size).toBe(LIMITS.groups);
+		expect(readBoard(doc).groups.at(-1)!.title).toHaveLength(LIMITS.groupTitle);
 	});
 });
 

@@ -278,6 +278,62 @@ export function removeGroup(doc: Y.Doc, groupId: string, origin?: unknown): void
 	}, origin);
 }
 
+/** Cards to file into a group: an existing one (`groupId`) or a new one named `title`. */
+export interface Grouping {
+	groupId: string | null;
+	title: string;
+	cardIds: string[];
+}
+
+/**
+ * Files ungrouped cards into groups, new or existing, in one transaction (so one undo step).
+ * A card someone grouped or deleted since the grouping was proposed stays as it is, a card
+ * is filed once, and a group with no card left to receive is not created. Over the group
+ * limit nothing changes.
+ */
+export function applyGrouping(doc: Y.Doc, grouping: readonly Grouping[], origin?: unknown): string[] {
+	const cards = cardsOf(doc);
+	const groups = groupsOf(doc);
+	// readBoard shows a card whose group is gone as ungrouped: it is free here too
+	const free = (id: string) => {
+		const group = cards.get(id)?.get('group');
+		return cards.has(id) && (typeof group !== 'string' || !groups.has(group));
+	};
+	const filed = new Set<string>();
+	const plan = grouping
+		.map((g) => ({ ...g, cardIds: g.cardIds.filter((id) => !filed.has(id) && free(id) && !!filed.add(id)) }))
+		.filter((g) => g.cardIds.length > 0);
+	const joins = (g: Grouping) => g.groupId !== null && groups.has(g.groupId);
+	const creating = plan.filter((g) => !joins(g)).length;
+	if (creating > 0 && groups.size + creating > LIMITS.groups) throw new BoardLimitError('groups');
+	const ids: string[] = [];
+	doc.transact(() => {
+		let order = Math.max(0, ...[...groups.values()].map((g) => Number(g.get('order')) || 0));
+		for (const g of plan) {
+			const title = clip(g.title, LIMITS.groupTitle);
+			let id = g.groupId;
+			if (id !== null && joins(g)) {
+				const group = groups.get(id)!;
+				if (group.get('title') !== title) group.set('title', title);
+			} else {
+				id = newId();
+				const group = new Y.Map<unknown>();
+				group.set('title', title);
+				group.set('order', ++order);
+				groups.set(id, group);
+			}
+			let next = nextOrder(cards, id);
+			for (const cardId of g.cardIds) {
+				const card = cards.get(cardId)!;
+				card.set('group', id);
+				card.set('order', next++);
+			}
+			ids.push(id);
+		}
+	}, origin);
+	return ids;
+}
+
 function sortedGroups(doc: Y.Doc): [string, Y.Map<unknown>][] {
 	return [...groupsOf(doc).entries()].sort(
 		([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib)
