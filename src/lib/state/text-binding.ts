@@ -21,12 +21,15 @@ function autosize(el: HTMLTextAreaElement): void {
 
 /**
  * Binds a textarea to a Y.Text. Invariant: between events the textarea's value equals the
- * text. Local input goes in as one splice (text-input.ts). A change from
- * anyone else (or undo) rewrites the value and carries the caret and selection through the
- * change, using the event's delta; text inserted at the caret goes after it, so the next
- * keystroke follows the person's own last character (text-delta.ts). A remote change that
- * lands during an IME composition is applied at once too (keeping the invariant matters more
- * than the composition, which the browser then commits early).
+ * text. Local input goes in as one splice where the person made it (text-input.ts), taken
+ * from the selection just before the input and the caret after it: a diff of the two values
+ * cannot tell which side of an equal neighbour a typed character went, and the wrong side
+ * splits a person's run when two people type at one spot. A change from anyone else (or
+ * undo) rewrites the value and carries the caret and selection through the change, using
+ * the event's delta; text inserted at the caret goes after it, so the next keystroke follows
+ * the person's own last character (text-delta.ts). A remote change that lands during an IME
+ * composition is applied at once too (keeping the invariant matters more than the
+ * composition, which the browser then commits early).
  */
 export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaElement> {
 	return (el) => {
