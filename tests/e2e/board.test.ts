@@ -122,6 +122,46 @@ describe('the live board', () => {
 		for (const c of [facilitator.context, participant.context, fresh, observer.context]) await c.close();
 	});
 
+	test('two people typing at the same spot of one card at the same moment keep their runs whole (#14)', async () => {
+		const facilitator = await newPage(browser);
+		const { id, code } = await createWorkshop(facilitator.page, { title: 'Typing together' });
+		const boardUrl = (await facilitator.page.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
+		const participant = await newPage(browser);
+		await joinAs(participant.page, { code, id, name: 'Kovács Anna', organisation: 'Innoskart ICT Cluster' });
+		const f = facilitator.page;
+		const p = participant.page;
+		await openBoard(f, boardUrl);
+		await openBoard(p, boardUrl);
+
+		// One types a key; the other sees it land at their caret, then goes offline, and both type
+		// on at that spot. The offline run holds the first one's key ("a", "s"): taken from a
+		// diff, that key went after the first one's and split both runs. Roles swap in the
+		// second round, since which way a split shows depends on the pages' Yjs client ids.
+		const runs = ['alma és körte ', 'szilva meg barack '];
+		for (const round of [0, 1]) {
+			const [first, second] = round === 0 ? [f, p] : [p, f];
+			const [firstRun, secondRun] = round === 0 ? runs : [runs[1], runs[0]];
+			const offline = round === 0 ? participant.context : facilitator.context;
+			await f.getByTestId('add-card-top').click();
+			await f.keyboard.type('idea ');
+			await expect.poll(async () => (await cardTexts(p))[round], LIVE).toBe('idea ');
+			for (const page of [f, p]) {
+				await page.locator('[data-testid=card] textarea').nth(round).click();
+				await page.keyboard.press('Control+End');
+			}
+			await first.keyboard.type(firstRun[0]);
+			await expect.poll(async () => (await cardTexts(second))[round], LIVE).toBe(`idea ${firstRun[0]}`);
+			await offline.setOffline(true);
+			await expect.poll(() => second.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('offline');
+			await Promise.all([first.keyboard.type(firstRun.slice(1), { delay: 10 }), second.keyboard.type(secondRun, { delay: 10 })]);
+			await offline.setOffline(false);
+			// The second typed before the first one's key all along: their run comes first, both whole.
+			const expected = `idea ${secondRun}${firstRun}`;
+			await expect.poll(async () => [(await cardTexts(f))[round], (await cardTexts(p))[round]], LIVE).toEqual([expected, expected]);
+		}
+		for (const c of [facilitator.context, participant.context]) await c.close();
+	});
+
 	test('the statement is drafted together, with alternatives and a typing note', async () => {
 		const facilitator = await newPage(browser);
 		const { id, code } = await createWorkshop(facilitator.page, { title: 'Mission drafting', name: 'Facilitator Fanni' });

@@ -239,7 +239,7 @@ export class BoardConnection {
 		return bindText({
 			doc: this.doc,
 			resolve: () => board.cardText(this.doc, cardId),
-			write: (value) => this.#attempt(() => board.editCardText(this.doc, cardId, value, this.origin)),
+			write: (splice) => this.#attempt(() => board.spliceCardText(this.doc, cardId, splice, this.origin)),
 			undo: () => this.undo(),
 			redo: () => this.redo()
 		});
@@ -252,8 +252,8 @@ export class BoardConnection {
 				const text = board.statementsOf(this.doc).get(variantId)?.get('text');
 				return text instanceof Y.Text ? text : null;
 			},
-			write: (value) => {
-				this.#attempt(() => board.editVariantText(this.doc, variantId, value, this.origin));
+			write: (splice) => {
+				this.#attempt(() => board.spliceVariantText(this.doc, variantId, splice, this.origin));
 				this.setTyping(variantId);
 			},
 			undo: () => this.undo(),

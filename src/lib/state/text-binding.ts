@@ -1,13 +1,15 @@
 import * as Y from 'yjs';
 import type { Attachment } from 'svelte/attachments';
+import type { TextSplice } from '$lib/domain/board/text-splice';
 import { transformSelection, type DeltaOp } from './text-delta';
+import { inputSplice } from './text-input';
 
 export interface TextBindingOptions {
 	doc: Y.Doc;
 	/** The Y.Text to show; looked up again after every transaction, since it may be replaced or appear later. */
 	resolve: () => Y.Text | null;
-	/** Writes the textarea's whole value (the board model turns it into the smallest splice). */
-	write: (value: string) => void;
+	/** Writes one local edit (the board model clips it to the text's limit). */
+	write: (splice: TextSplice) => void;
 	undo: () => void;
 	redo: () => void;
 }
@@ -19,16 +21,22 @@ function autosize(el: HTMLTextAreaElement): void {
 
 /**
  * Binds a textarea to a Y.Text. Invariant: between events the textarea's value equals the
- * text, so a local input is always diffed against what everyone has. Local input goes in
- * as one splice; a change from anyone else (or undo) rewrites the value and carries the
- * caret and selection through the change, using the event's delta. A remote change that
- * lands during an IME composition is applied at once too (keeping the invariant matters more
- * than the composition, which the browser then commits early).
+ * text. Local input goes in as one splice where the person made it (text-input.ts), taken
+ * from the selection just before the input and the caret after it: a diff of the two values
+ * cannot tell which side of an equal neighbour a typed character went, and the wrong side
+ * splits a person's run when two people type at one spot. A change from anyone else (or
+ * undo) rewrites the value and carries the caret and selection through the change, using
+ * the event's delta; text inserted at the caret goes after it, so the next keystroke follows
+ * the person's own last character (text-delta.ts). A remote change that lands during an IME
+ * composition is applied at once too (keeping the invariant matters more than the
+ * composition, which the browser then commits early).
  */
 export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaElement> {
 	return (el) => {
 		let text: Y.Text | null = null;
 		let writing = false;
+		/** The selection at `beforeinput`, for the `input` that follows it in the same task. */
+		let selectionBefore: [number, number] | null = null;
 
 		const observer = (event: Y.YTextEvent) => {
 			if (writing) return;
@@ -58,17 +66,24 @@ export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaEl
 		};
 
 		const onInput = () => {
-			writing = true;
-			try {
-				options.write(el.value);
-			} finally {
-				writing = false;
+			const before = text?.toString() ?? '';
+			const caret = el.selectionStart === el.selectionEnd ? el.selectionStart : null;
+			const splice = inputSplice({ before, after: el.value, selection: selectionBefore, caret });
+			selectionBefore = null;
+			if (splice) {
+				writing = true;
+				try {
+					options.write(splice);
+				} finally {
+					writing = false;
+				}
 			}
 			rebind();
-			// The model clips to the limits: show what was kept.
+			// The model clips to the limits: show what was kept, the caret after the kept part.
 			const kept = text?.toString() ?? el.value;
 			if (kept !== el.value) {
-				const caret = Math.min(el.selectionStart, kept.length);
+				const end = splice ? splice.index + Math.max(0, kept.length - (before.length - splice.remove)) : el.selectionStart;
+				const caret = Math.min(end, kept.length);
 				el.value = kept;
 				el.setSelectionRange(caret, caret);
 			}
@@ -80,9 +95,12 @@ export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaEl
 		const onBeforeInput = (event: InputEvent) => {
 			if (event.inputType === 'historyUndo' || event.inputType === 'historyRedo') {
 				event.preventDefault();
+				selectionBefore = null;
 				if (event.inputType === 'historyUndo') options.undo();
 				else options.redo();
+				return;
 			}
+			selectionBefore = [el.selectionStart, el.selectionEnd];
 		};
 
 		const onResize = () => autosize(el);

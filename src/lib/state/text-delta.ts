@@ -13,7 +13,8 @@ function afterDelete(pos: number, index: number, length: number): number {
 /**
  * Moves a selection through a remote change so that it stays on the same characters.
  * Text inserted exactly at the caret goes after it: someone else typing where you stand
- * does not push your caret along.
+ * does not push your caret along, so your next key lands right after your own last
+ * character and Yjs keeps your run together (pushed past theirs, it would split it).
  */
 export function transformSelection(delta: readonly DeltaOp[], start: number, end: number): [number, number] {
 	let index = 0;

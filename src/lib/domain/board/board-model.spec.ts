@@ -25,6 +25,8 @@ import {
 	replaceText,
 	setCardColour,
 	setCardField,
+	spliceCardText,
+	spliceVariantText,
 	statementsOf,
 	type Author
 } from './board-model';
@@ -191,6 +193,37 @@ describe('card edits', () => {
 		const text = doc.getText('t');
 		replaceText(text, 'abcdef', 3);
 		expect(text.toString()).toBe('abc');
+	});
+
+	it('spliceCardText edits at the splice, not where a diff would put it', () => {
+		const doc = new Y.Doc();
+		const id = addCard(doc, { author: ada, text: 'x alma' });
+		const text = cardText(doc, id)!;
+		const deltas: unknown[] = [];
+		text.observe((e) => deltas.push(e.changes.delta));
+		spliceCardText(doc, id, { index: 2, remove: 0, insert: 'a' });
+		expect(text.toString()).toBe('x aalma');
+		expect(deltas).toEqual([[{ retain: 2 }, { insert: 'a' }]]);
+		spliceCardText(doc, id, { index: 0, remove: 2, insert: '' });
+		expect(text.toString()).toBe('aalma');
+		spliceCardText(doc, 'nope', { index: 0, remove: 0, insert: 'x' });
+	});
+
+	it('spliceCardText keeps the text within its limit, cutting only what it inserts', () => {
+		const doc = new Y.Doc();
+		const id = addCard(doc, { author: ada, text: 'y'.repeat(LIMITS.cardText - 3) });
+		spliceCardText(doc, id, { index: 0, remove: 0, insert: 'abcdef' });
+		expect(cardText(doc, id)!.toString()).toBe('abc' + 'y'.repeat(LIMITS.cardText - 3));
+		spliceCardText(doc, id, { index: 0, remove: 1, insert: '😀😀' }); // one unit free: no half pair
+		expect(cardText(doc, id)!.toString()).toBe('bc' + 'y'.repeat(LIMITS.cardText - 3));
+		spliceCardText(doc, id, { index: 0, remove: 2, insert: '😀😀' });
+		expect(cardText(doc, id)!.toString()).toBe('😀' + 'y'.repeat(LIMITS.cardText - 3));
+	});
+
+	it('spliceVariantText creates the main variant on first use and clips', () => {
+		const doc = new Y.Doc();
+		spliceVariantText(doc, MAIN_VARIANT, { index: 0, remove: 0, insert: 's'.repeat(LIMITS.statementText + 10) });
+		expect(readBoard(doc).variants[0].text).toHaveLength(LIMITS.statementText);
 	});
 
 	it('setCardColour and setCardField validate their input', () => {

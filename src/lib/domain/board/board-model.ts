@@ -9,6 +9,7 @@
  *   statements: Y.Map<variantId, Y.Map> text: Y.Text, label, order   (alternative wordings)
  */
 import * as Y from 'yjs';
+import { diffSplice, isHighSurrogate, type TextSplice } from './text-splice';
 
 export const LIMITS = {
 	cards: 500,
@@ -84,9 +85,6 @@ export function newId(): string {
 	return crypto.randomUUID();
 }
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
-
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair (Yjs would turn half a pair into U+FFFD). */
 const clip = (s: string, max: number) => (s.length > max && max > 0 && isHighSurrogate(s.charCodeAt(max - 1)) ? s.slice(0, max - 1) : s.slice(0, max));
 
@@ -130,25 +128,22 @@ function nextOrder(cards: Y.Map<YCard>, group: string): number {
 
 /** Replaces a Y.Text's content with `next` by the smallest single splice, so concurrent edits elsewhere in the text survive. */
 export function replaceText(text: Y.Text, next: string, max: number): void {
-	const current = text.toString();
-	next = clip(next, max);
-	if (current === next) return;
-	let start = 0;
-	while (start < current.length && start < next.length && current[start] === next[start]) start++;
-	// never split a surrogate pair: Yjs replaces half pairs with U+FFFD
-	if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
-	let endCurrent = current.length;
-	let endNext = next.length;
-	while (endCurrent > start && endNext > start && current[endCurrent - 1] === next[endNext - 1]) {
-		endCurrent--;
-		endNext--;
-	}
-	if (endCurrent < current.length && isLowSurrogate(current.charCodeAt(endCurrent))) {
-		endCurrent++;
-		endNext++;
-	}
-	if (endCurrent > start) text.delete(start, endCurrent - start);
-	if (endNext > start) text.insert(start, next.slice(start, endNext));
+	const splice = diffSplice(text.toString(), clip(next, max));
+	if (splice) spliceText(text, splice, max);
+}
+
+/**
+ * Applies one splice to a Y.Text, clipping what it inserts to the text's maximum length. The
+ * splice's position is kept as given: where a person typed is where their characters go, so
+ * that someone else typing at the same spot cannot split their run (see text-splice.ts).
+ */
+export function spliceText(text: Y.Text, { index, remove, insert }: TextSplice, max: number): void {
+	const length = text.length;
+	index = Math.max(0, Math.min(index, length));
+	remove = Math.max(0, Math.min(remove, length - index));
+	insert = clip(insert, Math.max(0, max - (length - remove)));
+	if (remove > 0) text.delete(index, remove);
+	if (insert) text.insert(index, insert);
 }
 
 export function cardText(doc: Y.Doc, cardId: string): Y.Text | null {
@@ -159,6 +154,12 @@ export function cardText(doc: Y.Doc, cardId: string): Y.Text | null {
 export function editCardText(doc: Y.Doc, cardId: string, next: string, origin?: unknown): void {
 	const text = cardText(doc, cardId);
 	if (text) doc.transact(() => replaceText(text, next, LIMITS.cardText), origin);
+}
+
+/** A person's edit of a card's text, at the position they made it. */
+export function spliceCardText(doc: Y.Doc, cardId: string, splice: TextSplice, origin?: unknown): void {
+	const text = cardText(doc, cardId);
+	if (text) doc.transact(() => spliceText(text, splice, LIMITS.cardText), origin);
 }
 
 export function setCardColour(doc: Y.Doc, cardId: string, colour: CardColour, origin?: unknown): void {
@@ -375,6 +376,12 @@ export function addVariant(doc: Y.Doc, label: string, from?: string, origin?: un
 export function editVariantText(doc: Y.Doc, variantId: string, next: string, origin?: unknown): void {
 	const text = ensureVariant(doc, variantId, '', origin);
 	doc.transact(() => replaceText(text, next, LIMITS.statementText), origin);
+}
+
+/** A person's edit of a wording's text, at the position they made it. */
+export function spliceVariantText(doc: Y.Doc, variantId: string, splice: TextSplice, origin?: unknown): void {
+	const text = ensureVariant(doc, variantId, '', origin);
+	doc.transact(() => spliceText(text, splice, LIMITS.statementText), origin);
 }
 
 export function renameVariant(doc: Y.Doc, variantId: string, label: string, origin?: unknown): void {
