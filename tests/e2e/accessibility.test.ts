@@ -3,20 +3,16 @@
  * the results and the presenter screen, in English and Hungarian, and finds no serious or
  * critical violation (colour contrast included).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createWorkshop, launch, newPage } from './browser';
+import { createWorkshop, newPage, useBrowser } from './browser';
 
-let browser: Browser;
+const chromium = useBrowser();
 let axeSource: string;
 beforeAll(async () => {
-	browser = await launch();
 	axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-});
-afterAll(async () => {
-	await browser?.close();
 });
 
 const LIVE = { timeout: 10_000 };
@@ -36,7 +32,7 @@ async function violations(page: Page): Promise<string[]> {
 for (const language of ['en', 'hu'] as const) {
 	test(`board, ballot, results and presenter have no serious or critical violations (${language})`, async () => {
 		const hu = language === 'hu';
-		const facilitator = await newPage(browser, { viewport: { width: 1366, height: 900 } });
+		const facilitator = await newPage(chromium(), { viewport: { width: 1366, height: 900 } });
 		const f = facilitator.page;
 		const { id, code } = await createWorkshop(f, { title: hu ? 'Akadálymentesség próba – Győr' : 'Accessibility check', language });
 		// The board page speaks the workshop's language to everyone.
@@ -48,14 +44,14 @@ for (const language of ['en', 'hu'] as const) {
 			await f.getByTestId('add-card-top').click();
 			await f.keyboard.type(text);
 		}
-		const anna = await newPage(browser, { viewport: { width: 390, height: 844 } });
+		const anna = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
 		await anna.page.goto(`/j/${code}`);
 		await anna.page.locator('input[name=name]').fill(hu ? 'Kovács Anna' : 'Anna');
 		await anna.page.locator('input[name=organisation]').fill('Innoskart');
 		await Promise.all([anna.page.waitForURL(`**/w/${id}`), anna.page.locator('form button.btn-primary').click()]);
 		await anna.page.goto(boardUrl);
 		await expect.poll(() => anna.page.getByTestId('connection').first().getAttribute('data-status'), LIVE).toBe('online');
-		const wall = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
+		const wall = await newPage(chromium(), { viewport: { width: 1920, height: 1080 } });
 		await wall.page.goto(screenUrl);
 
 		const found: Record<string, string[]> = {};

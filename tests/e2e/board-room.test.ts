@@ -3,23 +3,17 @@
  * cards move by dragging (with auto-scroll to a group off screen), by keyboard, several at
  * once, and groups merge.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { addCard, addGroup } from '$lib/domain/board/board-model';
-import { baseUrl, createWorkshop, joinAs, launch, newPage } from './browser';
+import { baseUrl, createWorkshop, joinAs, useBrowser, newPage } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-	browser = await launch();
-});
-afterAll(async () => {
-	await browser?.close();
-});
+const chromium = useBrowser();
 
 const LIVE = { timeout: 10_000 };
 const shots = process.env.SCREENSHOT_DIR;
@@ -75,7 +69,7 @@ const groupOf = (page: Page, text: string) =>
 const columnTitle = (page: Page, groupId: string) => page.locator(`[data-testid=column][data-group-id="${groupId}"] [data-testid=group-title]`).first();
 
 test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-scroll, keyboard, several at once, merge', async () => {
-	const facilitator = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+	const facilitator = await newPage(chromium(), { viewport: { width: 1366, height: 768 } });
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Kétszáz kártya' });
 	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
@@ -161,11 +155,34 @@ test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-s
 	expect(await columnTitle(f, first!).inputValue()).toBe(THEMES[0]);
 
 	// A participant's phone: the groups stack, nothing scrolls sideways.
-	const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
+	const phone = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
 	await joinAs(phone.page, code, id, 'Szabó Béla', 'NOHAC');
 	await phone.page.goto(boardUrl);
 	await expect.poll(() => phone.page.getByTestId('card').count(), LIVE).toBe(200);
 	expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	await shot(phone.page, 'board-200-phone-en');
+
+	// On the phone the groups stack: a card dragged towards the bottom edge scrolls the page
+	// down to the last group by itself.
+	const p = phone.page;
+	const lastGroup = await p.locator('[data-testid=column]').last().getAttribute('data-group-id');
+	const mine = (await card(p, 'Ötlet csoport nélkül 6')).getByTestId('card-handle');
+	await mine.scrollIntoViewIfNeeded();
+	const grip = (await mine.boundingBox())!;
+	await p.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+	await p.mouse.down();
+	await p.mouse.move(grip.x + 30, grip.y + 20, { steps: 4 });
+	const startY = await p.evaluate(() => scrollY);
+	for (let i = 0; i < 400; i++) {
+		await p.mouse.move(200 + (i % 2), 838);
+		const inView = await p.locator('[data-testid=column]').last().evaluate((el) => el.getBoundingClientRect().top < 700);
+		if (inView) break;
+		await p.waitForTimeout(30);
+	}
+	expect(await p.evaluate(() => scrollY)).toBeGreaterThan(startY + 1000);
+	const lastBox = (await p.locator('[data-testid=column]').last().boundingBox())!;
+	await p.mouse.move(lastBox.x + lastBox.width / 2, Math.min(lastBox.y + 40, 780), { steps: 5 });
+	await p.mouse.up();
+	await expect.poll(() => groupOf(p, 'Ötlet csoport nélkül 6'), LIVE).toBe(lastGroup);
 	for (const c of [facilitator, phone]) await c.context.close();
 });

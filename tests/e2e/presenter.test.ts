@@ -5,20 +5,14 @@
  * with no reload; the wall never holds card text before the reveal or results before the
  * facilitator shows them.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
-import { baseUrl, createWorkshop, joinAs, launch, newPage } from './browser';
+import { baseUrl, createWorkshop, joinAs, useBrowser, newPage } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-	browser = await launch();
-});
-afterAll(async () => {
-	await browser?.close();
-});
+const chromium = useBrowser();
 
 const LIVE = { timeout: 10_000 };
 /** What "live" means in this product: on every screen within a second of the action. */
@@ -54,7 +48,7 @@ const text = (page: Page, id: string) => page.getByTestId(id).first().textConten
 const stage = (page: Page) => page.getByTestId('presenter').getAttribute('data-stage');
 
 test('a presenter screen and two participants follow the facilitator through a board, live', async () => {
-	const facilitator = await newPage(browser, { viewport: { width: 1366, height: 900 } });
+	const facilitator = await newPage(chromium(), { viewport: { width: 1366, height: 900 } });
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Nemzeti klaszterstratégia – műhely' });
 	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('link').getAttribute('href'))!;
@@ -65,7 +59,7 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await f.goto(boardUrl);
 	const screenUrl = (await f.getByTestId('screen-url').inputValue())!;
 	expect(screenUrl).toMatch(/\/p\/[A-Za-z0-9_-]{43}$/);
-	const wall = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
+	const wall = await newPage(chromium(), { viewport: { width: 1920, height: 1080 } });
 	const w = wall.page;
 	await w.goto(screenUrl);
 	expect(await stage(w)).toBe('join');
@@ -73,8 +67,8 @@ test('a presenter screen and two participants follow the facilitator through a b
 	expect(await text(w, 'screen-joined')).toContain('0 people have joined · 0 organisations');
 
 	// Joins show on the wall and in the facilitator's member list without a reload.
-	const anna = await newPage(browser);
-	const bela = await newPage(browser, { viewport: { width: 390, height: 844 } });
+	const anna = await newPage(chromium());
+	const bela = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
 	await within('join', () => joinAs(anna.page, code, id, 'Anna Őri', 'Innoskart ICT Cluster'), async () => (await text(w, 'screen-joined'))!.includes('1 person has joined · 1 organisation'));
 	await within('second join', () => joinAs(bela.page, code, id, 'Béla Űrös', 'NOHAC'), async () => (await text(w, 'screen-joined'))!.includes('2 people have joined · 2 organisations'));
 	expect(await text(w, 'screen-organisations')).toBe('Innoskart ICT Cluster · NOHAC');
@@ -223,9 +217,9 @@ test('a guessed screen link is a plain 404, and guessing is rate-limited like sh
 });
 
 test('participants cannot open the presenter page or manage its link', async () => {
-	const facilitator = await newPage(browser);
+	const facilitator = await newPage(chromium());
 	const { id, code } = await createWorkshop(facilitator.page, { title: 'Kivetítő' });
-	const anna = await newPage(browser);
+	const anna = await newPage(chromium());
 	await joinAs(anna.page, code, id, 'Anna', 'Innoskart');
 	expect((await anna.page.goto(`/w/${id}/screen`))?.status()).toBe(403);
 	const revoke = await anna.page.request.post(`/w/${id}?/revokeScreen`, { form: {}, headers: { origin: new URL(anna.page.url()).origin } });

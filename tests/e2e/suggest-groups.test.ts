@@ -7,17 +7,11 @@
  * With SHOTS_DIR set, screenshots of the dialog (desktop and phone) are saved there.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createWorkshop, launch, newPage } from './browser';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createWorkshop, useBrowser, newPage } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-	browser = await launch();
-});
-afterAll(async () => {
-	await browser?.close();
-});
+const chromium = useBrowser();
 
 const LIVE = { timeout: 10_000 };
 const CARDS = [
@@ -66,12 +60,12 @@ async function shot(page: Page, name: string) {
 }
 
 test('the facilitator accepts an edited suggestion; it reaches a participant live and one Ctrl+Z undoes it all', async () => {
-	const facilitator = await newPage(browser, { locale: 'hu-HU', viewport: { width: 1280, height: 900 } });
+	const facilitator = await newPage(chromium(), { locale: 'hu-HU', viewport: { width: 1280, height: 900 } });
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Klaszterstratégia 2030', language: 'hu', name: 'Moderátor Márta' });
 	const boardUrl = (await f.getByTestId('board').filter({ hasText: 'Értékek' }).getByRole('link').getAttribute('href'))!;
 
-	const participant = await newPage(browser, { locale: 'hu-HU' });
+	const participant = await newPage(chromium(), { locale: 'hu-HU' });
 	const p = participant.page;
 	await p.goto(`/j/${code}`);
 	await p.getByLabel('Az Ön neve').fill('Nagy Katalin');

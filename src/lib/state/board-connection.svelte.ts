@@ -8,6 +8,7 @@ import { SaveState } from './save-state.svelte';
 import { bindText } from './text-binding';
 import { readPeers, type Peer } from './peers';
 import { reuseUnchanged } from './view-reuse';
+import { frameScheduler } from './frame';
 
 export type ReadOnlyReason = 'observer' | 'locked' | 'denied';
 
@@ -40,8 +41,7 @@ export class BoardConnection {
 	readonly #undo: Y.UndoManager;
 	readonly #me: BoardMember;
 	readonly #locked: () => boolean;
-	#frame = 0;
-	#frameTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #frames = frameScheduler(() => (this.view = reuseUnchanged(this.view, board.readBoard(this.doc))));
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
 
 	view = $state.raw<BoardView>(EMPTY);
@@ -104,21 +104,9 @@ export class BoardConnection {
 		return this.#me;
 	}
 
-	#schedule = () => {
-		if (this.#frame || this.#frameTimer) return;
-		this.#frame = requestAnimationFrame(this.#render);
-		// Frames stop in a hidden tab; the view still catches up.
-		this.#frameTimer = setTimeout(this.#render, 250);
-	};
-
+	#schedule = () => this.#frames.schedule();
 	/** Draws the view now: after this member adds something, the next keystroke must find it on screen. */
-	#render = () => {
-		cancelAnimationFrame(this.#frame);
-		if (this.#frameTimer) clearTimeout(this.#frameTimer);
-		this.#frame = 0;
-		this.#frameTimer = null;
-		this.view = reuseUnchanged(this.view, board.readBoard(this.doc));
-	};
+	#render = () => this.#frames.now();
 
 	#readPeers = () => {
 		this.peers = readPeers(this.connection.provider.awareness.getStates() as Map<number, Record<string, unknown>>, this.doc.clientID);
@@ -290,8 +278,7 @@ export class BoardConnection {
 	}
 
 	destroy(): void {
-		cancelAnimationFrame(this.#frame);
-		if (this.#frameTimer) clearTimeout(this.#frameTimer);
+		this.#frames.cancel();
 		if (this.#typingTimer) clearTimeout(this.#typingTimer);
 		this.connection.provider.awareness.off('change', this.#readPeers);
 		this.doc.off('update', this.#schedule);

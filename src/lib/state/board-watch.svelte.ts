@@ -2,6 +2,7 @@ import { readBoard, type BoardView } from '$lib/domain/board/board-model';
 import { DocConnection } from './doc-connection.svelte';
 import { readPeers, type Peer } from './peers';
 import { reuseUnchanged } from './view-reuse';
+import { frameScheduler } from './frame';
 
 const EMPTY: BoardView = { groups: [], ungrouped: [], variants: [], cardCount: 0 };
 
@@ -14,7 +15,7 @@ export class BoardWatch {
 	readonly connection: DocConnection;
 	view = $state.raw<BoardView>(EMPTY);
 	peers = $state.raw<Peer[]>([]);
-	#frame = 0;
+	readonly #frames = frameScheduler(() => (this.view = reuseUnchanged(this.view, readBoard(this.connection.doc))));
 
 	constructor(options: { boardId: string; screenToken: string }) {
 		this.connection = new DocConnection({ docName: `board/${options.boardId}`, presence: false, persist: false, params: { screen: options.screenToken } });
@@ -22,30 +23,14 @@ export class BoardWatch {
 		this.connection.provider.awareness.on('change', this.#readPeers);
 	}
 
-	#timer: ReturnType<typeof setTimeout> | null = null;
-
-	#schedule = () => {
-		if (this.#frame || this.#timer) return;
-		this.#frame = requestAnimationFrame(this.#render);
-		// Frames stop in a hidden tab; the wall still catches up.
-		this.#timer = setTimeout(this.#render, 250);
-	};
-
-	#render = () => {
-		cancelAnimationFrame(this.#frame);
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#frame = 0;
-		this.#timer = null;
-		this.view = reuseUnchanged(this.view, readBoard(this.connection.doc));
-	};
+	#schedule = () => this.#frames.schedule();
 
 	#readPeers = () => {
 		this.peers = readPeers(this.connection.provider.awareness.getStates() as Map<number, Record<string, unknown>>, this.connection.doc.clientID);
 	};
 
 	destroy(): void {
-		cancelAnimationFrame(this.#frame);
-		if (this.#timer) clearTimeout(this.#timer);
+		this.#frames.cancel();
 		this.connection.provider.awareness.off('change', this.#readPeers);
 		this.connection.destroy();
 	}
