@@ -70,7 +70,15 @@ test('a presenter screen and two participants follow the facilitator through a b
 	const anna = await newPage(chromium());
 	const bela = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
 	await within('join', () => joinAs(anna.page, code, id, 'Anna Őri', 'Innoskart ICT Cluster'), async () => (await text(w, 'screen-joined'))!.includes('1 person has joined · 1 organisation'));
-	await within('second join', () => joinAs(bela.page, code, id, 'Béla Űrös', 'NOHAC'), async () => (await text(w, 'screen-joined'))!.includes('2 people have joined · 2 organisations'));
+	await anna.page.waitForTimeout(300); // Anna's workshop page connects to the room
+	await within(
+		'second join',
+		() => joinAs(bela.page, code, id, 'Béla Űrös', 'NOHAC'),
+		async () => (await text(w, 'screen-joined'))!.includes('2 people have joined · 2 organisations'),
+		// …and in the member lists already open, the facilitator's and Anna's, with no reload
+		async () => (await text(anna.page, 'member-count'))!.includes('3 members from 2 organisations'),
+		async () => (await text(f, 'member-count'))!.includes('3 members from 2 organisations')
+	);
 	expect(await text(w, 'screen-organisations')).toBe('Innoskart ICT Cluster · NOHAC');
 	await shot(w, 'presenter-join-en');
 
