@@ -90,15 +90,18 @@ export const VALUES_ROUND = {
 	title: { hu: 'Mely értékeket emelje ki a stratégia?', en: 'Which values should the strategy put first?' } as Text,
 	dots: 5,
 	maxPerOption: 3,
-	/** voter → card key → dots; seven members of the six organisations (two from NOHAC) */
+	/**
+	 * voter → card key → dots; seven members of the six organisations (two from NOHAC, whose dots
+	 * count half each): cooperation among rivals comes first (10), then foreign markets (7.5), trust (4).
+	 */
 	ballots: {
-		c1: { rivals: 2, digital: 2, measured: 1 },
+		c1: { rivals: 2, trust: 1, export: 2 },
 		c2: { export: 3, suppliers: 2 },
-		c3: { suppliers: 2, regions: 2, export: 1 },
-		c4: { trust: 3, fairs: 2 },
-		c5: { management: 2, cluster2cluster: 2, rivals: 1 },
-		c6: { voice: 3, product: 2 },
-		c8: { rdi: 3, transfer: 2 }
+		c3: { export: 2, rivals: 2, regions: 1 },
+		c4: { trust: 3, rivals: 2 },
+		c5: { rivals: 3, cluster2cluster: 2 },
+		c6: { export: 3, voice: 2 },
+		c8: { rdi: 3, rivals: 2 }
 	} as Record<DemoAuthor, Record<string, number>>
 };
 
