@@ -3,15 +3,15 @@ import { getRuntime } from '$lib/server/runtime';
 import { findByCode } from '$lib/server/repositories/workshops';
 import { submitJoinCode } from '$lib/server/join-code-action';
 import { myWorkshops } from '$lib/server/my-workshops';
+import { DEMO_LINKS } from '$lib/server/demo/content';
 
-const DEMO_CODE = 'BFURED';
-const DEMO_FACILITATOR_KEY = 'demo-facilitator-balatonfured-2021-roundtable';
-
-export const load: PageServerLoad = async ({ cookies }) => {
+export const load: PageServerLoad = async ({ cookies, locals }) => {
 	const { sql } = await getRuntime();
-	const demo = await findByCode(sql, DEMO_CODE);
+	// The demo in the visitor's language: the Hungarian original, or its English twin.
+	const { code, facilitatorKey } = DEMO_LINKS[locals.locale === 'hu' ? 'hu' : 'en'];
+	const demo = await findByCode(sql, code);
 	return {
-		demo: demo ? { title: demo.title, venue: demo.venue, startsOn: demo.startsOn, code: DEMO_CODE, facilitatorKey: DEMO_FACILITATOR_KEY } : null,
+		demo: demo ? { title: demo.title, venue: demo.venue, startsOn: demo.startsOn, code, facilitatorKey } : null,
 		mine: await myWorkshops(cookies)
 	};
 };

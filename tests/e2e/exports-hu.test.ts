@@ -206,7 +206,7 @@ describe.each(SOURCES.filter((s) => s.name !== 'report'))('$what', (source) => {
 describe.each(SOURCES.filter((s) => s.name === 'report'))('$what', (source) => {
 	test('Markdown: the workshop and board titles, the top items with the weighted total, the organisations', async () => {
 		const { text: md } = await download(source, 'md');
-		expect(firstHeading(md)).toBe(`Műhelybeszámoló: ${WORKSHOP}`);
+		expect(firstHeading(md)).toBe(`Műhelyjelentés: ${WORKSHOP}`);
 		for (const expected of [`## ${BOARD}`, `### Élen álló javaslatok · 1. forduló · ${ROUND}`, ...CARDS.map(oneLine), `${ORG_B}, ${ORG_A}`, '| 1 | Együttműködés és bizalom; "nyitott" párbeszéd, minden szinten | 2,5 |'])
 			expect(md).toContain(expected);
 	});

@@ -176,10 +176,10 @@ describe('boardMarkdown', () => {
 			'### Csoport nélkül',
 			'## Eredmények',
 			'### 1. forduló · Which values define us?',
-			'- **Szavazási mód:** Pontozás matricákkal',
+			'- **Szavazási mód:** Pontszavazás',
 			'- **Szavazók:** 3',
 			'- **Súlyozás:** Fejenként egy szavazat',
-			'| Helyezés | Lehetőség | Pöttyök |',
+			'| Helyezés | Lehetőség | Pontok |',
 			'A helyezés előtti „=” jel az azonos helyezésű lehetőségeket jelöli.'
 		])
 			expect(hu.split('\n')).toContain(line);
@@ -280,7 +280,7 @@ describe('reportMarkdown', () => {
 	it('is written in Hungarian for a Hungarian workshop', () => {
 		const hu = reportMarkdown(compileReport({ workshop: { ...workshop, language: 'hu' }, boards: [mission, vision] }), 'hu');
 		for (const line of [
-			'# Műhelybeszámoló: Cluster Strategy 2030',
+			'# Műhelyjelentés: Cluster Strategy 2030',
 			'- **Dátum:** 2026. november 23.',
 			'- **Részt vevő szervezetek:** Alpha Cluster, Beta Cluster, Epsilon Cluster, Gamma Cluster',
 			'- **Feladat:** Küldetés',

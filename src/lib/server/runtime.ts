@@ -12,6 +12,7 @@ import { createUpgradeHandler } from './sync/transport';
 import { currentRights } from './sync/access';
 import { LiveControl } from './live-control';
 import { Voting } from './voting';
+import { seedDemoContent } from './demo/seed-demo';
 
 export interface Runtime {
 	sql: Sql;
@@ -52,10 +53,12 @@ async function start(): Promise<Runtime> {
 		stopDatabase = db.stop;
 	}
 	const sql = connect(url, { max: Number(env.DATABASE_POOL_SIZE ?? 20) });
+	let seeded = false;
 	try {
 		const result = await migrate(sql, { seed: env.SEED === 'false' ? false : undefined });
+		seeded = result.seeded;
 		if (result.applied.length) console.log(`[roundtable] applied migrations ${result.applied.join(', ')}`);
-		if (result.seeded) console.log('[roundtable] created the demo workshop (supabase/seed.sql)');
+		if (result.seeded) console.log('[roundtable] created the demo workshops (supabase/seed.sql)');
 	} catch (error) {
 		await sql.end({ timeout: 1 });
 		await stopDatabase();
@@ -81,6 +84,16 @@ async function start(): Promise<Runtime> {
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const voting = new Voting(sql, sync);
 	await voting.resume();
+	// The demo's boards are documents and ballots, written through the live paths: only now can they be.
+	if (seeded) {
+		try {
+			await seedDemoContent({ sql, sync, voting });
+			console.log('[roundtable] filled the demo workshops\' boards');
+		} catch (error) {
+			// The demo stays, with empty boards; the app itself is fine.
+			console.error('[roundtable] filling the demo boards failed', error);
+		}
+	}
 	const runtime: Runtime = {
 		sql,
 		sessionKey,

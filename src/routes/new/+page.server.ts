@@ -5,13 +5,17 @@ import { getRuntime } from '$lib/server/runtime';
 import { createWorkshop } from '$lib/server/repositories/workshops';
 import { errorCode } from '$lib/server/db/client';
 import { startSession } from '$lib/server/auth/guard';
-import { localisedTemplateBoards } from '$lib/server/template-boards';
+import { boardsFromForm, localisedTemplateBoards } from '$lib/server/template-boards';
+import { TEMPLATES } from '$lib/domain/workshop/templates';
+import { LANGUAGES } from '$lib/domain/workshop/validation';
 import { formData } from '$lib/server/form-body';
 import { createAccountWorkshop } from '$lib/server/repositories/accounts';
 import { clientAddress, workshopCreations } from '$lib/server/client-address';
 
 export const load: PageServerLoad = ({ locals }) => ({
 	language: locals.locale,
+	// Each template's boards in both languages: the form is prefilled in the workshop's language.
+	templates: Object.fromEntries(TEMPLATES.map((t) => [t, Object.fromEntries(LANGUAGES.map((l) => [l, localisedTemplateBoards(t, l)]))])),
 	// With accounts available, say whose workshop this will be.
 	signedInAs: locals.account?.email ?? null,
 	canSignIn: !!locals.supabase && !locals.account
@@ -23,6 +27,8 @@ export const actions: Actions = {
 		const fields = formFields(await formData(request));
 		const parsed = parseForm(newWorkshop, fields);
 		if (!parsed.ok) return fail(400, { fields, errors: parsed.errors });
+		const boards = boardsFromForm(parsed.value.template, parsed.value.language, fields);
+		if (!boards.ok) return fail(400, { fields, errors: boards.errors });
 		const address = clientAddress(event);
 		const wait = workshopCreations.retryAfter(address);
 		if (wait > 0) {
@@ -35,7 +41,7 @@ export const actions: Actions = {
 		const { sql } = await getRuntime();
 		let created;
 		try {
-			const workshop = { ...input, boards: localisedTemplateBoards(input.template, input.language) };
+			const workshop = { ...input, boards: boards.boards };
 			// Signed in: the account owns it. Otherwise as before: the session and the facilitator link.
 			created = locals.account ? await createAccountWorkshop(sql, locals.account, workshop) : await createWorkshop(sql, workshop);
 		} catch (e) {

@@ -127,7 +127,7 @@ describe('text alternatives', () => {
 		expect(s).toContain('Shared ranks: Shared lab (=2) and Talent pool (=2).');
 		expect(rankedSummary({ ...dots, voters: 1 }, 'en')).toContain('from 1 ballot.');
 		const hu = rankedSummary(dots, 'hu');
-		expect(hu).toContain('4 lehetőség rangsora 12 szavazat alapján, pöttyök szerint.');
+		expect(hu).toContain('4 lehetőség rangsora 12 szavazólap alapján, pontok szerint.');
 		expect(hu).toContain('Első helyen: Export programme (14).');
 	});
 

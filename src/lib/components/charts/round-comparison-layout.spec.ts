@@ -25,7 +25,7 @@ const items = [
 const legend: [string, string] = ['Helyezés (1. forduló · First pass)', 'Helyezés (2. forduló · Secret ballot)'];
 
 function layoutAt(width: number, large = false) {
-	return comparisonLayout({ items, width, fs: chartFontSize(width, large), legend, totalsHead: 'Pöttyök', measure: textWidth });
+	return comparisonLayout({ items, width, fs: chartFontSize(width, large), legend, totalsHead: 'Pontok', measure: textWidth });
 }
 
 describe('round comparison layout', () => {
@@ -36,7 +36,7 @@ describe('round comparison layout', () => {
 		[1850, true]
 	])('at %i px (large: %s) nothing runs past the right edge and labels keep clear of the totals', (width, large) => {
 		const L = layoutAt(width, large);
-		const totalsLeft = L.totalsX - Math.max(...items.map((i) => textWidth(i.totals, L.small)), textWidth('Pöttyök', L.small, true));
+		const totalsLeft = L.totalsX - Math.max(...items.map((i) => textWidth(i.totals, L.small)), textWidth('Pontok', L.small, true));
 		expect(L.narrow).toBe(width < 400);
 		for (const row of L.rows) {
 			// Beside the totals on a wide screen; above them (the whole width) on a phone.
@@ -74,7 +74,7 @@ describe('round comparison layout', () => {
 		const L = layoutAt(720);
 		const mid = (i: number) => L.rows[i].mid;
 		expect(L.rows.map((r) => r.yA)).toEqual([mid(1), mid(2), mid(3), mid(0), mid(4)]);
-		const onlyInB = comparisonLayout({ items: [item('n', 'New', null, '1', '– → 2', 'új', null)], width: 720, fs: 14, legend, totalsHead: 'Pöttyök', measure: textWidth });
+		const onlyInB = comparisonLayout({ items: [item('n', 'New', null, '1', '– → 2', 'új', null)], width: 720, fs: 14, legend, totalsHead: 'Pontok', measure: textWidth });
 		expect(onlyInB.rows[0].yA).toBeNull();
 	});
 });

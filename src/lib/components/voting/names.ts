@@ -11,6 +11,20 @@ const METHOD_NAMES: Record<Method, () => string> = {
 
 export const methodName = (method: Method) => METHOD_NAMES[method]();
 
+type Titled = { seq: number; title: string; settings: { method: Method } };
+
+/**
+ * A round's large heading: its question, or else its method. Never "Untitled round": a
+ * placeholder shouted as a heading says nothing, and the number is in the line above.
+ */
+export const roundHeading = (round: Titled) => round.title.trim() || methodName(round.settings.method);
+
+/** The line above the heading: the round's number, its method unless that is the heading, then any status. */
+export function roundEyebrow(round: Titled, status?: string): string {
+	const method = round.title.trim() ? methodName(round.settings.method) : null;
+	return [m.vote_round_number({ seq: round.seq }), method, status].filter(Boolean).join(' · ');
+}
+
 export function methodHint(method: Method): string {
 	switch (method) {
 		case 'dots':
