@@ -144,7 +144,9 @@ beforeAll(async () => {
 	db = await migratedDatabase({ seed: false });
 	const workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
-	server = await startSyncServer(db.sql);
+	// The typists here type at machine speed, past the budget a person's connection gets (tested
+	// on its own in sync-update-rate.test.ts): this test is about where the keys land.
+	server = await startSyncServer(db.sql, { updateBurst: 100_000, updatesPerSecond: 100_000 });
 	for (const name of ['Anna', 'Béla']) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, `${name}'s cluster`);
 		authors.push({ memberId: member_id, name, organisation: `${name}'s cluster` });
