@@ -68,7 +68,7 @@ const groupOf = (page: Page, text: string) =>
 	}, text);
 const columnTitle = (page: Page, groupId: string) => page.locator(`[data-testid=column][data-group-id="${groupId}"] [data-testid=group-title]`).first();
 
-test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-scroll, keyboard, several at once, merge', async () => {
+test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-scroll, keyboard, several at once, merge', { timeout: 150_000 }, async () => {
 	const facilitator = await newPage(chromium(), { viewport: { width: 1366, height: 768 } });
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Kétszáz kártya' });
