@@ -93,7 +93,9 @@ export async function startInstances(options, dataDir, root = HERE) {
 		const first = await startServer({ ...options, env: { ...env, BENCH_SERVER_STATS: path.join(dataDir, 'server-stats-1.jsonl') } }, dataDir, root);
 		started.push(first);
 		const pg = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-		const databaseUrl = `postgres://postgres:roundtable-local@127.0.0.1:${pg}/postgres`;
+		// the cluster's own password (src/lib/server/db/embedded.ts, PASSWORD_FILE)
+		const password = readFileSync(path.join(dataDir, 'postgres', 'roundtable-password'), 'utf8').trim();
+		const databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pg}/postgres`;
 		for (let i = 2; i <= options.instances; i++) {
 			started.push(
 				await startServer({ ...options, profile: null, env: { ...env, DATABASE_URL: databaseUrl, BENCH_SERVER_STATS: path.join(dataDir, `server-stats-${i}.jsonl`) } }, dataDir, root)

@@ -61,6 +61,8 @@ for (const language of ['en', 'hu'] as const) {
 
 		await f.getByTestId('board-console').getByRole('button', { name: hu ? 'Mindenkit ide' : 'Bring everyone here' }).click();
 		await f.getByTestId('new-round').click();
+		// Named: an anonymous round of one ballot shows no results (three per shown cell).
+		await f.getByTestId('voting').locator('input[name=anonymous]').uncheck();
 		await f.getByTestId('open-round-submit').click();
 		await expect.poll(() => anna.page.getByTestId('ballot').count(), LIVE).toBe(1);
 		await expect.poll(() => wall.page.getByTestId('round-stage').count(), LIVE).toBe(1);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { embeddedPassword } from '../../src/lib/server/db/embedded';
 
 export interface AppProcess {
 	baseUrl: string;
@@ -12,6 +13,17 @@ export interface AppProcess {
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Where the app's own embedded Postgres listens, with its superuser's password: the port from
+ * the postmaster.pid of its data directory (line 4), the password from the file beside it.
+ */
+export async function appDatabaseUrl(dataDir: string): Promise<{ url: string; pid: number; port: number }> {
+	const cluster = path.join(dataDir, 'postgres');
+	const lines = (await readFile(path.join(cluster, 'postmaster.pid'), 'utf8')).split('\n');
+	const password = await embeddedPassword(cluster);
+	return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(lines[3])}/postgres`, pid: Number(lines[0]), port: Number(lines[3]) };
+}
 
 export async function tempDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'roundtable-app-'));

@@ -10,14 +10,13 @@
  * in the browser) under their Hungarian names.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { marked, type Tokens } from 'marked';
 import { addCard, addGroup, cardsOf } from '../../src/lib/domain/board/board-model';
 import { connect, type Sql } from '../../src/lib/server/db/client';
 import { connectClient, waitFor } from '../integration/sync-helpers';
-import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
+import { appDatabaseUrl, createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
 import { launch } from './browser';
 
 const LETTERS = 'áéíóöőúüű ÁÉÍÓÖŐÚÜŰ';
@@ -71,8 +70,7 @@ beforeAll(async () => {
 	data = await tempDataDir();
 	app = await startApp({ dataDir: data.dir, env: { SEED: 'false' } });
 	// The app's own embedded Postgres (its port is in the postmaster.pid of the data directory).
-	const port = Number((await readFile(path.join(data.dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3]);
-	db = connect(`postgres://postgres:roundtable-local@127.0.0.1:${port}/postgres`, { max: 2 });
+	db = connect((await appDatabaseUrl(data.dir)).url, { max: 2 });
 
 	const created = await createWorkshopOver(app.baseUrl, WORKSHOP, 'hu');
 	w.id = created.workshopId;

@@ -17,15 +17,13 @@
  * own test in http.test.ts). The websocket upgrade's Origin check is covered in depth by
  * tests/integration/sync-permissions.test.ts; here only through the real server entry.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SignJWT, decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { addCard } from '../../src/lib/domain/board/board-model';
 import { connect, type Sql } from '../../src/lib/server/db/client';
 import { connectClient, waitFor } from '../integration/sync-helpers';
-import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
+import { appDatabaseUrl, createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
 
 const SECRET = 'http-bad-input: the session secret of this test app';
 const EVIL = 'https://evil.example';
@@ -132,8 +130,7 @@ beforeAll(async () => {
 	app = await startApp({ dataDir: data.dir, env: { SESSION_SECRET: SECRET, SEED: 'false', JOIN_FAILURE_LIMIT: '1000000', SHARE_FAILURE_LIMIT: '1000000' } });
 	base = app.baseUrl;
 	// The app's own embedded Postgres (its port is in the postmaster.pid of the data directory).
-	const port = Number((await readFile(path.join(data.dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3]);
-	db = connect(`postgres://postgres:roundtable-local@127.0.0.1:${port}/postgres`, { max: 2 });
+	db = connect((await appDatabaseUrl(data.dir)).url, { max: 2 });
 
 	const main = await createWorkshopOver(base, 'Bad input target');
 	const other = await createWorkshopOver(base, 'Another workshop');

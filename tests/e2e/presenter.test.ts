@@ -166,6 +166,8 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await f.getByTestId('new-round').click();
 	await expect.poll(() => f.getByTestId('option-count').textContent(), LIVE).toBe('2 options');
 	await f.getByLabel('Question (optional)').fill('Melyik érték határoz meg minket?');
+	// Named: an anonymous round of one ballot would show no results on the wall.
+	await f.locator('input[name=anonymous]').uncheck();
 	await within(
 		'round open',
 		() => f.getByTestId('open-round-submit').click(),

@@ -37,9 +37,10 @@ async function boardWithCards(f: Page, title: string, texts: string[]) {
 	return boardUrl;
 }
 
-/** A quick dot vote, cast by the facilitator alone, revealed. */
+/** A quick dot vote, cast by the facilitator alone, revealed (named: an anonymous round of one ballot shows no results). */
 async function runVote(f: Page) {
 	await f.getByTestId('new-round').click();
+	await f.locator('input[name=anonymous]').uncheck();
 	await f.getByTestId('open-round-submit').click();
 	await expect.poll(() => f.getByTestId('ballot').count(), LIVE).toBe(1);
 	const trust = f.getByTestId('ballot').getByTestId('ballot-option').filter({ hasText: 'Trust' });

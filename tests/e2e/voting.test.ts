@@ -31,7 +31,7 @@ async function rankedOptions(page: Page, scope = page.getByTestId('round-results
 	return chart.locator('table tbody tr th').allTextContents().then((t) => t.map((s) => s.trim()));
 }
 
-test('a facilitator runs a dot vote: two participants vote, it closes, and every screen shows the chart in order', async () => {
+test('a facilitator runs a dot vote: two participants and a proxy ballot, it closes, and every screen shows the chart in order', async () => {
 	const facilitator = await newPage(browser);
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Values vote' });
@@ -81,6 +81,15 @@ test('a facilitator runs a dot vote: two participants vote, it closes, and every
 	expect(await f.getByTestId('turnout').textContent()).toContain('2 of 2 organisations');
 	// Results are not live in this round: nobody sees them while it is open.
 	expect(await anna.page.getByTestId('round-results').count()).toBe(0);
+	// A third ballot, entered by the facilitator for someone without a device: an anonymous round
+	// shows results only from three ballots on.
+	const proxy = f.locator('details').filter({ has: f.getByTestId('proxy-ballot') });
+	await proxy.locator('summary').click();
+	await proxy.getByLabel('Their name').fill('Csilla');
+	await proxy.getByLabel('Their organisation').fill('Pannon');
+	await proxy.getByTestId('ballot-option').filter({ hasText: 'Openness' }).getByTestId('dot-add').click();
+	await proxy.getByRole('button', { name: 'Enter this ballot' }).click();
+	await expect.poll(() => f.getByTestId('turnout').textContent(), LIVE).toContain('3 of 3 participants have voted');
 
 	await f.getByTestId('close-round').click();
 	// Closed: the facilitator sees the results first, the room sees that they are coming.
@@ -90,7 +99,7 @@ test('a facilitator runs a dot vote: two participants vote, it closes, and every
 	expect(await anna.page.getByTestId('ballot').count()).toBe(0);
 
 	await f.getByTestId('reveal-round').click();
-	// Openness 3 + 3 = 6, Trust 2 + 1 = 3, Courage 1.
+	// Openness 3 + 3 + 1 = 7, Trust 2 + 1 = 3, Courage 1.
 	for (const p of [f, anna.page, bela.page]) {
 		await expect.poll(() => p.getByTestId('round-results').count(), LIVE).toBe(1);
 		expect(await rankedOptions(p)).toEqual(['Openness', 'Trust', 'Courage <img src=x onerror=alert(1)>']);
@@ -110,7 +119,7 @@ test('a facilitator runs a dot vote: two participants vote, it closes, and every
 			return { text: p?.textContent?.trim() ?? '', width: box?.width ?? 0, height: box?.height ?? 0 };
 		});
 	const hidden = await description();
-	expect(hidden.text).toContain('Openness comes first with 6.');
+	expect(hidden.text).toContain('Openness comes first with 7.');
 	expect(hidden.width * hidden.height).toBeLessThanOrEqual(1);
 	const describe = chart.getByRole('button', { name: 'Describe chart' });
 	expect(await describe.getAttribute('aria-expanded')).toBe('false');
@@ -121,7 +130,7 @@ test('a facilitator runs a dot vote: two participants vote, it closes, and every
 	expect(shown.width).toBeGreaterThan(200);
 	expect(shown.height).toBeGreaterThan(10);
 	// Anonymous, one voter per organisation: their ballots are pooled, and the chart says why.
-	expect(await chart.getByTestId('chart-notes').textContent()).toContain('Other organisations (2): these organisations are shown together so that no single ballot');
+	expect(await chart.getByTestId('chart-notes').textContent()).toContain('Other organisations (3): these organisations are shown together so that no single ballot');
 	const hatched = await chart.locator('svg[role=img] rect[fill^="url(#"]').count();
 	expect(hatched).toBeGreaterThanOrEqual(4); // three bars and the legend's swatch
 

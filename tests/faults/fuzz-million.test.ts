@@ -15,8 +15,11 @@
  * itself; their code is `protocolKit` and `fuzzClients` below, sent to the thread as source.
  *
  * Asserted: no unhandled error in the process, the server still accepts fresh connections,
- * RSS stays bounded and stops growing, the honest member was never disconnected, and its
- * content (and every fuzzed document) loads from Postgres intact.
+ * RSS stays bounded and stops growing, the honest member was never disconnected, its content
+ * (and every fuzzed document) loads from Postgres intact, every rule-breaking update was
+ * refused (a writer's connection closed with the rule's code, a read-only one denied), and no
+ * stored board or draft holds a root or key the board model does not know (readBoard would
+ * skip them, so the view comparison alone would not see them).
  *
  * Reproduce with the printed seed: FUZZ_SEED=<seed> npx vitest run --project faults fuzz-million
  * Shorter runs: FUZZ_MESSAGES=50000 (the count assertion follows the target).
@@ -38,8 +41,8 @@ import { migrate } from '../../src/lib/server/db/migrate';
 import { PostgresDocumentStore } from '../../src/lib/server/sync/persistence';
 import type { SyncOptions } from '../../src/lib/server/sync/sync-server';
 import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import { addCard, addGroup, cardsOf, editCardText, ensureVariant, readBoard, setCardField } from '../../src/lib/domain/board/board-model';
-import { readBoardControl, readSession } from '../../src/lib/domain/workshop/control-model';
+import { CARD_KEYS, GROUP_KEYS, ROOTS, VARIANT_KEYS, addCard, addGroup, cardsOf, editCardText, ensureVariant, readBoard, setCardField } from '../../src/lib/domain/board/board-model';
+import { readBoardControl, readSession, setPrivateBrainstorm } from '../../src/lib/domain/workshop/control-model';
 import { createWorkshop, joinWorkshop, type CreatedWorkshop } from '../integration/helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from '../integration/sync-helpers';
 
@@ -373,6 +376,9 @@ interface ClientTarget {
 	kind: DocKind;
 	cookie: string;
 	memberId: string;
+	/** As the member row has them: a valid edit's card is signed with exactly these. */
+	name: string;
+	organisation: string;
 	role: string;
 	writes: boolean;
 }
@@ -384,6 +390,8 @@ interface ClientInput {
 	corpus: [string, Uint8Array[]][];
 	/** Per target: updates that decode but break the document's rules. */
 	rules: Uint8Array[][];
+	/** Per target and rule: the update reads (as v1) as one with no structs and no deletions. */
+	emptyRules: boolean[][];
 	/** Per document kind: chains nested thousands deep. */
 	deep: [DocKind, Uint8Array[]][];
 	/** A well-formed update a little over the 1 MiB limit, in a message under the socket's limit. */
@@ -397,6 +405,8 @@ interface ClientInput {
 	target: number;
 	deadline: number;
 	riskyEvery: number;
+	/** The kinds of RULE_BREAKING (the thread gets no module constants). */
+	ruleBreaking: string[];
 }
 
 interface ClientResult {
@@ -407,9 +417,18 @@ interface ClientResult {
 	denied: number;
 	byKind: [string, number][];
 	closes: [string, number][];
+	/** Rule-breaking updates by kind, sender (writer, read-only) and what the server did: "closed <code>", "denied", or "accepted". */
+	refusals: [string, number][];
 	/** Connections closed by a message that was meant never to close them, and which one it was. */
 	unexpected: string[];
 }
+
+/**
+ * The updates that break the documents' rules, and the close code a writer gets for each
+ * (update-rules.ts: 4403 refused, 4413 too large). 4429 (too many updates) is a refusal too:
+ * the update is not even read. A read-only connection is denied, not closed.
+ */
+const RULE_BREAKING: Record<string, string> = { 'rule-breaking update': '4403', 'deeply nested update': '4403', 'oversized update': '4413' };
 
 /**
  * The fuzzing clients: one provider-shaped connection per target, each sending batches of
@@ -425,7 +444,8 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 	const k = makeKit({ yjs, lib0enc: req('lib0/encoding') as typeof import('lib0/encoding'), lib0dec, fastCheck });
 
 	type Msg = { kind: string; data: Uint8Array | string };
-	const tally = { messages: 0, probes: 0, connections: 0, edits: 0, denied: 0, byKind: new Map<string, number>(), closes: new Map<string, number>(), unexpected: [] as string[] };
+	const tally = { messages: 0, probes: 0, connections: 0, edits: 0, denied: 0, byKind: new Map<string, number>(), closes: new Map<string, number>(), refusals: new Map<string, number>(), unexpected: [] as string[] };
+	const ruleBreaking = new Set(input.ruleBreaking);
 	const count = (kind: string) => tally.byKind.set(kind, (tally.byKind.get(kind) ?? 0) + 1);
 	const done = () => tally.messages >= input.target || Date.now() > input.deadline;
 	const corpus = new Map(input.corpus);
@@ -561,8 +581,8 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 					ytext.insert(0, text);
 					map.set('text', ytext);
 					map.set('author', t.memberId);
-					map.set('authorName', `Fuzzer ${index}`);
-					map.set('organisation', 'Fuzz Ltd');
+					map.set('authorName', t.name);
+					map.set('organisation', t.organisation);
 					map.set('colour', 'yellow');
 					map.set('group', '');
 					map.set('order', 1);
@@ -644,8 +664,11 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 						];
 						return { kind: 'huge varuint', data: cases[p.variant % cases.length]() };
 					}
-					case 'rule':
-						return { kind: 'rule-breaking update', data: k.syncMsg(p.index % 2 ? 1 : 2, rules[p.index % rules.length]) };
+					case 'rule': {
+						const i = p.index % rules.length;
+						// (a v2 update may read as an empty v1 one: the server reads nothing and applies nothing)
+						return { kind: input.emptyRules[index][i] ? 'rule-breaking update that reads as nothing' : 'rule-breaking update', data: k.syncMsg(p.index % 2 ? 1 : 2, rules[i]) };
+					}
 					case 'deep': {
 						const pool = deep.get(t.kind)!;
 						return { kind: 'deeply nested update', data: k.syncMsg(2, pool[p.index % pool.length]) };
@@ -741,6 +764,7 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 				tally.probes++;
 				for (const m of safe) count(m.kind);
 				if (!risky) continue;
+				const deniedBefore = conn.denied;
 				conn.send(risky.data);
 				if (k.answersWithStep2(risky.data)) expected++;
 				conn.send(probe(t.docName));
@@ -750,10 +774,17 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 				}
 				tally.messages++;
 				count(risky.kind);
-				if (conn.replies >= expected) tally.probes++;
+				const open = conn.replies >= expected;
+				if (open) tally.probes++;
 				else {
 					const key = `${conn.closed!.split(' ')[0]} ${risky.kind}`;
 					tally.closes.set(key, (tally.closes.get(key) ?? 0) + 1);
+				}
+				if (ruleBreaking.has(risky.kind)) {
+					// (a permission-denied answer is sent at once, before the probe's reply)
+					const outcome = !open ? `closed ${conn.closed!.split(' ')[0]}` : conn.denied > deniedBefore ? 'denied' : 'accepted';
+					const key = `${risky.kind}, ${t.writes ? 'writer' : 'read-only'}: ${outcome}`;
+					tally.refusals.set(key, (tally.refusals.get(key) ?? 0) + 1);
 				}
 			}
 			tally.denied += conn.denied;
@@ -766,7 +797,7 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 	}
 
 	await Promise.all(input.targets.map((t, i) => worker(i, t)));
-	return { ...tally, byKind: [...tally.byKind], closes: [...tally.closes] };
+	return { ...tally, byKind: [...tally.byKind], closes: [...tally.closes], refusals: [...tally.refusals] };
 }
 
 /** Runs fuzzClients in a worker thread, from the source of protocolKit and fuzzClients. */
@@ -814,8 +845,16 @@ let honest: Member;
 let watcher: Member;
 const fuzzMembers: Member[] = [];
 
-/** The sync server's options: the defaults, so that compaction and unloading run under fuzz. */
-const serverOptions = (): Partial<SyncOptions> => ({ log: (message, error) => serverLog.push(`${message} ${error instanceof Error ? error.stack : (error ?? '')}`) });
+/**
+ * The sync server's options: the defaults, so that compaction and unloading run under fuzz —
+ * but for the update rate, which has its own test (sync-update-rate.test.ts): a fuzzing
+ * connection sends far more than any person, and 4429 would close it after any message.
+ */
+const serverOptions = (): Partial<SyncOptions> => ({
+	updateBurst: 1e9,
+	updatesPerSecond: 1e9,
+	log: (message, error) => serverLog.push(`${message} ${error instanceof Error ? error.stack : (error ?? '')}`)
+});
 
 async function member(name: string, role: Member['role']): Promise<Member> {
 	const { member_id } = await joinWorkshop(sql, workshop.join_code, name, `${name} Ltd`, role === 'facilitator' ? 'participant' : role);
@@ -999,6 +1038,8 @@ async function captureCorpus(targets: Slot[]): Promise<void> {
 				const entry = new Y.Map<unknown>();
 				doc.getMap('boards').set(boardB, entry);
 				entry.set('phase', 'discuss');
+				// (the entry replaces the board's: it keeps private mode on, or boardB's draft would close)
+				entry.set('private', true);
 				return;
 			}
 			const author = { memberId: t.member.id, name: t.member.name, organisation: t.member.organisation };
@@ -1038,8 +1079,10 @@ function deepUpdate(kind: 'map' | 'xml', depth: number, place: { root: string; k
 }
 
 /** Updates that decode but break the document's rules, refused with 4403 (observers: "read-only"). */
-function ruleBreakingBoardUpdates(memberId: string, otherMemberId: string, honestState: Uint8Array, honestCards: string[]): Uint8Array[] {
-	const author = { memberId, name: 'Fuzz', organisation: 'Fuzz Ltd' };
+function ruleBreakingBoardUpdates(sender: Member, otherMemberId: string, honestState: Uint8Array, honestCards: string[]): Uint8Array[] {
+	const memberId = sender.id;
+	// Signed as the member row has it, so that each update breaks the rule it is about, not attribution.
+	const author = { memberId, name: sender.name, organisation: sender.organisation };
 	const fresh = (fn: (doc: Y.Doc) => void, v2 = false) => {
 		const doc = new Y.Doc();
 		fn(doc);
@@ -1127,6 +1170,29 @@ function deepUpdates(kind: DocKind, memberId: string): Uint8Array[] {
 	];
 }
 
+/**
+ * Roots, and keys of cards, groups and wordings, that the board model does not know: none may
+ * be stored. readBoard reads only what it knows, so the view comparisons cannot see these.
+ */
+function unknownShape(doc: Y.Doc): string[] {
+	const keys: Record<string, readonly string[]> = { cards: CARD_KEYS, groups: GROUP_KEYS, statements: VARIANT_KEYS };
+	const found: string[] = [];
+	for (const name of doc.share.keys()) {
+		if (!(ROOTS as readonly string[]).includes(name)) {
+			found.push(`root ${JSON.stringify(name)}`);
+			continue;
+		}
+		for (const [id, entry] of doc.getMap<unknown>(name).entries()) {
+			if (!(entry instanceof Y.Map)) {
+				found.push(`${name}/${id}: not a map`);
+				continue;
+			}
+			for (const key of entry.keys()) if (!keys[name].includes(key)) found.push(`${name}/${id}: key ${JSON.stringify(key)}`);
+		}
+	}
+	return found;
+}
+
 /** The honest member's own cards as the member's provider sees them: what must survive. */
 function honestView(doc: Y.Doc, cards: string[]): string {
 	const view = readBoard(doc);
@@ -1179,6 +1245,10 @@ describe('a million fuzzed messages', () => {
 			{ docName: boardDoc, kind: 'board', member: fuzzMembers[7], writes: false }
 		];
 		const prepared = Date.now();
+		// Drafts take writes only in private brainstorming: on, for both boards, before anything is written.
+		await server.sync.write(controlAccess(), (doc) => {
+			for (const board of [boardA, boardB]) setPrivateBrainstorm(doc, board, true);
+		});
 		await captureCorpus(slots);
 		await server.sync.write(controlAccess(), (doc) => doc.getMap('rounds').set('r1', JSON.stringify({ id: 'r1', boardId: boardA, title: 'published' })));
 
@@ -1229,9 +1299,9 @@ describe('a million fuzzed messages', () => {
 		known.get(boardDoc)!.push(anna.doc.clientID, bela.doc.clientID);
 		const input: ClientInput = {
 			url: server.url,
-			targets: slots.map((s) => ({ docName: s.docName, kind: s.kind, cookie: s.member.cookie, memberId: s.member.id, role: s.member.role, writes: s.writes })),
+			targets: slots.map((s) => ({ docName: s.docName, kind: s.kind, cookie: s.member.cookie, memberId: s.member.id, name: s.member.name, organisation: s.member.organisation, role: s.member.role, writes: s.writes })),
 			corpus: [...captured],
-			rules: slots.map((s) => (s.kind === 'control' ? ruleBreakingControlUpdates(controlState) : ruleBreakingBoardUpdates(s.member.id, honest.id, honestState, honestCards))),
+			rules: slots.map((s) => (s.kind === 'control' ? ruleBreakingControlUpdates(controlState) : ruleBreakingBoardUpdates(s.member, honest.id, honestState, honestCards))),
 			deep: (['board', 'draft', 'control'] as const).map((k) => [k, deepUpdates(k, fuzzMembers[0].id)]),
 			overLimit,
 			protectedClients: [anna.doc.clientID, bela.doc.clientID],
@@ -1240,8 +1310,20 @@ describe('a million fuzzed messages', () => {
 			seed: SEED,
 			target: TARGET_MESSAGES,
 			deadline: 0,
-			riskyEvery: RISKY_EVERY
+			riskyEvery: RISKY_EVERY,
+			ruleBreaking: Object.keys(RULE_BREAKING),
+			emptyRules: []
 		};
+		input.emptyRules = input.rules.map((list) =>
+			list.map((u) => {
+				try {
+					const { structs, ds } = Y.decodeUpdate(u);
+					return structs.length === 0 && ds.clients.size === 0;
+				} catch {
+					return false;
+				}
+			})
+		);
 		const preparedMs = Date.now() - prepared;
 
 		// Anna keeps editing throughout; Béla must keep receiving.
@@ -1280,6 +1362,15 @@ describe('a million fuzzed messages', () => {
 		expect(serverLog).toEqual([]);
 		expect(tally.unexpected).toEqual([]);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		// Every rule-breaking update was refused: a writer's connection closed with the rule's
+		// code (or 4429, refused unread), a read-only one denied (or 4429). None accepted.
+		const refusals = tally.refusals.sort((a, b) => a[0].localeCompare(b[0]));
+		const refusedRight = ([key]: [string, number]) => {
+			const [, kind, role, outcome] = /^(.*), (writer|read-only): (.*)$/.exec(key)!;
+			return (role === 'writer' ? [`closed ${RULE_BREAKING[kind]}`, 'closed 4429'] : ['denied', 'closed 4429']).includes(outcome);
+		};
+		expect(refusals.filter((r) => !refusedRight(r))).toEqual([]);
+		for (const kind of Object.keys(RULE_BREAKING)) expect(refusals.some(([key]) => key.startsWith(`${kind}, writer`)), `${kind} sent by a writer`).toBe(true);
 
 		// The honest providers were never disconnected, and Béla kept receiving Anna's edits.
 		await waitFor(() => seenByBela === tick, 10_000, `Béla to see tick ${tick} (has ${seenByBela})`);
@@ -1328,6 +1419,10 @@ describe('a million fuzzed messages', () => {
 			expect(view(name, stored), `${name} as stored`).toBe(view(name, doc));
 			expect(() => Y.decodeStateVector(Y.encodeStateVector(stored)), `${name}'s state vector`).not.toThrow();
 			if (name === boardDoc) expect(honestView(stored, honestCards)).toBe(expected);
+			if (name !== controlDoc) {
+				expect(unknownShape(stored), `${name} as stored: what the board model does not know`).toEqual([]);
+				expect(unknownShape(doc), `${name} live: what the board model does not know`).toEqual([]);
+			}
 			live.set(name, view(name, doc));
 			stored.destroy();
 		}
@@ -1355,6 +1450,7 @@ describe('a million fuzzed messages', () => {
 			`[fuzz-million] ${tally.messages} messages over ${tally.connections} connections in ${(fuzzMs / 1000).toFixed(1)} s ` +
 				`(process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; seed ${SEED}; +${tally.probes} probes; corpus and pools ready in ${preparedMs} ms); ` +
 				`kinds: ${kinds}; server closes by code: ${closes}; valid edits ${tally.edits}, read-only refusals ${tally.denied}; ` +
+				`rule-breaking updates: ${refusals.map(([k, n]) => `${k} ×${n}`).join(', ')}; ` +
 				`Anna made ${tick} edits, Béla saw them all; RSS min ${mb(rssMin)}, max ${mb(rssMax)}, second-half slope ${slope.toFixed(1)} MB/min, ` +
 				`second-half floors ${rssFloors.map((f) => Math.round(f / MiB)).join('/')} MB; heap max ${mb(Math.max(...samples.map((s) => s.heap)))}, ` +
 				`floors ${heapFloors.map((f) => Math.round(f / MiB)).join('/')} MB; ${docs.length} documents reloaded from Postgres; result: OK`

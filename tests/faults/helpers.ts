@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { appDatabaseUrl } from '../e2e/app-process';
 import * as Y from 'yjs';
 import { connect, type Sql } from '../../src/lib/server/db/client';
 import { PostgresDocumentStore } from '../../src/lib/server/sync/persistence';
@@ -34,18 +33,14 @@ export async function storedDoc(sql: Sql, name: string): Promise<Y.Doc> {
 	return doc;
 }
 
-/** The cluster's settings as embedded.ts starts it (loopback only, no unix socket). */
-export const EMBEDDED_PASSWORD = 'roundtable-local';
-
 /**
- * The app's own embedded Postgres, found through its postmaster.pid (line 4 is the port).
- * After a SIGKILL of the app this cluster is still up: it is what the app had committed.
+ * The app's own embedded Postgres, found through its postmaster.pid (line 4 is the port) and
+ * its password file. After a SIGKILL of the app this cluster is still up: it is what the app
+ * had committed.
  */
 export async function appDatabase(dataDir: string): Promise<{ sql: Sql; pid: number; port: number }> {
-	const lines = (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n');
-	const pid = Number(lines[0]);
-	const port = Number(lines[3]);
-	return { sql: connect(`postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`, { max: 2 }), pid, port };
+	const { url, pid, port } = await appDatabaseUrl(dataDir);
+	return { sql: connect(url, { max: 2 }), pid, port };
 }
 
 export interface ActionResult {

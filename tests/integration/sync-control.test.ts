@@ -68,7 +68,7 @@ describe('private brainstorming', () => {
 		expect(cardsOf(bela.doc).size).toBe(0);
 
 		const moved = await control.reveal(workshop.workshop_id, boardId);
-		expect(moved).toBe(2);
+		expect(moved).toEqual({ revealed: 2, notRevealed: 0 });
 		await waitFor(() => cardsOf(bela.doc).size === 2, 5000, 'revealed cards reach Béla');
 		const view = readBoard(bela.doc);
 		expect(view.ungrouped.map((c) => c.text).sort()).toEqual([`${secret} one`, `${secret} two`]);

@@ -168,12 +168,9 @@ describe('secrecy', () => {
 		await voting.closeRound(db.sql, facilitator(), round);
 		expect(await codeOf(voting.roundAggregate(db.sql, viewer(people.anna), round))).toBe('results_hidden');
 		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
-		// One voter each: their organisations' totals would be their ballots, so they are reported together.
+		// Two ballots: each voter would read the other's from any total, so only how many voted is reported.
 		expect(aggregate.voters).toEqual([{ organisation: POOLED, count: 2, proxies: 0, pooled: true, organisations: 2 }]);
-		expect(aggregate.cells).toEqual([
-			{ organisation: POOLED, option: 'a', criterion: 0, value: 2, count: 1, weight: 1 },
-			{ organisation: POOLED, option: 'b', criterion: 0, value: 1, count: 1, weight: 1 }
-		]);
+		expect(aggregate.cells).toEqual([]);
 		expect(JSON.stringify(aggregate)).not.toContain(people.anna);
 		await voting.revealRound(db.sql, facilitator(), round);
 		expect(await voting.roundAggregate(db.sql, viewer(people.anna), round)).toEqual(aggregate);
@@ -201,7 +198,7 @@ describe('secrecy', () => {
 		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
 		// The only ballot of an anonymous round: its organisation is not named.
 		expect(aggregate.voters).toEqual([{ organisation: POOLED, count: 1, proxies: 1, pooled: true, organisations: 1 }]);
-		expect(aggregate.cells).toEqual([{ organisation: POOLED, option: 'd', criterion: 0, value: 2, count: 1, weight: 1 }]);
+		expect(aggregate.cells).toEqual([]);
 		const [dora] = await db.sql<{ id: string }[]>`select id from public.members where deviceless and workshop_id = ${workshop.workshop_id}`;
 		expect(await codeOf(voting.castBallot(db.sql, viewer(dora.id), round, [mark('a', 1)]))).toBe('not_member');
 	});
@@ -246,7 +243,8 @@ describe('the interface and the database apply the same rules', () => {
 
 test('the database aggregate tallies exactly like the ballots that were cast', async () => {
 	const { aggregate, tally } = await import('../../src/lib/domain/voting/tally');
-	const s = settings({ method: 'score', criteria: ['Impact', 'Feasibility'], weighting: 'organisation', resultsLive: true });
+	// Named: an anonymous round pools these organisations of two (see below), which the tally of the ballots does not.
+	const s = settings({ method: 'score', criteria: ['Impact', 'Feasibility'], weighting: 'organisation', resultsLive: true, anonymous: false });
 	const round = await open(s);
 	const ballots: { organisation: string; marks: Mark[]; proxy?: boolean }[] = [];
 	const voters = [
@@ -297,6 +295,7 @@ describe('anonymous rounds name no organisation of one voter', () => {
 			const s = dots({ anonymous: true, weighting });
 			const round = await open(s);
 			await cast(round);
+			await voting.closeRound(db.sql, facilitator(), round);
 			const fromDatabase = await voting.roundAggregate(db.sql, viewer(people.csaba), round);
 			// NOHAC alone would be the total minus Innoskart: no organisation is named.
 			expect(fromDatabase.voters).toEqual([{ organisation: POOLED, count: 3, proxies: 0, pooled: true, organisations: 2 }]);
@@ -311,22 +310,84 @@ describe('anonymous rounds name no organisation of one voter', () => {
 			const options = OPTIONS.map((o, position) => ({ ...o, position }));
 			const strip = (r: ReturnType<typeof tally>) => r.options.map((o) => [o.id, o.rank, o.total, o.tied, o.supporters]);
 			expect(strip(tally(fromDatabase, options, s))).toEqual(strip(tally(aggregate(ballots), options, s)));
-			await voting.closeRound(db.sql, facilitator(), round);
 		});
 	}
 
-	test('with two organisations of one voter, those two are reported together and the others by name', async () => {
+	test('with two organisations of one voter and one of two, all four ballots are reported together', async () => {
 		const dora = (await joinWorkshop(db.sql, workshop.join_code, 'Dóra', 'Pannon Cluster')).member_id;
 		const round = await open(dots({ anonymous: true, weighting: 'organisation' }));
 		await cast(round);
 		await voting.castBallot(db.sql, viewer(dora), round, [mark('c', 3)]);
-		const fromDatabase = await voting.roundAggregate(db.sql, viewer(people.anna), round);
-		expect(fromDatabase.voters).toEqual([
-			{ organisation: 'Innoskart', count: 2, proxies: 0 },
-			{ organisation: POOLED, count: 2, proxies: 0, pooled: true, organisations: 2 }
-		]);
-		expect(JSON.stringify(fromDatabase)).not.toMatch(/NOHAC|Pannon/);
 		await voting.closeRound(db.sql, facilitator(), round);
+		const fromDatabase = await voting.roundAggregate(db.sql, viewer(people.anna), round);
+		expect(fromDatabase.voters).toEqual([{ organisation: POOLED, count: 4, proxies: 0, pooled: true, organisations: 3 }]);
+		expect(JSON.stringify(fromDatabase)).not.toMatch(/Innoskart|NOHAC|Pannon/);
+	});
+});
+
+describe('anonymous rounds show no cell of fewer than three ballots', () => {
+	let joined = 0;
+	/** Members of the given organisations (one per entry), each casting one dot on an option in turn. */
+	const castBy = async (round: string, organisations: string[]) => {
+		const ballots: { organisation: string; marks: Mark[] }[] = [];
+		for (const [i, organisation] of organisations.entries()) {
+			const { member_id } = await joinWorkshop(db.sql, workshop.join_code, `Small ${++joined}`, organisation);
+			const marks = [mark(OPTIONS[i % 4].id, 1 + (i % 3))];
+			await voting.castBallot(db.sql, viewer(member_id), round, marks);
+			ballots.push({ organisation, marks });
+		}
+		return ballots;
+	};
+	const s = settings({ method: 'dots', dots: 3, maxPerOption: 3, weighting: 'organisation' });
+	const byName = (voters: { organisation: string }[]) => [...voters].sort((a, b) => a.organisation.localeCompare(b.organisation));
+
+	/** No bucket under three ballots, every cell in a shown bucket, and the same tally as the ballots. */
+	async function expectSafe(round: string, ballots: { organisation: string; marks: Mark[] }[]) {
+		const { aggregate, tally } = await import('../../src/lib/domain/voting/tally');
+		const fromDatabase = await voting.roundAggregate(db.sql, facilitator(), round);
+		expect(fromDatabase.voters.filter((v) => v.count < 3)).toEqual([]);
+		const buckets = new Set(fromDatabase.voters.map((v) => v.organisation));
+		expect(fromDatabase.cells.filter((c) => !buckets.has(c.organisation))).toEqual([]);
+		const options = OPTIONS.map((o, position) => ({ ...o, position }));
+		const bars = (r: ReturnType<typeof tally>) => r.options.map((o) => [o.id, o.rank, Number(o.total.toFixed(6)), o.supporters]);
+		expect(bars(tally(fromDatabase, options, s))).toEqual(bars(tally(aggregate(ballots), options, s)));
+		return fromDatabase;
+	}
+
+	test('an organisation of two is pooled, and the smallest named one joins a pool of two', async () => {
+		const round = await open(s);
+		const ballots = await castBy(round, ['Alpha', 'Alpha', 'Beta', 'Beta', 'Beta', 'Gamma', 'Gamma', 'Gamma', 'Gamma']);
+		await voting.closeRound(db.sql, facilitator(), round);
+		const fromDatabase = await expectSafe(round, ballots);
+		// Alpha alone would be a bucket of two: Beta (three, fewer than Gamma's four) joins it.
+		expect(byName(fromDatabase.voters)).toEqual([
+			{ organisation: 'Gamma', count: 4, proxies: 0 },
+			{ organisation: POOLED, count: 5, proxies: 0, pooled: true, organisations: 2 }
+		]);
+		expect(JSON.stringify(fromDatabase)).not.toMatch(/Alpha|Beta/);
+	});
+
+	test('organisations of three are named; two organisations of one with one of three are reported only as the total', async () => {
+		const named = await open(s);
+		const ballots = await castBy(named, ['Delta', 'Delta', 'Delta', 'Epsilon', 'Epsilon', 'Epsilon']);
+		await voting.closeRound(db.sql, facilitator(), named);
+		expect(byName((await expectSafe(named, ballots)).voters)).toEqual([
+			{ organisation: 'Delta', count: 3, proxies: 0 },
+			{ organisation: 'Epsilon', count: 3, proxies: 0 }
+		]);
+
+		const total = await open(s);
+		const few = await castBy(total, ['Zeta', 'Eta', 'Theta', 'Theta', 'Theta']);
+		await voting.closeRound(db.sql, facilitator(), total);
+		expect((await expectSafe(total, few)).voters).toEqual([{ organisation: POOLED, count: 5, proxies: 0, pooled: true, organisations: 3 }]);
+	});
+
+	test('live results of an anonymous round are nobody\'s while it is open, everyone\'s once it closes', async () => {
+		const round = await open({ ...s, resultsLive: true });
+		await castBy(round, ['Iota', 'Iota', 'Iota']);
+		for (const who of [workshop.member_id, people.anna]) expect(await codeOf(voting.roundAggregate(db.sql, viewer(who), round))).toBe('results_hidden');
+		await voting.closeRound(db.sql, facilitator(), round);
+		expect((await voting.roundAggregate(db.sql, viewer(people.anna), round)).voters).toEqual([{ organisation: 'Iota', count: 3, proxies: 0 }]);
 	});
 });
 

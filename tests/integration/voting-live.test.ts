@@ -99,7 +99,7 @@ test('a round reaches every connected screen live; results only once everyone ma
 
 test('a timed round closes by itself, and the next round can take the best of it', async () => {
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Short list', source: 'cards', settings: { ...defaultSettings('dots'), resultsLive: true }, seconds: 10, chosen: [], parentRound: null, parentTop: 3
+		boardId, title: 'Short list', source: 'cards', settings: { ...defaultSettings('dots'), anonymous: false, resultsLive: true }, seconds: 10, chosen: [], parentRound: null, parentTop: 3
 	});
 	await voting.cast(viewer(people.anna.id), roundId, [{ option: cards.Courage, criterion: 0, value: 3 }, { option: cards.Trust, criterion: 0, value: 1 }]);
 	// Make the timer run out now rather than in ten seconds.
@@ -120,5 +120,38 @@ test('a timed round closes by itself, and the next round can take the best of it
 	expect(final.options.map((o) => [o.id, o.label])).toEqual([[cards.Courage, 'Courage'], [cards.Trust, 'Trust']]);
 	expect(final.parentRound).toBe(roundId);
 	await voting.close(viewer(people.facilitator.id), next);
+	watcher.destroy();
+});
+
+test('watchers of an anonymous round with live results never see the totals move by one ballot', async () => {
+	const watcher = connectClient(server, `control/${workshop.workshop_id}`, people.bela.cookie);
+	await watcher.synced;
+	const roundId = await voting.open(viewer(people.facilitator.id), {
+		boardId, title: 'Live', source: 'cards', settings: { ...defaultSettings('dots'), anonymous: true, resultsLive: true }, seconds: null, chosen: [], parentRound: null, parentTop: 3
+	});
+	// Everything the watcher's document ever held for this round, in order.
+	const seen: { status: string; voters: number | null }[] = [];
+	const record = () => {
+		const round = readRounds(watcher.doc, boardId).find((r) => r.id === roundId);
+		if (!round) return;
+		const voters = round.aggregate ? round.aggregate.voters.reduce((n, v) => n + v.count, 0) : null;
+		const last = seen.at(-1);
+		if (!last || last.status !== round.status || last.voters !== voters) seen.push({ status: round.status, voters });
+	};
+	watcher.doc.on('update', record);
+	record();
+	const voters = [people.anna.id, people.bela.id];
+	for (const name of ['Cecil', 'Dénes', 'Edit']) voters.push((await joinWorkshop(db.sql, workshop.join_code, name, `${name} cluster`)).member_id);
+	for (const [i, id] of voters.entries()) {
+		await voting.cast(viewer(id), roundId, [{ option: cards.Trust, criterion: 0, value: 1 + (i % 3) }]);
+		await waitFor(() => readRounds(watcher.doc, boardId).find((r) => r.id === roundId)?.turnout.voted === i + 1, 5000, `turnout ${i + 1}`);
+	}
+	// The turnout moved with each ballot; the totals did not.
+	expect(seen.filter((s) => s.status === 'open' && s.voters !== null)).toEqual([]);
+	await voting.close(viewer(people.facilitator.id), roundId);
+	await waitFor(() => readRounds(watcher.doc, boardId).find((r) => r.id === roundId)?.aggregate != null, 5000, 'results at the close');
+	watcher.doc.off('update', record);
+	// The first results anyone saw hold all five ballots at once.
+	expect(seen.filter((s) => s.voters !== null)).toEqual([{ status: 'closed', voters: 5 }]);
 	watcher.destroy();
 });

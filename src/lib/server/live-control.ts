@@ -4,7 +4,7 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
-import { GOAL_FIELDS, cardsOf, newId } from '$lib/domain/board/board-model';
+import { GOAL_FIELDS, LIMITS, cardsOf } from '$lib/domain/board/board-model';
 import { setBoardLocked, type Viewer } from './repositories/workshops';
 import type { MemberView } from '$lib/domain/workshop/members';
 
@@ -188,51 +188,89 @@ export class LiveControl {
 	/**
 	 * Reveal after private brainstorming: every member's draft cards move onto the board, the
 	 * drafts are emptied, and private mode ends. Until this moment no client but each draft's
-	 * author has received a draft's content. A revealed card is signed by the draft's owner
-	 * (the document's name says who) with their member row's name and organisation, whatever
-	 * the draft's cards say: the board's guard trusts this server write.
+	 * author has received a draft's content.
+	 *
+	 * Private mode ends first: drafts stop taking writes (update-rules.ts), so what is copied is
+	 * what is cleared. Each draft's cards then go onto the board as edits of their owner would,
+	 * through the board's rules (`SyncServer.writeAs`: the update guard signed as the owner's
+	 * member row — whatever the draft's cards say — the 500-card and document size limits), in
+	 * chunks that each fit one update, under their draft ids. A card already on the board under
+	 * its id and owner was revealed before (a reveal cut short by a crash, between copying and
+	 * clearing): it is not copied again, only cleared. What does not fit stays in its draft and
+	 * is counted in `notRevealed`, for the facilitator to see; a later reveal can bring it.
 	 */
-	async reveal(workshopId: string, boardId: string): Promise<number> {
+	async reveal(workshopId: string, boardId: string): Promise<{ revealed: number; notRevealed: number }> {
+		await this.setPrivate(workshopId, boardId, false);
 		const drafts = await this.sql<{ doc: string }[]>`
 			select doc from public.board_updates where doc like ${`draft/${boardId}/%`}
 			union select doc from public.board_states where doc like ${`draft/${boardId}/%`}`;
 		const board = { doc: parseDocName(`board/${boardId}`)!, workshopId };
-		let moved = 0;
+		let revealed = 0;
+		let notRevealed = 0;
 		for (const { doc: name } of drafts) {
 			const draftName = parseDocName(name);
 			if (draftName?.kind !== 'draft') continue;
 			const draft = { doc: draftName, workshopId };
-			const [author] = await this.sql<{ name: string; organisation: string | null }[]>`
+			const [owner] = await this.sql<{ name: string; organisation: string | null }[]>`
 				select m.name, o.name as organisation from public.members m
 				left join public.organisations o on o.id = m.organisation_id
 				where m.id = ${draftName.memberId} and m.workshop_id = ${workshopId}`;
 			// (members are never deleted; a draft whose owner is not a member of this workshop stays where it is)
-			if (!author) continue;
-			const attribution = { author: draftName.memberId, authorName: author.name, organisation: author.organisation ?? '' };
-			const source = await this.sync.read(draft);
-			const cards = [...cardsOf(source).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
-			if (cards.length === 0) continue;
-			await this.sync.write(board, (doc) => {
-				const target = cardsOf(doc);
-				for (const { fields } of cards) {
-					const card = new Y.Map<unknown>();
-					const text = new Y.Text();
-					text.insert(0, String(fields.text ?? ''));
-					card.set('text', text);
-					for (const [key, value] of Object.entries(attribution)) card.set(key, value);
-					for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
-						if (fields[key] !== undefined) card.set(key, fields[key]);
-					}
-					card.set('group', '');
-					target.set(newId(), card);
+			if (!owner) continue;
+			const author = { memberId: draftName.memberId, name: owner.name, organisation: owner.organisation ?? '' };
+			const waiting = [...cardsOf(await this.sync.read(draft)).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
+			if (waiting.length === 0) continue;
+			const cleared: string[] = [];
+			const onBoard = cardsOf(await this.sync.read(board));
+			const toCopy = waiting.filter(({ id }) => {
+				const there = onBoard.get(id);
+				if (there?.get('author') === author.memberId) cleared.push(id);
+				// another member's card under this id (a draft may name its cards as it likes): stays in the draft
+				else if (there) notRevealed++;
+				return !there;
+			});
+			for (let at = 0; at < toCopy.length; at += REVEAL_CHUNK) {
+				const free = LIMITS.cards - cardsOf(await this.sync.read(board)).size;
+				const chunk = toCopy.slice(at, at + REVEAL_CHUNK);
+				const fitting = chunk.slice(0, Math.max(0, free));
+				notRevealed += chunk.length - fitting.length;
+				if (fitting.length === 0) continue;
+				const verdict = await this.sync.writeAs(board, author, (doc) => {
+					for (const { id, fields } of fitting) cardsOf(doc).set(id, revealedCard(fields, author));
+				});
+				if (!verdict.ok) {
+					console.error(`[roundtable] revealing ${fitting.length} cards of ${name} refused: ${verdict.reason}`);
+					notRevealed += fitting.length;
+					continue;
 				}
-			});
-			await this.sync.write(draft, (doc) => {
-				for (const { id } of cards) cardsOf(doc).delete(id);
-			});
-			moved += cards.length;
+				revealed += fitting.length;
+				cleared.push(...fitting.map((c) => c.id));
+			}
+			if (cleared.length) {
+				await this.sync.write(draft, (doc) => {
+					for (const id of cleared) cardsOf(doc).delete(id);
+				});
+			}
 		}
-		await this.setPrivate(workshopId, boardId, false);
-		return moved;
+		return { revealed, notRevealed };
 	}
+}
+
+/** Cards per update of a reveal: 50 cards of 1,000 four-byte characters stay far below the 1 MiB an update may carry. */
+const REVEAL_CHUNK = 50;
+
+/** A draft card as it goes onto the board: signed by the draft's owner, ungrouped. */
+function revealedCard(fields: Record<string, unknown>, author: { memberId: string; name: string; organisation: string }): Y.Map<unknown> {
+	const card = new Y.Map<unknown>();
+	const text = new Y.Text();
+	text.insert(0, String(fields.text ?? ''));
+	card.set('text', text);
+	card.set('author', author.memberId);
+	card.set('authorName', author.name);
+	card.set('organisation', author.organisation);
+	for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
+		if (fields[key] !== undefined) card.set(key, fields[key]);
+	}
+	card.set('group', '');
+	return card;
 }

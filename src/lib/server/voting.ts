@@ -141,7 +141,11 @@ export class Voting {
 	async publish(roundId: string): Promise<PublishedRound | null> {
 		const round = await repo.roundById(this.sql, roundId);
 		if (!round) return null;
-		const visibleToAll = round.status === 'revealed' || round.settings.resultsLive;
+		// An anonymous round's live results wait for the close: published after each ballot, every
+		// change of the totals would be the ballot of whoever just voted (the database agrees,
+		// round_results_visible).
+		const live = round.settings.resultsLive && !(round.settings.anonymous && round.status === 'open');
+		const visibleToAll = round.status === 'revealed' || live;
 		const [turnout, aggregate, present] = await Promise.all([
 			repo.turnoutOf(this.sql, roundId),
 			visibleToAll ? repo.aggregateOf(this.sql, roundId) : null,
@@ -265,7 +269,9 @@ export class Voting {
 			// The facilitator's own view of the results: the database says whether they may see them.
 			const aggregate = await repo.roundAggregate(this.sql, viewer, parent.id);
 			const result = tally(aggregate, parent.options, parent.settings);
-			return topOptions(result, Math.max(1, input.parentTop)).filter((o) => o.supporters > 0 || result.voters === 0).map((o) => ({ id: o.id, label: o.label }));
+			// An anonymous round of one or two ballots shows no results (round_aggregate_of): all its options tie and go on.
+			const shown = result.voters === 0 || aggregate.cells.length === 0;
+			return topOptions(result, Math.max(1, input.parentTop)).filter((o) => o.supporters > 0 || shown).map((o) => ({ id: o.id, label: o.label }));
 		}
 		const doc = await this.sync.read({ doc: parseDocName(`board/${input.boardId}`)!, workshopId: viewer.workshopId });
 		switch (input.source) {

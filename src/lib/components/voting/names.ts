@@ -45,6 +45,14 @@ export function statusName(status: RoundStatus): string {
 }
 
 /**
+ * An anonymous round of one or two ballots: the database sends how many voted and no cells
+ * (each voter could work out the others' ballots from any result), so there is nothing to chart.
+ */
+export function resultsWithheld(a: RoundAggregate, settings: { anonymous: boolean }): boolean {
+	return settings.anonymous && a.cells.length === 0 && a.voters.some((v) => v.count > 0);
+}
+
+/**
  * Readable names: ballots of members without an organisation (a facilitator, often), and the
  * pooled bucket of an anonymous round ("Other organisations (3)").
  */

@@ -79,10 +79,11 @@ export interface RoundAggregate {
 
 /**
  * The organisation name of the pooled bucket of an anonymous round (never a real name: it
- * starts with U+2063, which nobody types). An organisation that sent one voter would have its
- * ballot shown as its organisation's total, so in anonymous rounds the database reports
- * organisations with a single voter together; and when only one would be in that bucket
- * (its ballot would be the total minus the others), everyone's ballots are reported together.
+ * starts with U+2063, which nobody types). In an organisation of one or two voters, each could
+ * read the others' ballots from its total, so in anonymous rounds the database reports those
+ * organisations together; when that bucket would hold one or two ballots, the smallest named
+ * organisation joins it; a round of one or two ballots has no cells at all
+ * (supabase/migrations/20261202060000_require_three_ballots_per_cell.sql).
  */
 export const POOLED = '\u2063others';
 

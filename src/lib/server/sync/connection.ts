@@ -51,6 +51,8 @@ export const CLOSE = {
 
 export interface ConnectionHost {
 	submit(connection: Connection, update: Uint8Array): void;
+	/** Why this connection may not write now, beyond its role and the lock (null: it may). */
+	writeRefusal(connection: Connection): string | null;
 	maxBufferedBytes: number;
 	/** Updates one connection may send: a burst, then a sustained rate (see SyncOptions). */
 	updateRate: { burst: number; perSecond: number };
@@ -170,6 +172,11 @@ export class Connection {
 		if (addsNothing(this.room.doc, update)) return;
 		if (!this.canWrite) {
 			this.send(permissionDeniedMessage(this.access.locked ? 'board is locked' : 'read-only access'));
+			return;
+		}
+		const refusal = this.host.writeRefusal(this);
+		if (refusal) {
+			this.send(permissionDeniedMessage(refusal));
 			return;
 		}
 		this.host.submit(this, update);

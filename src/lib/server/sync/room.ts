@@ -32,6 +32,13 @@ export class Room {
 	pending = 0;
 	#whenCommitted: (() => void)[] = [];
 	unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	/**
+	 * A draft's workshop control document, kept loaded while the draft is: whether the draft takes
+	 * writes is read from it (private brainstorming on its board), synchronously, per update.
+	 */
+	control: Room | null = null;
+	/** Draft rooms holding this (control) room loaded. */
+	holders = 0;
 	/** Committed updates waiting for the room's next relay (pacing), and its timer. */
 	#held: Uint8Array[] = [];
 	#relayTimer: ReturnType<typeof setTimeout> | null = null;

@@ -6,7 +6,9 @@ import type { DocumentStore, PendingWrite } from './persistence';
 import { ACCEPTED, STORED, Room } from './room';
 import { decodeAwareness, encodeAwareness, syncMessage, SYNC_UPDATE } from './protocol';
 import { REMOTE, type ControlMessage, type Relay } from './relay';
-import { checkUpdate } from './update-rules';
+import { checkUpdate, writeRefusal } from './update-rules';
+import { parseDocName } from './doc-name';
+import type { GuardResult } from '$lib/domain/board/update-guard';
 
 export interface SyncOptions {
 	store: DocumentStore;
@@ -229,22 +231,35 @@ export class SyncServer implements ConnectionHost {
 	/** A write by the server itself (not a client), through the same commit path. */
 	async write(access: Pick<Access, 'doc' | 'workshopId'>, fn: (doc: Y.Doc) => void): Promise<void> {
 		const room = await this.#room(access);
-		const scratch = new Y.Doc();
-		Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc));
-		const before = Y.encodeStateVector(scratch);
-		let changed = false;
-		scratch.on('update', () => (changed = true));
-		fn(scratch);
-		const update = Y.encodeStateAsUpdate(scratch, before);
-		scratch.destroy();
+		const update = changeOf(room.doc, fn);
 		// Nothing changed (a roster already current, a count already right): no row, no relay.
-		if (!changed) {
-			if (room.connections.size === 0) this.#scheduleUnload(room);
-			return;
+		if (update) {
+			this.#accept(room, update);
+			await new Promise<void>((resolve) => room.whenCommitted(resolve));
 		}
-		this.#accept(room, update);
-		await new Promise<void>((resolve) => room.whenCommitted(resolve));
 		if (room.connections.size === 0) this.#scheduleUnload(room);
+	}
+
+	/**
+	 * A write by the server on a member's behalf (the reveal of their draft), held to the rules of
+	 * that member's own edits: the document size limit and the update guard, signed as them.
+	 * A refused write changes nothing and says why.
+	 */
+	async writeAs(access: Pick<Access, 'doc' | 'workshopId'>, author: Pick<Presence, 'memberId' | 'name' | 'organisation'>, fn: (doc: Y.Doc) => void): Promise<GuardResult> {
+		const room = await this.#room(access);
+		const update = changeOf(room.doc, fn);
+		let verdict: GuardResult = { ok: true };
+		if (update && room.storedBytes + room.logBytes + update.length > this.#options.maxDocumentBytes) verdict = { ok: false, reason: 'too_large' };
+		else if (update) {
+			const as: Access = { doc: access.doc, workshopId: access.workshopId, user: { ...author, colour: '', role: 'participant' }, writer: true, locked: false };
+			verdict = checkUpdate(room, update, as);
+		}
+		if (update && verdict.ok) {
+			this.#accept(room, update);
+			await new Promise<void>((resolve) => room.whenCommitted(resolve));
+		}
+		if (room.connections.size === 0) this.#scheduleUnload(room);
+		return verdict;
 	}
 
 	/** The room's document as committed (for snapshots and tests); loads it if needed. */
@@ -257,6 +272,10 @@ export class SyncServer implements ConnectionHost {
 
 	get roomCount(): number {
 		return this.#rooms.size;
+	}
+
+	writeRefusal(connection: Connection): string | null {
+		return writeRefusal(connection.room, connection.access);
 	}
 
 	submit(connection: Connection, update: Uint8Array): void {
@@ -385,6 +404,28 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	async #load(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Room> {
+		// A draft's writability is read from its workshop's control document: loaded first, held while the draft is.
+		if (access.doc.kind === 'draft') {
+			const control = await this.#room({ doc: parseDocName(`control/${access.workshopId}`)!, workshopId: access.workshopId });
+			control.holders++;
+			try {
+				const room = await this.#loadRoom(access);
+				room.control = control;
+				return room;
+			} catch (error) {
+				this.#release(control);
+				throw error;
+			}
+		}
+		return this.#loadRoom(access);
+	}
+
+	#release(control: Room): void {
+		control.holders--;
+		if (control.holders === 0 && control.connections.size === 0) this.#scheduleUnload(control);
+	}
+
+	async #loadRoom(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Room> {
 		const name = access.doc.name;
 		const relay = this.#relay;
 		// With a relay: subscribe first, load second, and keep what arrives in between until the
@@ -459,8 +500,12 @@ export class SyncServer implements ConnectionHost {
 
 	async #unload(room: Room): Promise<void> {
 		if (room.connections.size > 0 || room.pending > 0) return this.#scheduleUnload(room);
+		// Held by a loaded draft: that draft's unload schedules this one again.
+		if (room.holders > 0) return;
 		if (room.logCount > 0) await this.#compact(room);
-		if (room.connections.size > 0) return;
+		if (room.connections.size > 0 || room.holders > 0) return;
+		if (room.control) this.#release(room.control);
+		room.control = null;
 		this.#rooms.delete(room.name.name);
 		this.#loaded.delete(room.name.name);
 		this.#relay?.unsubscribe(room.name.name);
@@ -767,4 +812,19 @@ function isPresence(value: unknown): value is Presence {
 	if (!value || typeof value !== 'object') return false;
 	const v = value as Record<string, unknown>;
 	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
+}
+
+/** The update `fn` makes to a copy of `doc` (null when it changes nothing); `doc` itself is untouched. */
+function changeOf(doc: Y.Doc, fn: (doc: Y.Doc) => void): Uint8Array | null {
+	const scratch = new Y.Doc();
+	Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
+	const before = Y.encodeStateVector(scratch);
+	let changed = false;
+	scratch.on('update', () => (changed = true));
+	try {
+		fn(scratch);
+		return changed ? Y.encodeStateAsUpdate(scratch, before) : null;
+	} finally {
+		scratch.destroy();
+	}
 }

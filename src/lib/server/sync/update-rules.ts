@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { MAX_CLOCK, checkBoardUpdate, type GuardReason, type GuardResult } from '$lib/domain/board/update-guard';
+import { readBoardControl } from '$lib/domain/workshop/control-model';
 import type { Access } from './access';
 import type { Room } from './room';
 
@@ -21,6 +22,18 @@ export function checkUpdate(room: Room, update: Uint8Array, access: Access): Gua
 		case 'control':
 			return checkControlUpdate(room.doc, update);
 	}
+}
+
+/**
+ * Why a connection may not write this document now, beyond its role and locks (null: it may).
+ * A draft takes writes only while its board is in private brainstorming, as the workshop's
+ * control document says: outside it a draft is a place to read one's cards back, not a second
+ * board that no limit of the reveal would see filling up.
+ */
+export function writeRefusal(room: Room, access: Access): string | null {
+	if (access.doc.kind !== 'draft') return null;
+	if (room.control && readBoardControl(room.control.doc, access.doc.boardId).private) return null;
+	return 'draft closed: the board is not in private brainstorming';
 }
 
 class ControlRefusal {

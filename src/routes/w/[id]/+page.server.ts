@@ -93,7 +93,9 @@ function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveCon
 		if (!board) return fail(404, { action: event.url.search, errors: { form: 'not_found' } as Record<string, string> });
 		const result = await run(control, viewer, parsed.value);
 		if (result === false) return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
-		return { action: event.url.search, saved: true };
+		// what the control reports back (the reveal: how many cards did not fit on the board)
+		const report = typeof result === 'object' && result !== null ? result : {};
+		return { action: event.url.search, saved: true, ...report };
 	};
 }
 
