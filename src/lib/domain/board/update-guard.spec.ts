@@ -751,6 +751,19 @@ describe('refusals', () => {
 		expect(guard(board.server, craft([], [[a.clientID, 0, 1]]), 'm-ada')).toEqual({ ok: true });
 	});
 
+	it('malformed: an empty delete range past a client\'s state (Yjs throws applying it, after the structs went in)', () => {
+		const board = new Board();
+		const a = board.client();
+		expect(board.edit(a, 'm-ada', () => addCard(a, { author: ada, text: 'abc' }))).toEqual({ ok: true });
+		for (const range of [[12345, 0, 0], [a.clientID, Y.getState(board.server.store, a.clientID), 0]] as [number, number, number][]) {
+			const update = craft([], [range]);
+			expect(() => Y.applyUpdate(board.client(), update)).toThrow();
+			expect(guard(board.server, update, 'm-ada')).toEqual(refused('malformed'));
+		}
+		// an empty range inside what the server has is harmless
+		expect(board.send(craft([], [[a.clientID, 0, 0]]), 'm-ada')).toEqual({ ok: true });
+	});
+
 	it('forged structure: origin and right origin in different texts', () => {
 		const board = new Board();
 		const a = board.client();

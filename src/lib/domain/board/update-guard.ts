@@ -450,10 +450,17 @@ class Guard {
 
 	// ── limits ──────────────────────────────────────────────────────────────
 
-	/** Deletions of clocks nobody has integrated yet would wait in the store and hit future edits. */
+	/**
+	 * Deletions of clocks nobody has integrated yet would wait in the store and hit future edits.
+	 * An empty range at or past a client's state is one Yjs keeps as pending and then fails to
+	 * encode: applying the update throws after its structs went in.
+	 */
 	private checkDeleteSet(ds: Map<number, { clock: number; len: number }[]>) {
 		for (const [client, ranges] of ds)
-			for (const r of ranges) if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+			for (const r of ranges) {
+				if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+				if (r.len === 0 && r.clock >= this.simState(client)) refuse('malformed');
+			}
 	}
 
 	/**
