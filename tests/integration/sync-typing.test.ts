@@ -144,6 +144,8 @@ beforeAll(async () => {
 	db = await migratedDatabase({ seed: false });
 	const workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
+	// Béla types in Anna's card: a board whose participants may edit each other's cards.
+	await db.sql`update public.boards set participants_edit_others = true where id = ${boardId}`;
 	server = await startSyncServer(db.sql);
 	for (const name of ['Anna', 'Béla']) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, `${name}'s cluster`);

@@ -4,7 +4,7 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
-import { GOAL_FIELDS, cardsOf, newId } from '$lib/domain/board/board-model';
+import { GOAL_FIELDS, NO_AUTHOR, cardsOf, newId } from '$lib/domain/board/board-model';
 import { setBoardLocked, type Viewer } from './repositories/workshops';
 import type { MemberView } from '$lib/domain/workshop/members';
 
@@ -190,9 +190,13 @@ export class LiveControl {
 	 * drafts are emptied, and private mode ends. Until this moment no client but each draft's
 	 * author has received a draft's content. A revealed card is signed by the draft's owner
 	 * (the document's name says who) with their member row's name and organisation, whatever
-	 * the draft's cards say: the board's guard trusts this server write.
+	 * the draft's cards say: the board's guard trusts this server write. On an anonymous board
+	 * they name nobody, and their author is recorded privately (card_authors) before they
+	 * appear, so that the author can still edit and delete them.
 	 */
 	async reveal(workshopId: string, boardId: string): Promise<number> {
+		const [settings] = await this.sql<{ anonymous: boolean }[]>`select anonymous from public.boards where id = ${boardId} and workshop_id = ${workshopId}`;
+		const anonymous = settings?.anonymous ?? false;
 		const drafts = await this.sql<{ doc: string }[]>`
 			select doc from public.board_updates where doc like ${`draft/${boardId}/%`}
 			union select doc from public.board_states where doc like ${`draft/${boardId}/%`}`;
@@ -208,13 +212,23 @@ export class LiveControl {
 				where m.id = ${draftName.memberId} and m.workshop_id = ${workshopId}`;
 			// (members are never deleted; a draft whose owner is not a member of this workshop stays where it is)
 			if (!author) continue;
-			const attribution = { author: draftName.memberId, authorName: author.name, organisation: author.organisation ?? '' };
+			const attribution = anonymous
+				? { author: NO_AUTHOR.memberId, authorName: NO_AUTHOR.name, organisation: NO_AUTHOR.organisation }
+				: { author: draftName.memberId, authorName: author.name, organisation: author.organisation ?? '' };
 			const source = await this.sync.read(draft);
-			const cards = [...cardsOf(source).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
+			const cards = [...cardsOf(source).entries()].map(([id, card]) => ({ id, newId: newId(), fields: card.toJSON() as Record<string, unknown> }));
 			if (cards.length === 0) continue;
+			if (anonymous) {
+				const ids = cards.map((c) => c.newId);
+				await this.sql`
+					insert into public.card_authors (board_id, card_id, member_id)
+					select ${boardId}, c, ${draftName.memberId} from unnest(${ids}::text[]) as t(c)
+					on conflict (board_id, card_id) do update set member_id = excluded.member_id`;
+				this.sync.addOwnCards(boardId, draftName.memberId, ids);
+			}
 			await this.sync.write(board, (doc) => {
 				const target = cardsOf(doc);
-				for (const { fields } of cards) {
+				for (const { fields, newId: id } of cards) {
 					const card = new Y.Map<unknown>();
 					const text = new Y.Text();
 					text.insert(0, String(fields.text ?? ''));
@@ -224,7 +238,7 @@ export class LiveControl {
 						if (fields[key] !== undefined) card.set(key, fields[key]);
 					}
 					card.set('group', '');
-					target.set(newId(), card);
+					target.set(id, card);
 				}
 			});
 			await this.sync.write(draft, (doc) => {
