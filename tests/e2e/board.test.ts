@@ -246,15 +246,17 @@ describe('the live board', () => {
 		await f.getByTestId('add-group').click();
 		await f.keyboard.type('Competitiveness of the member firms and their international partners');
 		await f.keyboard.press('Enter');
-		await f.getByTestId('add-card-top').click();
-		await f.keyboard.type('A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises');
-		await f.getByTestId('goal-indicator').first().fill('Share of gross value added by cooperating firms');
-		await f.getByTestId('goal-indicator').first().press('Enter');
 
+		// The participant writes the card on the phone (their own: theirs to edit there).
 		const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
 		await joinAs(phone.page, { code, id, name: 'Szabó-Kiss Erzsébet Katalin', organisation: 'Pannon Business Network Association for Regional Innovation' });
 		const p = phone.page;
 		await openBoard(p, boardUrl);
+		await p.getByTestId('add-card-top').click();
+		await p.keyboard.type('A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises');
+		await p.getByTestId('goal-indicator').first().fill('Share of gross value added by cooperating firms');
+		await p.getByTestId('goal-indicator').first().press('Enter');
+		await expect.poll(() => cardTexts(f), LIVE).toEqual(['A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises']);
 		await expect.poll(() => p.locator('[data-testid=card] textarea').count(), LIVE).toBe(1);
 		await expect.poll(() => p.getByTestId('goal-indicator').first().inputValue(), LIVE).toBe('Share of gross value added by cooperating firms');
 		expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
