@@ -18,6 +18,7 @@ const ERRORS: Record<string, () => string> = {
 	invalid_input: m.error_invalid_input,
 	last_facilitator: m.error_last_facilitator,
 	not_allowed: m.error_not_allowed,
+	anonymous_has_cards: m.error_anonymous_has_cards,
 	not_found: m.error_not_found,
 	rate_limited: m.error_rate_limited,
 	workshops_rate_limited: m.error_workshops_rate_limited,

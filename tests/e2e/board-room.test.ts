@@ -44,7 +44,7 @@ async function fillBoard(context: BrowserContext, workshopId: string, boardId: s
 	const author = { memberId, name: 'Facilitator Fanni', organisation: '' };
 	doc.transact(() => {
 		THEMES.forEach((theme, g) => {
-			const group = addGroup(doc, theme);
+			const group = addGroup(doc, theme, undefined, { createdBy: memberId });
 			for (let i = 0; i < 16; i++) addCard(doc, { author, text: `${theme}: ${i + 1}. gondolat a közös jövőről`, group });
 			if (g < 8) addCard(doc, { author, text: `Ötlet csoport nélkül ${g + 1}` });
 		});

@@ -136,15 +136,16 @@ describe('the live board', () => {
 		// One types a key; the other sees it land at their caret, then goes offline, and both type
 		// on at that spot. The offline run holds the first one's key ("a", "s"): taken from a
 		// diff, that key went after the first one's and split both runs. Roles swap in the
-		// second round, since which way a split shows depends on the pages' Yjs client ids.
+		// second round, since which way a split shows depends on the pages' Yjs client ids. The
+		// participant adds the cards: theirs to write in, and a facilitator may write in any card.
 		const runs = ['alma és körte ', 'szilva meg barack '];
 		for (const round of [0, 1]) {
 			const [first, second] = round === 0 ? [f, p] : [p, f];
 			const [firstRun, secondRun] = round === 0 ? runs : [runs[1], runs[0]];
 			const offline = round === 0 ? participant.context : facilitator.context;
-			await f.getByTestId('add-card-top').click();
-			await f.keyboard.type('idea ');
-			await expect.poll(async () => (await cardTexts(p))[round], LIVE).toBe('idea ');
+			await p.getByTestId('add-card-top').click();
+			await p.keyboard.type('idea ');
+			await expect.poll(async () => (await cardTexts(f))[round], LIVE).toBe('idea ');
 			for (const page of [f, p]) {
 				await page.locator('[data-testid=card] textarea').nth(round).click();
 				await page.keyboard.press('Control+End');
@@ -245,15 +246,17 @@ describe('the live board', () => {
 		await f.getByTestId('add-group').click();
 		await f.keyboard.type('Competitiveness of the member firms and their international partners');
 		await f.keyboard.press('Enter');
-		await f.getByTestId('add-card-top').click();
-		await f.keyboard.type('A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises');
-		await f.getByTestId('goal-indicator').first().fill('Share of gross value added by cooperating firms');
-		await f.getByTestId('goal-indicator').first().press('Enter');
 
+		// The participant writes the card on the phone (their own: theirs to edit there).
 		const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
 		await joinAs(phone.page, { code, id, name: 'Szabó-Kiss Erzsébet Katalin', organisation: 'Pannon Business Network Association for Regional Innovation' });
 		const p = phone.page;
 		await openBoard(p, boardUrl);
+		await p.getByTestId('add-card-top').click();
+		await p.keyboard.type('A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises');
+		await p.getByTestId('goal-indicator').first().fill('Share of gross value added by cooperating firms');
+		await p.getByTestId('goal-indicator').first().press('Enter');
+		await expect.poll(() => cardTexts(f), LIVE).toEqual(['A long goal without spaces: internationalisation_of_small_and_medium_sized_enterprises']);
 		await expect.poll(() => p.locator('[data-testid=card] textarea').count(), LIVE).toBe(1);
 		await expect.poll(() => p.getByTestId('goal-indicator').first().inputValue(), LIVE).toBe('Share of gross value added by cooperating firms');
 		expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -87,7 +87,7 @@ beforeAll(async () => {
 	const sync = { url: `ws://127.0.0.1:${app.port}/sync` };
 	const writer = connectClient(sync, `board/${w.board}`, anna.cookie);
 	await writer.synced;
-	const group = addGroup(writer.doc, GROUP);
+	const group = addGroup(writer.doc, GROUP, undefined, { createdBy: anna.memberId });
 	addCard(writer.doc, { author: { memberId: anna.memberId, name: 'Kovács Anna', organisation: ORG_A }, text: TRUST, group });
 	addCard(writer.doc, { author: { memberId: anna.memberId, name: 'Kovács Anna', organisation: ORG_A }, text: SHARING, group });
 	addCard(writer.doc, { author: { memberId: anna.memberId, name: 'Kovács Anna', organisation: ORG_A }, text: HEATING });

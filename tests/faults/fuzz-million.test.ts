@@ -1043,7 +1043,7 @@ async function captureCorpus(targets: Slot[]): Promise<void> {
 				return;
 			}
 			const author = { memberId: t.member.id, name: t.member.name, organisation: t.member.organisation };
-			const group = addGroup(doc, 'Captured group');
+			const group = addGroup(doc, 'Captured group', undefined, { createdBy: t.member.id });
 			const a = addCard(doc, { author, text: 'captured card', group });
 			const b = addCard(doc, { author, text: 'second card' });
 			editCardText(doc, a, 'captured card, edited');
@@ -1260,7 +1260,7 @@ describe('a million fuzzed messages', () => {
 		for (const [who, c] of [['Anna', anna], ['Béla', bela]] as const) c.provider.on('status', ({ status }: { status: string }) => status !== 'connected' && drops.push(`${who}: ${status}`));
 		anna.provider.awareness.setLocalStateField('cursor', 'anna');
 		const author = { memberId: honest.id, name: 'Anna', organisation: 'Anna Ltd' };
-		const group = addGroup(anna.doc, 'Cooperation');
+		const group = addGroup(anna.doc, 'Cooperation', undefined, { createdBy: honest.id });
 		const honestCards = [
 			addCard(anna.doc, { author, text: 'Trust between clusters', group }),
 			addCard(anna.doc, { author, text: 'Árvíztűrő tükörfúrógép — ünicode' }),

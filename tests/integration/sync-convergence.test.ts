@@ -15,6 +15,8 @@ beforeAll(async () => {
 	db = await migratedDatabase({ seed: false });
 	workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
+	// Two of them type into a third's card: a board whose participants may edit each other's cards.
+	await db.sql`update public.boards set participants_edit_others = true where id = ${boardId}`;
 	server = await startSyncServer(db.sql);
 	for (const name of ['Anna', 'Béla', 'Csilla']) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, `${name}'s cluster`);
@@ -35,7 +37,7 @@ describe('live co-editing', () => {
 		await Promise.all(clients.map((c) => c.synced));
 
 		// Concurrent edits: each adds cards, one groups them, two type into the same card.
-		const group = addGroup(clients[0].doc, 'Cooperation');
+		const group = addGroup(clients[0].doc, 'Cooperation', undefined, { createdBy: members[0].id });
 		const ids = clients.map((c, i) => addCard(c.doc, { author: author(members[i]), text: `idea ${i}` }));
 		await waitFor(() => clients.every((c) => cardsOf(c.doc).size === 3), 5000, 'all cards everywhere');
 		moveCard(clients[2].doc, ids[0], group);

@@ -344,7 +344,7 @@ describe('sync protocol fuzzing', () => {
 		anna.provider.awareness.setLocalStateField('cursor', 'anna');
 		bela.provider.awareness.setLocalStateField('cursor', 'bela');
 
-		const group = addGroup(anna.doc, 'Cooperation');
+		const group = addGroup(anna.doc, 'Cooperation', undefined, { createdBy: honest[0].id });
 		const originals = [
 			addCard(anna.doc, { author: author(honest[0], 'Anna'), text: 'Trust between clusters', group }),
 			addCard(anna.doc, { author: author(honest[0], 'Anna'), text: 'Árvíztűrő tükörfúrógép — ünicode' }),

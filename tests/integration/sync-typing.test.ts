@@ -144,6 +144,8 @@ beforeAll(async () => {
 	db = await migratedDatabase({ seed: false });
 	const workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
+	// Béla types in Anna's card: a board whose participants may edit each other's cards.
+	await db.sql`update public.boards set participants_edit_others = true where id = ${boardId}`;
 	// The typists here type at machine speed, past the budget a person's connection gets (tested
 	// on its own in sync-update-rate.test.ts): this test is about where the keys land.
 	server = await startSyncServer(db.sql, { updateBurst: 100_000, updatesPerSecond: 100_000 });

@@ -4,7 +4,7 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
-import { GOAL_FIELDS, LIMITS, cardsOf } from '$lib/domain/board/board-model';
+import { GOAL_FIELDS, LIMITS, NO_AUTHOR, cardsOf } from '$lib/domain/board/board-model';
 import { setBoardLocked, type Viewer } from './repositories/workshops';
 import type { MemberView } from '$lib/domain/workshop/members';
 
@@ -198,9 +198,13 @@ export class LiveControl {
 	 * its id and owner was revealed before (a reveal cut short by a crash, between copying and
 	 * clearing): it is not copied again, only cleared. What does not fit stays in its draft and
 	 * is counted in `notRevealed`, for the facilitator to see; a later reveal can bring it.
+	 * On an anonymous board the cards name nobody; their author is recorded privately
+	 * (card_authors) before they appear, so that the author can still edit and delete them.
 	 */
 	async reveal(workshopId: string, boardId: string): Promise<{ revealed: number; notRevealed: number }> {
 		await this.setPrivate(workshopId, boardId, false);
+		const [settings] = await this.sql<{ anonymous: boolean }[]>`select anonymous from public.boards where id = ${boardId} and workshop_id = ${workshopId}`;
+		const anonymous = settings?.anonymous ?? false;
 		const drafts = await this.sql<{ doc: string }[]>`
 			select doc from public.board_updates where doc like ${`draft/${boardId}/%`}
 			union select doc from public.board_states where doc like ${`draft/${boardId}/%`}`;
@@ -218,13 +222,17 @@ export class LiveControl {
 			// (members are never deleted; a draft whose owner is not a member of this workshop stays where it is)
 			if (!owner) continue;
 			const author = { memberId: draftName.memberId, name: owner.name, organisation: owner.organisation ?? '' };
+			const signer = anonymous ? NO_AUTHOR : author;
+			const owned = anonymous
+				? new Set((await this.sql<{ card_id: string }[]>`select card_id from public.card_authors where board_id = ${boardId} and member_id = ${author.memberId}`).map((r) => r.card_id))
+				: null;
 			const waiting = [...cardsOf(await this.sync.read(draft)).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
 			if (waiting.length === 0) continue;
 			const cleared: string[] = [];
 			const onBoard = cardsOf(await this.sync.read(board));
 			const toCopy = waiting.filter(({ id }) => {
 				const there = onBoard.get(id);
-				if (there?.get('author') === author.memberId) cleared.push(id);
+				if (there && (owned ? owned.has(id) : there.get('author') === author.memberId)) cleared.push(id);
 				// another member's card under this id (a draft may name its cards as it likes): stays in the draft
 				else if (there) notRevealed++;
 				return !there;
@@ -235,9 +243,22 @@ export class LiveControl {
 				const fitting = chunk.slice(0, Math.max(0, free));
 				notRevealed += chunk.length - fitting.length;
 				if (fitting.length === 0) continue;
-				const verdict = await this.sync.writeAs(board, author, (doc) => {
-					for (const { id, fields } of fitting) cardsOf(doc).set(id, revealedCard(fields, author));
-				});
+				if (anonymous) {
+					const ids = fitting.map((c) => c.id);
+					await this.sql`
+						insert into public.card_authors (board_id, card_id, member_id)
+						select ${boardId}, c, ${author.memberId} from unnest(${ids}::text[]) as t(c)
+						on conflict (board_id, card_id) do update set member_id = excluded.member_id`;
+					this.sync.addOwnCards(boardId, author.memberId, ids);
+				}
+				const verdict = await this.sync.writeAs(
+					board,
+					author,
+					(doc) => {
+						for (const { id, fields } of fitting) cardsOf(doc).set(id, revealedCard(fields, signer));
+					},
+					{ anonymous }
+				);
 				if (!verdict.ok) {
 					console.error(`[roundtable] revealing ${fitting.length} cards of ${name} refused: ${verdict.reason}`);
 					notRevealed += fitting.length;

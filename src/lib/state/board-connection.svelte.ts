@@ -3,6 +3,7 @@ import type { Attachment } from 'svelte/attachments';
 import * as board from '$lib/domain/board/board-model';
 import type { BoardView, CardColour, CardView, GoalField, Grouping } from '$lib/domain/board/board-model';
 import type { MemberRole } from '$lib/domain/workshop/roles';
+import { mayChangeCard, mayDeleteWordings, mayManageGroup, type BoardRights, type Writer } from '$lib/domain/board/board-rights';
 import { DocConnection } from './doc-connection.svelte';
 import { SaveState } from './save-state.svelte';
 import { bindText } from './text-binding';
@@ -11,6 +12,12 @@ import { reuseUnchanged } from './view-reuse';
 import { frameScheduler } from './frame';
 
 export type ReadOnlyReason = 'observer' | 'locked' | 'denied';
+
+/** A board's rights and anonymity as this page last heard of them (the server enforces its own). */
+export interface BoardSettingsView {
+	rights: BoardRights;
+	anonymous: boolean;
+}
 
 export interface BoardMember {
 	id: string;
@@ -42,6 +49,9 @@ export class BoardConnection {
 	readonly #me: BoardMember;
 	readonly #locked: () => boolean;
 	readonly #frames = frameScheduler(() => (this.view = reuseUnchanged(this.view, board.readBoard(this.doc))));
+	readonly #settings: () => BoardSettingsView | null;
+	/** Anonymous boards: the cards the server recorded as this member's, and those added here since. */
+	readonly #own: Set<string>;
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
 
 	view = $state.raw<BoardView>(EMPTY);
@@ -69,9 +79,12 @@ export class BoardConnection {
 	 * `draft`: a member's private-brainstorm document (cards only, nobody else there):
 	 * no presence and no statement.
 	 */
-	constructor(options: { docName: string; me: BoardMember; locked: () => boolean; draft?: boolean }) {
+	constructor(options: { docName: string; me: BoardMember; locked: () => boolean; draft?: boolean; settings?: () => BoardSettingsView; ownCards?: readonly string[] }) {
 		this.#me = options.me;
 		this.#locked = options.locked;
+		// a draft is its member's alone: every card in it is theirs
+		this.#settings = options.draft ? () => null : (options.settings ?? (() => null));
+		this.#own = new Set(options.ownCards ?? []);
 		this.connection = new DocConnection({ docName: options.docName, presence: !options.draft });
 		this.save = new SaveState(this.connection.provider);
 		const doc = this.connection.doc;
@@ -132,9 +145,18 @@ export class BoardConnection {
 		}
 	}
 
+	/** What the server holds this member to on this board (null: a draft, all theirs). */
+	#writer(): Writer | null {
+		const settings = this.#settings();
+		return settings && { memberId: this.#me.id, role: this.#me.role, rights: settings.rights, ownCards: this.#own };
+	}
+
 	addCard(group = ''): string | null {
 		const me = this.#me;
-		const id = this.#attempt(() => board.addCard(this.doc, { author: { memberId: me.id, name: me.name, organisation: me.organisation }, group }, this.origin));
+		// An anonymous board's card names nobody; the server records its author privately.
+		const author = this.#settings()?.anonymous ? board.NO_AUTHOR : { memberId: me.id, name: me.name, organisation: me.organisation };
+		const id = this.#attempt(() => board.addCard(this.doc, { author, group }, this.origin));
+		if (id) this.#own.add(id);
 		if (id) {
 			this.#render();
 			this.focusRequest = id;
@@ -154,8 +176,30 @@ export class BoardConnection {
 		this.#attempt(() => board.moveCard(this.doc, cardId, group, this.origin, order));
 	}
 
+	/** May change the card's text, fields and colour, and delete it. */
+	canChangeCard(card: CardView): boolean {
+		const writer = this.#writer();
+		return this.canEdit && (writer === null || mayChangeCard(writer, card));
+	}
+
 	canDelete(card: CardView): boolean {
-		return this.canEdit && (card.author === this.#me.id || this.#me.role === 'facilitator');
+		return this.canChangeCard(card);
+	}
+
+	/** May rename, merge away and remove the group (anyone may create groups and move them). */
+	canManageGroup(group: { createdBy: string }): boolean {
+		const writer = this.#writer();
+		return this.canEdit && (writer === null || mayManageGroup(writer, group));
+	}
+
+	get canDeleteWordings(): boolean {
+		const writer = this.#writer();
+		return this.canEdit && (writer === null || mayDeleteWordings(writer));
+	}
+
+	/** The card is this member's (its author, or the server's record on an anonymous board). */
+	owns(card: CardView): boolean {
+		return card.author === this.#me.id || this.#own.has(card.id);
 	}
 
 	/**
@@ -164,11 +208,11 @@ export class BoardConnection {
 	 */
 	deleteCard(card: CardView): void {
 		if (!this.canDelete(card)) return;
-		this.#attempt(() => board.deleteCard(this.doc, card.id, card.author === this.#me.id ? this.origin : this.#untracked));
+		this.#attempt(() => board.deleteCard(this.doc, card.id, this.owns(card) ? this.origin : this.#untracked));
 	}
 
 	addGroup(): string | null {
-		const id = this.#attempt(() => board.addGroup(this.doc, '', this.origin));
+		const id = this.#attempt(() => board.addGroup(this.doc, '', this.origin, { createdBy: this.#me.id }));
 		if (id) {
 			this.#render();
 			this.focusRequest = `group:${id}`;
@@ -203,7 +247,7 @@ export class BoardConnection {
 	 */
 	applyGrouping(grouping: readonly Grouping[]): boolean {
 		this.#undo.stopCapturing();
-		const ids = this.#attempt(() => board.applyGrouping(this.doc, grouping, this.origin));
+		const ids = this.#attempt(() => board.applyGrouping(this.doc, grouping, this.origin, this.#me.id));
 		this.#undo.stopCapturing();
 		if (ids) this.#render();
 		return ids !== null;

@@ -31,7 +31,7 @@ export class ControlConnection {
 	readonly #boardId: string;
 	readonly #boardIds: readonly string[];
 	/** The state of `boardId` (the board this page shows). */
-	board = $state.raw<BoardControl>({ phase: 'brainstorm', private: false, locked: false });
+	board = $state.raw<BoardControl>({ phase: 'brainstorm', private: false, locked: false, settings: null });
 	/** The state of every board in `boardIds` (consoles and the presenter). */
 	boards = $state.raw<Record<string, BoardControl>>({});
 	session = $state.raw<SessionControl>({ focusBoard: null, focusSeq: 0, timerEnd: null, timerBoard: null, timerLock: false, timerPhase: null, screen: 'join', screenBoard: null, joiningOpen: null });

@@ -52,6 +52,8 @@ export class DocConnection {
 	/** The server's reason when it answered a write with "permission denied". */
 	denied = $state<string | null>(null);
 	problem = $state<ConnectionProblem | null>(null);
+	/** The guard's reason when the server refused an update (`update refused: <reason>`), e.g. `not_your_card`. */
+	refusal = $state<string | null>(null);
 
 	readonly status: ConnectionStatus = $derived.by(() => {
 		if (!this.#browserOnline || this.problem) return 'offline';
@@ -94,8 +96,9 @@ export class DocConnection {
 			this.synced = synced;
 			if (synced) this.everSynced = true;
 		});
-		this.provider.on('closed', ({ code }) => {
+		this.provider.on('closed', ({ code, reason }) => {
 			this.problem = code === CLOSE_TOO_LARGE ? 'too_large' : 'refused';
+			this.refusal = /^update refused: ([a-z_]+)$/.exec(reason ?? '')?.[1] ?? null;
 		});
 		// Chromium does not always close an open socket when the network goes; follow the browser.
 		addEventListener('online', this.#online);

@@ -24,7 +24,7 @@ export function reuseUnchanged(previous: BoardView, next: BoardView): BoardView 
 	const groups = next.groups.map((g): GroupView => {
 		const cards = g.cards.map(card);
 		const old = oldGroups.get(g.id);
-		return old && old.title === g.title && old.order === g.order && sameArray(old.cards, cards) ? old : { ...g, cards };
+		return old && old.title === g.title && old.order === g.order && old.createdBy === g.createdBy && sameArray(old.cards, cards) ? old : { ...g, cards };
 	});
 	const ungrouped = next.ungrouped.map(card);
 	const oldVariants = new Map(previous.variants.map((v) => [v.id, v]));

@@ -327,8 +327,8 @@ describe('groups', () => {
 		const b = new Y.Doc();
 		addGroup(a, 'Base');
 		sync(a, b);
-		const ga = addGroup(a, 'FromA', undefined, 'a-group');
-		const gb = addGroup(b, 'FromB', undefined, 'b-group');
+		const ga = addGroup(a, 'FromA', undefined, { id: 'a-group' });
+		const gb = addGroup(b, 'FromB', undefined, { id: 'b-group' });
 		sync(a, b);
 		const groups = readBoard(a).groups;
 		expect(groups[1].order).toBe(groups[2].order);
@@ -378,7 +378,7 @@ describe('applyGrouping', () => {
 	/** A board with four ungrouped cards and one group holding a fifth. */
 	function board() {
 		const doc = new Y.Doc();
-		const kept = addGroup(doc, 'Bizalom', undefined, 'g-kept');
+		const kept = addGroup(doc, 'Bizalom', undefined, { id: 'g-kept' });
 		const ids = ['Együttműködés', 'Együttműködési kultúra', 'Bizalomépítés', 'Innováció'].map((text) => addCard(doc, { author: ada, text }));
 		const grouped = addCard(doc, { author: bob, text: 'Kölcsönös bizalom', group: kept });
 		return { doc, kept, ids, grouped };
@@ -549,8 +549,8 @@ describe('statement variants', () => {
 describe('readBoard', () => {
 	it('orders groups and cards by order then id, and counts cards', () => {
 		const doc = new Y.Doc();
-		const g2 = addGroup(doc, 'Second', undefined, 'g-b');
-		const g1 = addGroup(doc, 'First', undefined, 'g-a');
+		const g2 = addGroup(doc, 'Second', undefined, { id: 'g-b' });
+		const g1 = addGroup(doc, 'First', undefined, { id: 'g-a' });
 		groupsOf(doc).get(g1)!.set('order', 0);
 		addCard(doc, { author: ada, text: 'z', id: 'c-z' });
 		addCard(doc, { author: ada, text: 'y', id: 'c-y' });

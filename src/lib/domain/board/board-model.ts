@@ -5,7 +5,7 @@
  *   cards:      Y.Map<cardId, Y.Map>   text: Y.Text, author, authorName, organisation,
  *                                      colour, group ('' = ungrouped), order, createdAt,
  *                                      indicator, target, year (goal cards)
- *   groups:     Y.Map<groupId, Y.Map>  title, order
+ *   groups:     Y.Map<groupId, Y.Map>  title, order, createdBy (member id, stamped like a card's author)
  *   statements: Y.Map<variantId, Y.Map> text: Y.Text, label, order   (alternative wordings)
  */
 import * as Y from 'yjs';
@@ -30,7 +30,7 @@ export type GoalField = (typeof GOAL_FIELDS)[number];
 
 export const ROOTS = ['cards', 'groups', 'statements'] as const;
 export const CARD_KEYS = ['text', 'author', 'authorName', 'organisation', 'colour', 'group', 'order', 'createdAt', ...GOAL_FIELDS] as const;
-export const GROUP_KEYS = ['title', 'order'] as const;
+export const GROUP_KEYS = ['title', 'order', 'createdBy'] as const;
 export const VARIANT_KEYS = ['text', 'label', 'order'] as const;
 
 export interface Author {
@@ -38,6 +38,9 @@ export interface Author {
 	name: string;
 	organisation: string;
 }
+
+/** The attribution a card carries on an anonymous board: nobody (the server records the author privately). */
+export const NO_AUTHOR: Author = { memberId: '', name: '', organisation: '' };
 
 export interface CardView {
 	id: string;
@@ -58,6 +61,8 @@ export interface GroupView {
 	id: string;
 	title: string;
 	order: number;
+	/** The member who created the group ('' for groups from before it was recorded, or the server's). */
+	createdBy: string;
 	cards: CardView[];
 }
 
@@ -230,12 +235,15 @@ export function deleteCard(doc: Y.Doc, cardId: string, origin?: unknown): void {
 	doc.transact(() => cardsOf(doc).delete(cardId), origin);
 }
 
-export function addGroup(doc: Y.Doc, title: string, origin?: unknown, id = newId()): string {
+/** `createdBy`: the member creating it; the sync server requires the sender's own id on a new group. */
+export function addGroup(doc: Y.Doc, title: string, origin?: unknown, options: { id?: string; createdBy?: string } = {}): string {
+	const id = options.id ?? newId();
 	doc.transact(() => {
 		const groups = groupsOf(doc);
 		if (groups.size >= LIMITS.groups) throw new BoardLimitError('groups');
 		const group = new Y.Map<unknown>();
 		group.set('title', clip(title, LIMITS.groupTitle));
+		group.set('createdBy', options.createdBy ?? '');
 		group.set('order', Math.max(0, ...[...groups.values()].map((g) => Number(g.get('order')) || 0)) + 1);
 		groups.set(id, group);
 	}, origin);
@@ -292,7 +300,7 @@ export interface Grouping {
  * is filed once, and a group with no card left to receive is not created. Over the group
  * limit nothing changes.
  */
-export function applyGrouping(doc: Y.Doc, grouping: readonly Grouping[], origin?: unknown): string[] {
+export function applyGrouping(doc: Y.Doc, grouping: readonly Grouping[], origin?: unknown, createdBy = ''): string[] {
 	const cards = cardsOf(doc);
 	const groups = groupsOf(doc);
 	// readBoard shows a card whose group is gone as ungrouped: it is free here too
@@ -321,6 +329,7 @@ export function applyGrouping(doc: Y.Doc, grouping: readonly Grouping[], origin?
 				const group = new Y.Map<unknown>();
 				group.set('title', title);
 				group.set('order', ++order);
+				group.set('createdBy', createdBy);
 				groups.set(id, group);
 			}
 			let next = nextOrder(cards, id);
@@ -424,7 +433,7 @@ const byOrder = (a: { order: number; id: string }, b: { order: number; id: strin
 
 /** A plain rendering of the board: what the interface draws and a snapshot freezes. */
 export function readBoard(doc: Y.Doc): BoardView {
-	const groups = sortedGroups(doc).map(([id, g]) => ({ id, title: str(g.get('title')), order: num(g.get('order')), cards: [] as CardView[] }));
+	const groups = sortedGroups(doc).map(([id, g]) => ({ id, title: str(g.get('title')), order: num(g.get('order')), createdBy: str(g.get('createdBy')), cards: [] as CardView[] }));
 	const byId = new Map(groups.map((g) => [g.id, g]));
 	const ungrouped: CardView[] = [];
 	let cardCount = 0;

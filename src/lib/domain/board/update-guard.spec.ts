@@ -12,12 +12,15 @@ import {
 	editCardText,
 	editVariantText,
 	ensureVariant,
+	applyGrouping,
 	GROUP_KEYS,
 	groupsOf,
 	LIMITS,
 	MAIN_VARIANT,
+	mergeGroups,
 	moveCard,
 	moveGroup,
+	NO_AUTHOR,
 	removeGroup,
 	removeVariant,
 	renameGroup,
@@ -29,7 +32,8 @@ import {
 	VARIANT_KEYS,
 	type Author
 } from './board-model';
-import { checkBoardUpdate, type GuardResult } from './update-guard';
+import { checkBoardUpdate, type GuardOptions, type GuardResult } from './update-guard';
+import { DEFAULT_RIGHTS, type BoardRights, type Writer } from './board-rights';
 
 const ada: Author = { memberId: 'm-ada', name: 'Ada', organisation: 'Engines Ltd' };
 const bob: Author = { memberId: 'm-bob', name: 'Bob', organisation: 'Builders' };
@@ -41,11 +45,11 @@ const as = (memberId: string | null): Author | null => (memberId === null ? null
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
 /** Runs the guard and asserts it left the live doc byte-for-byte unchanged. */
-function guard(doc: Y.Doc, update: Uint8Array, memberId: string | null, maxBytes?: number): GuardResult {
+function guard(doc: Y.Doc, update: Uint8Array, memberId: string | null, maxBytes?: number, extra: Partial<GuardOptions> = {}): GuardResult {
 	const before = Y.encodeStateAsUpdate(doc);
 	const sv = Y.encodeStateVector(doc);
 	const shareKeys = [...doc.share.keys()];
-	const result = checkBoardUpdate(doc, update, { author: as(memberId), maxBytes });
+	const result = checkBoardUpdate(doc, update, { author: as(memberId), maxBytes, ...extra });
 	expect(sameBytes(Y.encodeStateAsUpdate(doc), before), 'the guard changed the live doc').toBe(true);
 	expect(sameBytes(Y.encodeStateVector(doc), sv), 'the guard changed the state vector').toBe(true);
 	expect([...doc.share.keys()]).toEqual(shareKeys);
@@ -85,8 +89,8 @@ class Board {
 	}
 
 	/** Guard, then apply to the server when accepted. */
-	send(update: Uint8Array, memberId: string | null): GuardResult {
-		const result = guard(this.server, update, memberId);
+	send(update: Uint8Array, memberId: string | null, extra?: Partial<GuardOptions>): GuardResult {
+		const result = guard(this.server, update, memberId, undefined, extra);
 		if (result.ok) {
 			Y.applyUpdate(this.server, update, 'client');
 			expect(this.server.store.pendingStructs).toBeNull();
@@ -95,17 +99,17 @@ class Board {
 		return result;
 	}
 
-	edit(client: Y.Doc, memberId: string | null, fn: () => void): GuardResult {
-		return this.send(this.capture(client, fn), memberId);
+	edit(client: Y.Doc, memberId: string | null, fn: () => void, extra?: Partial<GuardOptions>): GuardResult {
+		return this.send(this.capture(client, fn), memberId, extra);
 	}
 
 	/**
 	 * One edit from a fresh tab. After a refusal the sender keeps an edit the server never got, so
 	 * its next update has a gap ('unresolved'); the real server closes that connection anyway.
 	 */
-	try(memberId: string | null, fn: (client: Y.Doc) => void): GuardResult {
+	try(memberId: string | null, fn: (client: Y.Doc) => void, extra?: Partial<GuardOptions>): GuardResult {
 		const client = this.client();
-		return this.edit(client, memberId, () => fn(client));
+		return this.edit(client, memberId, () => fn(client), extra);
 	}
 }
 
@@ -278,7 +282,7 @@ describe('normal edits pass', () => {
 		expect(board.edit(a, 'm-ada', () => setCardColour(a, id, 'pink'))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => setCardField(a, id, 'target', '-20%'))).toEqual({ ok: true });
 		let g = '';
-		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'Quick wins')))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'Quick wins', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => moveCard(a, id, g))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => deleteCard(a, id))).toEqual({ ok: true });
 		expect(cardsOf(board.server).size).toBe(0);
@@ -291,8 +295,8 @@ describe('normal edits pass', () => {
 		let g1 = '';
 		let g2 = '';
 		let c = '';
-		expect(board.edit(a, 'm-ada', () => (g1 = addGroup(a, 'One')))).toEqual({ ok: true });
-		expect(board.edit(a, 'm-ada', () => (g2 = addGroup(a, 'Two')))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (g1 = addGroup(a, 'One', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (g2 = addGroup(a, 'Two', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => (c = addCard(a, { author: ada, text: 'x', group: g1 })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => renameGroup(a, g1, 'First'))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => moveGroup(a, g2, -1))).toEqual({ ok: true });
@@ -350,7 +354,7 @@ describe('normal edits pass', () => {
 		// offline: several edits, then the diff against the server's state vector
 		editCardText(a, id, 'once more');
 		addCard(a, { author: ada, text: 'second' });
-		addGroup(a, 'Offline group');
+		addGroup(a, 'Offline group', undefined, { createdBy: 'm-ada' });
 		const step2 = Y.encodeStateAsUpdate(a, Y.encodeStateVector(board.server));
 		expect(board.send(step2, 'm-ada')).toEqual({ ok: true });
 		expect(sameBytes(Y.encodeStateAsUpdate(board.server), Y.encodeStateAsUpdate(a))).toBe(true);
@@ -439,7 +443,7 @@ describe('refusals', () => {
 		let id = '';
 		expect(board.edit(a, 'm-ada', () => (id = addCard(a, { author: ada, text: 'base' })))).toEqual({ ok: true });
 		let g = '';
-		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G')))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => ensureVariant(a))).toEqual({ ok: true });
 		const card = (d: Y.Doc) => cardsOf(d).get(id)!;
 		const text = (d: Y.Doc) => cardText(d, id)!;
@@ -533,6 +537,7 @@ describe('refusals', () => {
 		const extraGroup = (a: Y.Doc) => {
 			const g = new Y.Map<unknown>();
 			g.set('title', 'one too many');
+			g.set('createdBy', 'm-ada');
 			groupsOf(a).set('extra', g);
 		};
 		expect(board.try('m-ada', extraGroup)).toEqual(refused('too_many_groups'));
@@ -605,7 +610,7 @@ describe('refusals', () => {
 		let id = '';
 		let g = '';
 		expect(board.edit(a, 'm-ada', () => (id = addCard(a, { author: ada, text: 'x' })))).toEqual({ ok: true });
-		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G')))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => ensureVariant(a))).toEqual({ ok: true });
 		const at = (fn: (c: Y.Doc) => void) => board.try('m-ada', fn);
 		expect(at((c) => cardsOf(c).get(id)!.set('target', 'n'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
@@ -751,6 +756,19 @@ describe('refusals', () => {
 		expect(guard(board.server, craft([], [[a.clientID, 0, 1]]), 'm-ada')).toEqual({ ok: true });
 	});
 
+	it('malformed: an empty delete range past a client\'s state (Yjs throws applying it, after the structs went in)', () => {
+		const board = new Board();
+		const a = board.client();
+		expect(board.edit(a, 'm-ada', () => addCard(a, { author: ada, text: 'abc' }))).toEqual({ ok: true });
+		for (const range of [[12345, 0, 0], [a.clientID, Y.getState(board.server.store, a.clientID), 0]] as [number, number, number][]) {
+			const update = craft([], [range]);
+			expect(() => Y.applyUpdate(board.client(), update)).toThrow();
+			expect(guard(board.server, update, 'm-ada')).toEqual(refused('malformed'));
+		}
+		// an empty range inside what the server has is harmless
+		expect(board.send(craft([], [[a.clientID, 0, 0]]), 'm-ada')).toEqual({ ok: true });
+	});
+
 	it('forged structure: origin and right origin in different texts', () => {
 		const board = new Board();
 		const a = board.client();
@@ -779,6 +797,121 @@ describe('refusals', () => {
 
 // ── robustness ──────────────────────────────────────────────────────────────
 
+describe('rights per board', () => {
+	/** The writer as the sync server passes it: role, the board's rights, and (anonymous boards) the cards it recorded as theirs. */
+	const as_ = (memberId: string, role: Writer['role'] = 'participant', rights: Partial<BoardRights> = {}, ownCards?: string[]): Partial<GuardOptions> => ({
+		writer: { memberId, role, rights: { ...DEFAULT_RIGHTS, ...rights }, ownCards: ownCards && new Set(ownCards) }
+	});
+	const participant = (memberId: string, rights: Partial<BoardRights> = {}) => as_(memberId, 'participant', rights);
+	const facilitator = (memberId: string) => as_(memberId, 'facilitator');
+
+	/** Ada's card and Ada's group on a board Bob and Cy also write on. */
+	function adasBoard() {
+		const board = new Board();
+		const a = board.client();
+		let card = '';
+		let group = '';
+		expect(board.edit(a, 'm-ada', () => (card = addCard(a, { author: ada, text: 'Ada wrote this' })), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (group = addGroup(a, 'Ada\'s group', undefined, { createdBy: 'm-ada' })), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => addVariant(a, 'Shorter', undefined), participant('m-ada'))).toEqual({ ok: true });
+		return { board, card, group, variant: [...statementsOf(board.server).keys()][0] };
+	}
+
+	it('a participant edits and deletes only their own cards; a facilitator or a board allowing it, anyone\'s', () => {
+		const { board, card } = adasBoard();
+		const edits: ((d: Y.Doc) => void)[] = [
+			(d) => editCardText(d, card, 'Bob rewrote it'),
+			(d) => cardText(d, card)!.delete(0, 4), // a deletion only: a delete set, no struct
+			(d) => setCardColour(d, card, 'pink'),
+			(d) => setCardField(d, card, 'year', '2040'),
+			(d) => deleteCard(d, card)
+		];
+		for (const edit of edits) expect(board.try('m-bob', edit, participant('m-bob'))).toEqual(refused('not_your_card'));
+		// a new card written over the key of Ada's replaces (deletes) hers
+		const overwrite = board.client();
+		const replaced = board.capture(overwrite, () => {
+			const forged = new Y.Map<unknown>();
+			forged.set('text', new Y.Text('mine now'));
+			for (const [key, value] of Object.entries({ author: 'm-bob', authorName: 'Bob', organisation: 'Builders' })) forged.set(key, value);
+			cardsOf(overwrite).set(card, forged);
+		});
+		expect(board.send(replaced, 'm-bob', participant('m-bob'))).toEqual(refused('not_your_card'));
+		expect(cardText(board.server, card)!.toString()).toBe('Ada wrote this');
+		// moving it between groups is everyone's work
+		const g = board.client();
+		let group = '';
+		expect(board.edit(g, 'm-bob', () => (group = addGroup(g, 'Bob\'s', undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.edit(g, 'm-bob', () => moveCard(g, card, group), participant('m-bob'))).toEqual({ ok: true });
+		// the author, a facilitator, and anyone on a board that allows it
+		expect(board.try('m-ada', (d) => editCardText(d, card, 'Ada edited'), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.try('m-cy', (d) => setCardColour(d, card, 'blue'), facilitator('m-cy'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => editCardText(d, card, 'Bob may now'), participant('m-bob', { editOthers: true }))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => deleteCard(d, card), participant('m-bob', { editOthers: true }))).toEqual({ ok: true });
+		const own = board.client();
+		let mine = '';
+		expect(board.edit(own, 'm-ada', () => (mine = addCard(own, { author: ada, text: 'short-lived' })), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.try('m-ada', (d) => deleteCard(d, mine), participant('m-ada'))).toEqual({ ok: true });
+		expect(cardsOf(board.server).size).toBe(0);
+	});
+
+	it('a participant renames and deletes only the groups they created; moving groups is anyone\'s', () => {
+		const { board, group } = adasBoard();
+		expect(board.try('m-bob', (d) => renameGroup(d, group, 'Bob\'s now'), participant('m-bob'))).toEqual(refused('not_your_group'));
+		expect(board.try('m-bob', (d) => removeGroup(d, group), participant('m-bob'))).toEqual(refused('not_your_group'));
+		const b = board.client();
+		let other = '';
+		expect(board.edit(b, 'm-bob', () => (other = addGroup(b, 'Bob\'s', undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => mergeGroups(d, group, other), participant('m-bob'))).toEqual(refused('not_your_group'));
+		expect(board.try('m-bob', (d) => moveGroup(d, group, 1), participant('m-bob'))).toEqual({ ok: true });
+		expect(groupsOf(board.server).get(group)!.get('title')).toBe('Ada\'s group');
+		// the creator, a facilitator, anyone on a board that allows it
+		expect(board.try('m-ada', (d) => renameGroup(d, group, 'Renamed by Ada'), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.try('m-cy', (d) => renameGroup(d, group, 'Renamed by Cy'), facilitator('m-cy'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => mergeGroups(d, other, group), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => removeGroup(d, group), participant('m-bob', { manageGroups: true }))).toEqual({ ok: true });
+		expect(groupsOf(board.server).size).toBe(0);
+	});
+
+	it('a group\'s createdBy is the sender, stamped once', () => {
+		const { board, group } = adasBoard();
+		expect(board.try('m-bob', (d) => addGroup(d, 'Claims to be Ada\'s', undefined, { createdBy: 'm-ada' }), participant('m-bob'))).toEqual(refused('bad_author'));
+		expect(board.try('m-bob', (d) => addGroup(d, 'Nobody\'s'), participant('m-bob'))).toEqual(refused('bad_author'));
+		expect(board.try('m-bob', (d) => groupsOf(d).get(group)!.set('createdBy', 'm-bob'), participant('m-bob'))).toEqual(refused('bad_author'));
+		expect(board.try('m-ada', (d) => groupsOf(d).get(group)!.delete('createdBy'), facilitator('m-ada'))).toEqual(refused('bad_author'));
+		// applyGrouping's new groups are stamped too
+		const { board: b2, card } = adasBoard();
+		expect(b2.try('m-bob', (d) => applyGrouping(d, [{ groupId: null, title: 'Found', cardIds: [card] }], undefined, 'm-bob'), participant('m-bob'))).toEqual({ ok: true });
+	});
+
+	it('wordings: anyone adds them and edits the statement; deleting one is the facilitator\'s unless the board allows it', () => {
+		const { board, variant } = adasBoard();
+		expect(board.try('m-bob', (d) => editVariantText(d, variant, 'Bob\'s wording'), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => renameVariant(d, variant, 'Bob\'s label'), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => addVariant(d, 'Another', variant), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => removeVariant(d, variant), participant('m-bob'))).toEqual(refused('not_allowed'));
+		expect(board.try('m-ada', (d) => removeVariant(d, variant), participant('m-ada'))).toEqual(refused('not_allowed'));
+		expect(statementsOf(board.server).has(variant)).toBe(true);
+		expect(board.try('m-bob', (d) => removeVariant(d, variant), participant('m-bob', { deleteWordings: true }))).toEqual({ ok: true });
+		const other = [...statementsOf(board.server).keys()][0];
+		expect(board.try('m-cy', (d) => removeVariant(d, other), facilitator('m-cy'))).toEqual({ ok: true });
+	});
+
+	it('anonymous boards: a new card carries no author, and the server\'s record says whose it is', () => {
+		const board = new Board();
+		const anonymous = (memberId: string, ownCards: string[] = []) => ({ ...as_(memberId, 'participant', {}, ownCards), author: NO_AUTHOR });
+		const a = board.client();
+		expect(board.edit(a, 'm-ada', () => addCard(a, { author: ada, text: 'signed' }), anonymous('m-ada'))).toEqual(refused('bad_author'));
+		const fresh = board.client();
+		let card = '';
+		expect(board.edit(fresh, 'm-ada', () => (card = addCard(fresh, { author: NO_AUTHOR, text: 'unsigned' })), anonymous('m-ada'))).toEqual({ ok: true });
+		expect(cardsOf(board.server).get(card)!.toJSON()).toMatchObject({ author: '', authorName: '', organisation: '' });
+		expect(board.try('m-bob', (d) => editCardText(d, card, 'Bob was here'), anonymous('m-bob'))).toEqual(refused('not_your_card'));
+		expect(board.try('m-bob', (d) => deleteCard(d, card), anonymous('m-bob'))).toEqual(refused('not_your_card'));
+		expect(board.try('m-ada', (d) => editCardText(d, card, 'Ada edited'), anonymous('m-ada', [card]))).toEqual({ ok: true });
+		expect(board.try('m-ada', (d) => deleteCard(d, card), anonymous('m-ada', [card]))).toEqual({ ok: true });
+	});
+});
+
 describe('fuzzing', () => {
 	deterministic();
 	function sampleBoard() {
@@ -795,7 +928,7 @@ describe('fuzzing', () => {
 		let g = '';
 		const first = keep(a, 'm-ada', () => (c1 = addCard(a, { author: ada, text: 'first card', fields: { indicator: 'kWh' } })));
 		expect(board.send(first, 'm-ada').ok).toBe(true);
-		expect(board.send(keep(a, 'm-ada', () => (g = addGroup(a, 'Energy'))), 'm-ada').ok).toBe(true);
+		expect(board.send(keep(a, 'm-ada', () => (g = addGroup(a, 'Energy', undefined, { createdBy: 'm-ada' }))), 'm-ada').ok).toBe(true);
 		expect(board.send(keep(a, 'm-ada', () => editVariantText(a, MAIN_VARIANT, 'We power the valley.')), 'm-ada').ok).toBe(true);
 		board.pull(b);
 		// pending edits: valid against the server's current state, not applied yet
@@ -1012,7 +1145,7 @@ describe('random editing sessions', () => {
 				if (ids.length) setCardColour(d, pick(ids), pick(['pink', 'purple'] as const));
 				if (ids.length) setCardField(d, pick(ids), pick(['indicator', 'target', 'year'] as const), phrase());
 			},
-			(d) => (rnd() < 0.5 || groupsOf(d).size === 0 ? addGroup(d, phrase()) : renameGroup(d, pick([...groupsOf(d).keys()]), phrase())),
+			(d, author) => (rnd() < 0.5 || groupsOf(d).size === 0 ? addGroup(d, phrase(), undefined, { createdBy: author.memberId }) : renameGroup(d, pick([...groupsOf(d).keys()]), phrase())),
 			(d) => groupsOf(d).size > 0 && (rnd() < 0.5 ? moveGroup(d, pick([...groupsOf(d).keys()]), pick([-1, 1] as const)) : removeGroup(d, pick([...groupsOf(d).keys()]))),
 			(d) => {
 				const current = ensureVariant(d).toString();

@@ -9,6 +9,12 @@
  * parent and key of the item it references, which may live in the document or earlier in the
  * same update).
  *
+ * Rights (board-rights.ts): with a `writer`, changes to an existing card's text, fields or colour
+ * and its deletion need the card to be the writer's or the board to allow it; so do renaming and
+ * deleting a group not created by the writer, and deleting a wording. A deletion arrives as a
+ * delete-set range, not a struct: the ranges are mapped to the live items they delete, within
+ * a budget. Setting a root map's key that holds a live entry replaces (deletes) that entry.
+ *
  * Anything Yjs could not integrate at once (missing dependencies, gaps, references to unknown
  * clocks, deletions of unknown clocks) is refused as 'unresolved': such structs would otherwise
  * be parked in the store's pending queue and integrated later, without another check.
@@ -16,6 +22,7 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { CARD_KEYS, GROUP_KEYS, LIMITS, ROOTS, VARIANT_KEYS, type Author } from './board-model';
+import { mayChangeCard, mayChangeOthersCards, mayDeleteWordings, mayManageGroup, mayManageOthersGroups, type Writer } from './board-rights';
 
 export type GuardReason =
 	| 'too_large'
@@ -29,6 +36,9 @@ export type GuardReason =
 	| 'too_many_groups'
 	| 'too_many_variants'
 	| 'bad_author'
+	| 'not_your_card'
+	| 'not_your_group'
+	| 'not_allowed'
 	| 'unresolved';
 
 export type GuardResult = { ok: true } | { ok: false; reason: GuardReason };
@@ -40,6 +50,13 @@ export interface GuardOptions {
 	 * reports, snapshots and exports show, so it must be exactly this, never what a client claims.
 	 */
 	author: Author | null;
+	/**
+	 * Who writes on a board, with the board's rights: their changes to others' cards and
+	 * groups, and deletions of wordings, are checked. Absent: no rights rules (a member's own
+	 * draft, a server write). A new group's `createdBy` must be `writer.memberId` (else the
+	 * author's member id).
+	 */
+	writer?: Writer;
 	/** Largest accepted update in bytes (default 1 MiB). */
 	maxBytes?: number;
 }
@@ -60,7 +77,7 @@ type Role =
 	| { k: 'root'; name: RootName }
 	| { k: 'unknownRoot' }
 	| { k: 'card'; isNew: boolean }
-	| { k: 'group' }
+	| { k: 'group'; isNew: boolean }
 	| { k: 'variant' }
 	| { k: 'cardText' }
 	| { k: 'variantText' }
@@ -107,6 +124,10 @@ export const MAX_CLOCK = 2 ** 32;
 
 /** Upper bound on live structs visited when crediting deletions against a text limit. */
 const DELETE_CREDIT_BUDGET = 100_000;
+/** Upper bound on live structs visited when mapping deletions to the cards, groups and wordings they remove. */
+const DELETE_RIGHTS_BUDGET = 100_000;
+/** Card keys anyone may change on any card: where it sits (grouping is everyone's work). */
+const PLACEMENT_KEYS: ReadonlySet<string> = new Set(['group', 'order']);
 
 const kindOf = (t: AnyType): 'map' | 'text' | 'other' =>
 	t.constructor === Y.Map ? 'map' : t.constructor === Y.Text ? 'text' : 'other';
@@ -115,7 +136,7 @@ function childRole(parent: Role, sub: string | null, kind: 'map' | 'text' | 'oth
 	if (sub === null) return { k: 'other' };
 	if (parent.k === 'root' && kind === 'map') {
 		if (parent.name === 'cards') return { k: 'card', isNew };
-		if (parent.name === 'groups') return { k: 'group' };
+		if (parent.name === 'groups') return { k: 'group', isNew };
 		return { k: 'variant' };
 	}
 	if (sub === 'text' && kind === 'text') {
@@ -154,7 +175,7 @@ export function checkBoardUpdate(doc: Y.Doc, update: Uint8Array, options: GuardO
 		return fail('malformed');
 	}
 	try {
-		return new Guard(doc, options.author).run(decoded.structs, sections, decoded.ds.clients);
+		return new Guard(doc, options.author, options.writer ?? null).run(decoded.structs, sections, decoded.ds.clients);
 	} catch (e) {
 		if (e instanceof Refusal) return fail(e.reason);
 		return fail('malformed');
@@ -172,6 +193,14 @@ class Guard {
 	private readonly roles = new Map<AnyType, Role>();
 	/** New card maps of this update: their item in `cards`, and their attribution items (all the sender's values). */
 	private readonly newCards = new Map<AnyType, { item: Y.Item; keys: Set<string>; stamps: Y.Item[] }>();
+	/** New group maps of this update: their item in `groups`, and their `createdBy` items. */
+	private readonly newGroups = new Map<AnyType, { item: Y.Item; stamps: Y.Item[] }>();
+	/** Live cards whose content (anything but their place) this update changes or deletes. */
+	private readonly changedCards = new Set<string>();
+	/** Live groups this update renames or deletes. */
+	private readonly changedGroups = new Set<string>();
+	/** Live wordings this update deletes. */
+	private readonly deletedWordings = new Set<string>();
 	/** Keys that this update adds to a root map (absent or deleted in the live doc). */
 	private readonly newKeys = new Map<RootName, Set<string>>();
 	/** Characters inserted per text by this update. */
@@ -180,7 +209,8 @@ class Guard {
 
 	constructor(
 		private readonly doc: Y.Doc,
-		private readonly author: Author | null
+		private readonly author: Author | null,
+		private readonly writer: Writer | null
 	) {}
 
 	run(structs: Struct[], sections: number, ds: Map<number, { clock: number; len: number }[]>): GuardResult {
@@ -191,8 +221,10 @@ class Guard {
 		this.checkTexts(ds);
 		if (this.author !== null) {
 			for (const card of this.newCards.values()) if (card.keys.size < ATTRIBUTION.size) refuse('bad_author');
+			for (const group of this.newGroups.values()) if (group.stamps.length === 0) refuse('bad_author');
 			this.checkAttributionKept(ds);
 		}
+		if (this.writer !== null) this.checkRights(this.writer, ds);
 		return OK;
 	}
 
@@ -390,12 +422,15 @@ class Guard {
 				return refuse('forbidden_content');
 			case 'root': {
 				if (sub === null) return refuse('forbidden_content');
+				const live = this.doc.share.get(role.name)?._map.get(sub);
+				// a value written at a live key replaces it: the live card, group or wording is deleted
+				if (live !== undefined && !live.deleted) this.removes(role.name, sub);
 				if (content instanceof Y.ContentDeleted) return;
 				if (!(content instanceof Y.ContentType) || kindOf(content.type) !== 'map') return refuse('forbidden_content');
 				const created = childRole(role, sub, 'map', true);
 				this.roles.set(content.type, created);
 				if (created.k === 'card') this.newCards.set(content.type, { item, keys: new Set(), stamps: [] });
-				const live = this.doc.share.get(role.name)?._map.get(sub);
+				if (created.k === 'group') this.newGroups.set(content.type, { item, stamps: [] });
 				if (live === undefined || live.deleted) {
 					let keys = this.newKeys.get(role.name);
 					if (keys === undefined) this.newKeys.set(role.name, (keys = new Set()));
@@ -410,9 +445,13 @@ class Guard {
 				if (sub === null || !keys.has(sub)) return refuse('forbidden_content');
 				const stamp = role.k === 'card' && this.author !== null ? ATTRIBUTION.get(sub) : undefined;
 				if (stamp !== undefined && role.k === 'card' && !role.isNew) return refuse('bad_author');
+				const creator = role.k === 'group' && sub === 'createdBy' && this.author !== null ? (this.writer?.memberId ?? this.author.memberId) : undefined;
+				if (creator !== undefined && role.k === 'group' && !role.isNew) return refuse('bad_author');
+				if (role.k === 'card' && !role.isNew && !PLACEMENT_KEYS.has(sub)) this.changedCards.add(keyOf(loc.parent as AnyType));
+				if (role.k === 'group' && !role.isNew && sub === 'title') this.changedGroups.add(keyOf(loc.parent as AnyType));
 				if (content instanceof Y.ContentDeleted) {
 					// a deleted value written after the stamp would become the key's value: the card unsigned
-					if (stamp !== undefined) refuse('bad_author');
+					if (stamp !== undefined || creator !== undefined) refuse('bad_author');
 					return;
 				}
 				if (sub === 'text' && role.k !== 'group') {
@@ -426,6 +465,10 @@ class Guard {
 				for (const v of content.arr) {
 					if (!isPrimitive(v)) return refuse('forbidden_content');
 					if (typeof v === 'string' && v.length > max) return refuse('field_too_long');
+				}
+				if (creator !== undefined) {
+					if (content.arr.length === 0 || content.arr.some((v) => v !== creator)) return refuse('bad_author');
+					this.newGroups.get(loc.parent as AnyType)?.stamps.push(item);
 				}
 				if (stamp !== undefined) {
 					const expected = stamp(this.author!);
@@ -442,6 +485,8 @@ class Guard {
 				if (content instanceof Y.ContentDeleted) return;
 				if (!(content instanceof Y.ContentString)) return refuse('forbidden_content');
 				const text = loc.parent as AnyType;
+				// typing in a live card's text changes that card
+				if (role.k === 'cardText' && this.isLive(text)) this.changedCards.add(keyOf(text._item!.parent as AnyType));
 				this.inserted.set(text, (this.inserted.get(text) ?? 0) + Math.max(0, item.length - offset));
 				return;
 			}
@@ -450,10 +495,17 @@ class Guard {
 
 	// ── limits ──────────────────────────────────────────────────────────────
 
-	/** Deletions of clocks nobody has integrated yet would wait in the store and hit future edits. */
+	/**
+	 * Deletions of clocks nobody has integrated yet would wait in the store and hit future edits.
+	 * An empty range at or past a client's state is one Yjs keeps as pending and then fails to
+	 * encode: applying the update throws after its structs went in.
+	 */
 	private checkDeleteSet(ds: Map<number, { clock: number; len: number }[]>) {
 		for (const [client, ranges] of ds)
-			for (const r of ranges) if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+			for (const r of ranges) {
+				if (!(r.clock >= 0 && r.len >= 0 && r.clock + r.len <= this.simState(client))) refuse('unresolved');
+				if (r.len === 0 && r.clock >= this.simState(client)) refuse('malformed');
+			}
 	}
 
 	/**
@@ -491,6 +543,84 @@ class Guard {
 			}
 		}
 		for (const { item, stamps } of this.newCards.values()) for (const stamp of stamps) if (deleted(stamp.id) && !deleted(item.id)) refuse('bad_author');
+		// a group's creator likewise (at most LIMITS.groups lookups)
+		for (const groupItem of this.doc.share.get('groups')?._map.values() ?? []) {
+			if (groupItem.deleted || !(groupItem.content instanceof Y.ContentType)) continue;
+			const entry = groupItem.content.type._map.get('createdBy');
+			if (entry !== undefined && !entry.deleted && ds.has(entry.id.client) && deleted(entry.id) && !deleted(groupItem.id)) refuse('bad_author');
+		}
+		for (const { item, stamps } of this.newGroups.values()) for (const stamp of stamps) if (deleted(stamp.id) && !deleted(item.id)) refuse('bad_author');
+	}
+
+	// ── rights ──────────────────────────────────────────────────────────────
+
+	private isLive(type: AnyType): boolean {
+		return type._item !== null && type.doc === this.doc;
+	}
+
+	/** A live entry of a root map is deleted (or replaced) by this update. */
+	private removes(root: RootName, key: string) {
+		if (root === 'cards') this.changedCards.add(key);
+		else if (root === 'groups') this.changedGroups.add(key);
+		else this.deletedWordings.add(key);
+	}
+
+	/**
+	 * Deletions are only delete-set ranges: each live item they delete says what it removes
+	 * (a card, a group, a wording, a card's text or field, a group's title). At most
+	 * DELETE_RIGHTS_BUDGET live structs are visited; a delete set reaching further is refused.
+	 */
+	private collectDeletions(ds: Map<number, { clock: number; len: number }[]>) {
+		let budget = DELETE_RIGHTS_BUDGET;
+		for (const [client, ranges] of ds) {
+			const live = this.doc.store.clients.get(client);
+			if (live === undefined) continue;
+			const liveEnd = this.liveState(client);
+			for (const { start, end } of mergeRanges(ranges)) {
+				if (start >= liveEnd) continue;
+				for (let i = Y.findIndexSS(live, start); i < live.length && live[i].id.clock < Math.min(end, liveEnd); i++) {
+					if (--budget < 0) refuse('too_large');
+					const s = live[i];
+					if (!(s instanceof Y.Item) || s.deleted || !(s.parent instanceof Y.AbstractType)) continue;
+					const parent = s.parent as AnyType;
+					const role = this.roleOf(this.normalise(parent));
+					const sub = s.parentSub;
+					if (role.k === 'root') {
+						// only the key's current value is the entry (older values are already deleted)
+						if (sub !== null && parent._map.get(sub) === s) this.removes(role.name, sub);
+					} else if (role.k === 'card') {
+						if (sub !== null && !PLACEMENT_KEYS.has(sub)) this.changedCards.add(keyOf(parent));
+					} else if (role.k === 'cardText') {
+						this.changedCards.add(keyOf(parent._item!.parent as AnyType));
+					} else if (role.k === 'group') {
+						if (sub === 'title') this.changedGroups.add(keyOf(parent));
+					}
+				}
+			}
+		}
+	}
+
+	private checkRights(writer: Writer, ds: Map<number, { clock: number; len: number }[]>) {
+		// a facilitator (or a board allowing everything) may do all of it: no need to look
+		if (mayChangeOthersCards(writer) && mayManageOthersGroups(writer) && mayDeleteWordings(writer)) return;
+		this.collectDeletions(ds);
+		if (this.deletedWordings.size > 0 && !mayDeleteWordings(writer)) refuse('not_allowed');
+		const cards = this.doc.share.get('cards')?._map;
+		for (const id of this.changedCards) {
+			const item = cards?.get(id);
+			if (item === undefined || item.deleted || !(item.content instanceof Y.ContentType)) continue;
+			const author = item.content.type._map.get('author');
+			const value = author !== undefined && !author.deleted && author.content instanceof Y.ContentAny ? author.content.arr[author.content.arr.length - 1] : '';
+			if (!mayChangeCard(writer, { id, author: typeof value === 'string' ? value : '' })) refuse('not_your_card');
+		}
+		const groups = this.doc.share.get('groups')?._map;
+		for (const id of this.changedGroups) {
+			const item = groups?.get(id);
+			if (item === undefined || item.deleted || !(item.content instanceof Y.ContentType)) continue;
+			const creator = item.content.type._map.get('createdBy');
+			const value = creator !== undefined && !creator.deleted && creator.content instanceof Y.ContentAny ? creator.content.arr[creator.content.arr.length - 1] : '';
+			if (!mayManageGroup(writer, { createdBy: typeof value === 'string' ? value : '' })) refuse('not_your_group');
+		}
 	}
 
 	private checkRootCounts() {
@@ -554,6 +684,11 @@ class Guard {
 		}
 		return credit;
 	}
+}
+
+/** The key a live or new entry of a root map is held under (a card's or group's id). */
+function keyOf(type: AnyType): string {
+	return type._item?.parentSub ?? '';
 }
 
 /** A client's delete ranges, sorted and merged (a crafted update may repeat or overlap them). */

@@ -1,7 +1,9 @@
 /**
  * The shape of a workshop's control document (written by facilitators only):
  *
- *   boards:  Y.Map<boardId, Y.Map>  phase, private (bool), locked (bool, mirrors the database)
+ *   boards:  Y.Map<boardId, Y.Map>  phase, private (bool), locked (bool, mirrors the database),
+ *                                   editOthers, manageGroups, deleteWordings, anonymous (bool, mirror
+ *                                   the board's settings; the sync server enforces the database's)
  *   session: Y.Map                  focusBoard, focusSeq, timerEnd, timerBoard, timerLock, timerPhase,
  *                                   screen, screenBoard, joiningOpen (mirrors the database)
  *   roster:  Y.Map<memberId, JSON>  the members as the database has them (server-written only)
@@ -14,11 +16,14 @@ import * as Y from 'yjs';
 import { isPhase, type Phase } from './phases';
 import { isRole } from './roles';
 import type { MemberView } from './members';
+import type { BoardRights } from '$lib/domain/board/board-rights';
 
 export interface BoardControl {
 	phase: Phase;
 	private: boolean;
 	locked: boolean;
+	/** The board's rights and anonymity as last changed (null: not changed since the workshop began, read the page data). */
+	settings: { rights: BoardRights; anonymous: boolean } | null;
 }
 
 export interface SessionControl {
@@ -48,7 +53,11 @@ const sessionOf = (doc: Y.Doc) => doc.getMap<unknown>('session');
 export function readBoardControl(doc: Y.Doc, boardId: string): BoardControl {
 	const b = boardsOf(doc).get(boardId);
 	const phase = b?.get('phase');
-	return { phase: isPhase(phase) ? phase : 'brainstorm', private: b?.get('private') === true, locked: b?.get('locked') === true };
+	const flag = (key: string) => b?.get(key) === true;
+	const settings = typeof b?.get('anonymous') === 'boolean'
+		? { rights: { editOthers: flag('editOthers'), manageGroups: flag('manageGroups'), deleteWordings: flag('deleteWordings') }, anonymous: flag('anonymous') }
+		: null;
+	return { phase: isPhase(phase) ? phase : 'brainstorm', private: flag('private'), locked: flag('locked'), settings };
 }
 
 export function readSession(doc: Y.Doc): SessionControl {
@@ -108,6 +117,13 @@ export function setPrivateBrainstorm(doc: Y.Doc, boardId: string, on: boolean, o
 
 export function setLockedMirror(doc: Y.Doc, boardId: string, locked: boolean, origin?: unknown): void {
 	doc.transact(() => boardMap(doc, boardId).set('locked', locked), origin);
+}
+
+export function setSettingsMirror(doc: Y.Doc, boardId: string, settings: { rights: BoardRights; anonymous: boolean }, origin?: unknown): void {
+	doc.transact(() => {
+		const b = boardMap(doc, boardId);
+		for (const [key, value] of Object.entries({ ...settings.rights, anonymous: settings.anonymous })) if (b.get(key) !== value) b.set(key, value);
+	}, origin);
 }
 
 /** Calls the room to a board; the presenter screen goes there too (a board, not "workgroups"). */

@@ -4,6 +4,7 @@ import type { MemberRole } from '$lib/domain/workshop/roles';
 import type { BoardKind, Template } from '$lib/domain/workshop/templates';
 import type { Language } from '$lib/domain/workshop/validation';
 import type { MemberView } from '$lib/domain/workshop/members';
+import type { BoardRights } from '$lib/domain/board/board-rights';
 
 export interface Viewer {
 	memberId: string;
@@ -28,6 +29,10 @@ export interface Board {
 	title: string;
 	prompt: string;
 	locked: boolean;
+	/** What participants may do beyond their own work (a facilitator's setting). */
+	rights: BoardRights;
+	/** Cards carry no author: nobody, facilitators included, sees who wrote one. */
+	anonymous: boolean;
 }
 
 export interface WorkshopPage {
@@ -125,9 +130,15 @@ export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<Worksh
 		const members = await selectMembers(tx, viewer.workshopId);
 		const me = members.find((m) => m.id === viewer.memberId);
 		if (!me) return null;
-		const boards = await tx<Board[]>`
-			select id, position, kind, title, prompt, locked from public.boards
-			where workshop_id = ${viewer.workshopId} order by position, created_at`;
+		const boards = (
+			await tx<(Omit<Board, 'rights'> & { edit_others: boolean; manage_groups: boolean; delete_wordings: boolean })[]>`
+				select id, position, kind, title, prompt, locked, anonymous, participants_edit_others as edit_others,
+					participants_manage_groups as manage_groups, participants_delete_wordings as delete_wordings
+				from public.boards where workshop_id = ${viewer.workshopId} order by position, created_at`
+		).map(({ edit_others, manage_groups, delete_wordings, ...b }): Board => ({
+			...b,
+			rights: { editOthers: edit_others, manageGroups: manage_groups, deleteWordings: delete_wordings }
+		}));
 		const organisations = (
 			await tx<{ name: string }[]>`select name from public.organisations where workshop_id = ${viewer.workshopId} order by name`
 		).map((o) => o.name);
@@ -196,16 +207,31 @@ export async function addBoard(
 	return r.count === 1;
 }
 
+/**
+ * Changes a board's title, prompt and settings as the member (RLS: facilitators). `check` runs
+ * inside the transaction, after the row is locked and RLS let the update through, with the
+ * anonymity it had; throwing there leaves the board as it was.
+ */
 export async function updateBoard(
 	sql: Sql,
 	viewer: Viewer,
 	boardId: string,
-	b: { title: string; prompt: string }
+	b: { title: string; prompt: string; rights: BoardRights; anonymous: boolean },
+	check: (before: { anonymous: boolean }) => Promise<void> | void = () => {}
 ): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
-		update public.boards set title = ${b.title}, prompt = ${b.prompt}
-		where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
-	return r.count === 1;
+	return asViewer(sql, viewer, async (tx) => {
+		const [before] = await tx<{ anonymous: boolean }[]>`
+			select anonymous from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId} for update`;
+		if (!before) return false;
+		const r = await tx`
+			update public.boards set title = ${b.title}, prompt = ${b.prompt},
+				participants_edit_others = ${b.rights.editOthers}, participants_manage_groups = ${b.rights.manageGroups},
+				participants_delete_wordings = ${b.rights.deleteWordings}, anonymous = ${b.anonymous}
+			where id = ${boardId} and workshop_id = ${viewer.workshopId}`;
+		if (r.count !== 1) return false;
+		await check(before);
+		return true;
+	});
 }
 
 export async function removeBoard(sql: Sql, viewer: Viewer, boardId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { MemberRole } from '$lib/domain/workshop/roles';
 import { memberColour } from '$lib/domain/board/presence';
 import type { DocName } from './doc-name';
 import { screenMemberId, workshopByScreenToken } from '../screen-links';
+import { DEFAULT_RIGHTS, type BoardRights } from '$lib/domain/board/board-rights';
 
 export interface Presence {
 	memberId: string;
@@ -22,6 +23,42 @@ export interface Access {
 	writer: boolean;
 	/** Board docs: the board is locked (read-only for everyone until unlocked). */
 	locked: boolean;
+	/** Board docs: what participants may do to others' cards, groups and wordings. */
+	rights: BoardRights;
+	/** Board docs: cards carry no author; `ownCards` (the server's record) says which are this member's. */
+	anonymous: boolean;
+	/** Anonymous boards: the ids of the cards this member wrote, kept current as they write more. */
+	ownCards: Set<string> | null;
+}
+
+/** A board's settings as the sync server enforces them. */
+export interface BoardSettings {
+	rights: BoardRights;
+	anonymous: boolean;
+}
+
+interface BoardRow {
+	workshop_id: string;
+	locked: boolean;
+	participants_edit_others: boolean;
+	participants_manage_groups: boolean;
+	participants_delete_wordings: boolean;
+	anonymous: boolean;
+}
+
+export const settingsOf = (row: Omit<BoardRow, 'workshop_id' | 'locked'>): BoardSettings => ({
+	rights: { editOthers: row.participants_edit_others, manageGroups: row.participants_manage_groups, deleteWordings: row.participants_delete_wordings },
+	anonymous: row.anonymous
+});
+
+const selectBoard = (sql: Sql, boardId: string) => sql<BoardRow[]>`
+	select workshop_id, locked, participants_edit_others, participants_manage_groups, participants_delete_wordings, anonymous
+	from public.boards where id = ${boardId}`;
+
+/** The cards the server recorded as this member's on an anonymous board. */
+async function ownCards(sql: Sql, boardId: string, memberId: string): Promise<Set<string>> {
+	const rows = await sql<{ card_id: string }[]>`select card_id from public.card_authors where board_id = ${boardId} and member_id = ${memberId}`;
+	return new Set(rows.map((r) => r.card_id));
 }
 
 export type Refusal = { status: 401 | 403 | 404; reason: string };
@@ -43,15 +80,16 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 	if (screenToken) return authorizeScreen(sql, screenToken, doc);
 	let workshopId: string;
 	let locked = false;
+	let settings: BoardSettings = { rights: DEFAULT_RIGHTS, anonymous: false };
 	if (doc.kind === 'control') {
 		workshopId = doc.workshopId;
 	} else {
 		// Which workshop a board belongs to is not secret; the session check that follows is.
-		const [board] = await sql<{ workshop_id: string; locked: boolean }[]>`
-			select workshop_id, locked from public.boards where id = ${doc.boardId}`;
+		const [board] = await selectBoard(sql, doc.boardId);
 		if (!board) return { status: 404, reason: 'unknown document' };
 		workshopId = board.workshop_id;
 		locked = board.locked;
+		settings = settingsOf(board);
 	}
 	const session = await verifySession(sessionKey, readCookie(cookieHeader, sessionCookieName(workshopId)));
 	if (!session || session.workshopId !== workshopId) return { status: 401, reason: 'no valid session for this workshop' };
@@ -67,15 +105,18 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 		colour: memberColour(session.memberId),
 		role: member.role
 	};
+	const none = { rights: DEFAULT_RIGHTS, anonymous: false, ownCards: null };
 	switch (doc.kind) {
-		case 'board':
-			return { doc, workshopId, user, writer: member.role !== 'observer', locked };
+		case 'board': {
+			const own = settings.anonymous ? await ownCards(sql, doc.boardId, session.memberId) : null;
+			return { doc, workshopId, user, writer: member.role !== 'observer', locked, ...settings, ownCards: own };
+		}
 		case 'draft':
 			// A draft is private to its author until the reveal: nobody else may even read it.
 			if (doc.memberId !== session.memberId) return { status: 403, reason: 'another member\'s draft' };
-			return { doc, workshopId, user, writer: member.role !== 'observer', locked };
+			return { doc, workshopId, user, writer: member.role !== 'observer', locked, ...none };
 		case 'control':
-			return { doc, workshopId, user, writer: member.role === 'facilitator', locked: false };
+			return { doc, workshopId, user, writer: member.role === 'facilitator', locked: false, ...none };
 	}
 }
 
@@ -84,12 +125,23 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
  * boards are locked, each member's role). An instance re-reads them after Redis was away,
  * when a lock or a role change published meanwhile may have been lost.
  */
-export async function currentRights(sql: Sql, input: { boards: string[]; members: string[] }): Promise<{ locked: Map<string, boolean>; roles: Map<string, MemberRole> }> {
+export async function currentRights(
+	sql: Sql,
+	input: { boards: string[]; members: string[] }
+): Promise<{ locked: Map<string, boolean>; settings: Map<string, BoardSettings>; roles: Map<string, MemberRole> }> {
 	const [boards, members] = await Promise.all([
-		input.boards.length ? sql<{ id: string; locked: boolean }[]>`select id, locked from public.boards where id = any(${input.boards}::uuid[])` : [],
+		input.boards.length
+			? sql<(BoardRow & { id: string })[]>`
+				select id, workshop_id, locked, participants_edit_others, participants_manage_groups, participants_delete_wordings, anonymous
+				from public.boards where id = any(${input.boards}::uuid[])`
+			: [],
 		input.members.length ? sql<{ id: string; role: MemberRole }[]>`select id, role from public.members where id = any(${input.members}::uuid[])` : []
 	]);
-	return { locked: new Map(boards.map((b) => [b.id, b.locked])), roles: new Map(members.map((m) => [m.id, m.role])) };
+	return {
+		locked: new Map(boards.map((b) => [b.id, b.locked])),
+		settings: new Map(boards.map((b) => [b.id, settingsOf(b)])),
+		roles: new Map(members.map((m) => [m.id, m.role]))
+	};
 }
 
 /**
@@ -109,5 +161,5 @@ async function authorizeScreen(sql: Sql, token: string, doc: DocName): Promise<A
 		locked = board.locked;
 	}
 	const user: Presence = { memberId: screenMemberId(workshopId), name: '', organisation: '', colour: '#57534e', role: 'observer' };
-	return { doc, workshopId, user, writer: false, locked };
+	return { doc, workshopId, user, writer: false, locked, rights: DEFAULT_RIGHTS, anonymous: false, ownCards: null };
 }

@@ -214,6 +214,8 @@ export class Connection {
 			if (state !== null) {
 				if (typeof state !== 'object' || Array.isArray(state)) continue;
 				state = { ...(state as object), user: this.access.user };
+				// On an anonymous board the card someone writes in would say whose it is.
+				if (this.access.anonymous) (state as Record<string, unknown>).editing = null;
 			}
 			accepted.push({ clientId: entry.clientId, clock: entry.clock, state: JSON.stringify(state) });
 		}

@@ -16,6 +16,14 @@ export interface PendingWrite {
 	workshopId: string;
 	doc: string;
 	update: Uint8Array;
+	/** Anonymous boards: the authors of the cards this update creates, committed with it. */
+	cardAuthors?: CardAuthor[];
+}
+
+export interface CardAuthor {
+	boardId: string;
+	cardId: string;
+	memberId: string;
 }
 
 /** Where documents live. The sync core knows only this interface. */
@@ -76,13 +84,26 @@ export class PostgresDocumentStore implements DocumentStore {
 		// One statement, one commit, however many documents the batch spans.
 		// Hex in a text array: bytea arrays do not survive array-literal escaping intact.
 		const hex = writes.map((w) => Buffer.from(w.update.buffer, w.update.byteOffset, w.update.byteLength).toString('hex'));
+		// An anonymous card's author goes in the same statement as the card: both or neither.
+		const authors = writes.flatMap((w) => w.cardAuthors ?? []);
 		const insert = (sql: Sql) => sql<{ seq: string }[]>`
 			with written as (
 				insert into public.board_updates (workshop_id, doc, data)
 				select w, d, decode(h, 'hex')
 				from unnest(${writes.map((w) => w.workshopId)}::uuid[], ${writes.map((w) => w.doc)}::text[], ${hex}::text[]) as t(w, d, h)
 				returning seq
-			)
+			)${
+				authors.length
+					? sql`, authored as (
+				insert into public.card_authors (board_id, card_id, member_id)
+				select distinct on (b, c) b, c, m
+				from unnest(${authors.map((a) => a.boardId)}::uuid[], ${authors.map((a) => a.cardId)}::text[], ${authors.map((a) => a.memberId)}::uuid[])
+					with ordinality as t(b, c, m, n)
+				order by b, c, n desc
+				on conflict (board_id, card_id) do update set member_id = excluded.member_id, created_at = now()
+			)`
+					: sql``
+			}
 			select max(seq) as seq from written`;
 		if (!this.options.shared) {
 			const [row] = await insert(this.sql);

@@ -1,5 +1,6 @@
 import type { Presence } from './access';
 import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { BoardRights } from '$lib/domain/board/board-rights';
 
 /**
  * How several app instances share their live rooms (redis-relay.ts is the implementation;
@@ -49,6 +50,10 @@ export type ControlMessage =
 	| { type: 'lock'; boardId: string; locked: boolean }
 	/** A member's role changed: their live connections on every instance get the new rights. */
 	| { type: 'role'; workshopId: string; memberId: string; role: MemberRole }
+	/** A board's rights or anonymity changed: live connections on every instance follow. */
+	| { type: 'board-settings'; boardId: string; rights: BoardRights; anonymous: boolean }
+	/** Cards recorded as a member's on an anonymous board: their live connections on every instance may edit them. */
+	| { type: 'own-cards'; boardId: string; memberId: string; cardIds: string[] }
 	/** A member's (or the presenter screen's) access ended: their live connections on every instance close. */
 	| { type: 'disconnect'; workshopId: string; memberId: string }
 	/**

@@ -1,8 +1,10 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { Access } from './access';
+import type { Access, BoardSettings } from './access';
+import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
 import { Connection, CLOSE, type ConnectionHost, type Socket } from './connection';
-import type { DocumentStore, PendingWrite } from './persistence';
+import type { CardAuthor, DocumentStore, PendingWrite } from './persistence';
+import { cardsOf } from '$lib/domain/board/board-model';
 import { ACCEPTED, STORED, Room } from './room';
 import { decodeAwareness, encodeAwareness, syncMessage, SYNC_UPDATE } from './protocol';
 import { REMOTE, type ControlMessage, type Relay } from './relay';
@@ -54,7 +56,10 @@ export interface SyncOptions {
 	 * With a relay: the rights of live connections as the database has them now, re-read after
 	 * Redis was away (a lock or a role change published meanwhile is lost with it).
 	 */
-	currentRights?: (input: { boards: string[]; members: string[] }) => Promise<{ locked: Map<string, boolean>; roles: Map<string, Access['user']['role']> }>;
+	currentRights?: (input: {
+		boards: string[];
+		members: string[];
+	}) => Promise<{ locked: Map<string, boolean>; settings?: Map<string, BoardSettings>; roles: Map<string, Access['user']['role']> }>;
 	log?: (message: string, error?: unknown) => void;
 }
 
@@ -69,6 +74,7 @@ interface Peer {
 interface Queued {
 	room: Room;
 	update: Uint8Array;
+	cardAuthors?: CardAuthor[];
 }
 
 /**
@@ -178,6 +184,44 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	/**
+	 * A board's rights or anonymity changed: live connections (on every instance) are held to
+	 * the new settings from their next update on. Applied here before this returns, so that a
+	 * caller that just checked the document (anonymity: no cards yet) leaves no gap.
+	 */
+	setBoardSettings(boardId: string, settings: BoardSettings): void {
+		this.#settingsHere(boardId, settings);
+		this.#relay?.publishControl({ type: 'board-settings', boardId, ...settings });
+	}
+
+	#settingsHere(boardId: string, settings: BoardSettings): void {
+		const apply = (room: Room) => {
+			for (const c of room.connections) {
+				c.access.rights = settings.rights;
+				if (c.access.anonymous !== settings.anonymous) c.access.ownCards = settings.anonymous ? new Set() : null;
+				c.access.anonymous = settings.anonymous;
+			}
+		};
+		const name = `board/${boardId}`;
+		const loaded = this.#loaded.get(name);
+		if (loaded) apply(loaded);
+		else void this.#rooms.get(name)?.then(apply, () => {});
+	}
+
+	/**
+	 * Cards recorded as a member's on an anonymous board (their own new cards, a reveal of their
+	 * draft): that member's live connections may edit them (on every instance).
+	 */
+	addOwnCards(boardId: string, memberId: string, cardIds: string[]): void {
+		this.#ownCardsHere(boardId, memberId, cardIds);
+		this.#relay?.publishControl({ type: 'own-cards', boardId, memberId, cardIds });
+	}
+
+	#ownCardsHere(boardId: string, memberId: string, cardIds: string[]): void {
+		const room = this.#loaded.get(`board/${boardId}`);
+		for (const c of room?.connections ?? []) if (c.access.user.memberId === memberId) for (const id of cardIds) c.access.ownCards?.add(id);
+	}
+
+	/**
 	 * A member's role changed: their open connections (on every instance) get the new rights
 	 * at once, rather than at their next reconnect (a member made observer stops writing now).
 	 */
@@ -245,13 +289,27 @@ export class SyncServer implements ConnectionHost {
 	 * that member's own edits: the document size limit and the update guard, signed as them.
 	 * A refused write changes nothing and says why.
 	 */
-	async writeAs(access: Pick<Access, 'doc' | 'workshopId'>, author: Pick<Presence, 'memberId' | 'name' | 'organisation'>, fn: (doc: Y.Doc) => void): Promise<GuardResult> {
+	async writeAs(
+		access: Pick<Access, 'doc' | 'workshopId'>,
+		author: Pick<Presence, 'memberId' | 'name' | 'organisation'>,
+		fn: (doc: Y.Doc) => void,
+		options: { anonymous?: boolean } = {}
+	): Promise<GuardResult> {
 		const room = await this.#room(access);
 		const update = changeOf(room.doc, fn);
 		let verdict: GuardResult = { ok: true };
 		if (update && room.storedBytes + room.logBytes + update.length > this.#options.maxDocumentBytes) verdict = { ok: false, reason: 'too_large' };
 		else if (update) {
-			const as: Access = { doc: access.doc, workshopId: access.workshopId, user: { ...author, colour: '', role: 'participant' }, writer: true, locked: false };
+			const as: Access = {
+				doc: access.doc,
+				workshopId: access.workshopId,
+				user: { ...author, colour: '', role: 'participant' },
+				writer: true,
+				locked: false,
+				rights: DEFAULT_RIGHTS,
+				anonymous: options.anonymous ?? false,
+				ownCards: null
+			};
 			verdict = checkUpdate(room, update, as);
 		}
 		if (update && verdict.ok) {
@@ -294,14 +352,38 @@ export class SyncServer implements ConnectionHost {
 			connection.close(verdict.reason === 'too_large' ? CLOSE.tooLarge : CLOSE.refused, `update refused: ${verdict.reason}`);
 			return;
 		}
-		this.#accept(room, update);
+		const anonymous = room.name.kind === 'board' && connection.access.anonymous;
+		this.#accept(room, update, anonymous ? connection.access.user.memberId : null);
 	}
 
-	#accept(room: Room, update: Uint8Array): void {
+	/**
+	 * `author`: an anonymous board's writer. The cards the update creates (a key of `cards` set
+	 * to a new card; the guard allowed nothing else there) are recorded as theirs, committed in
+	 * the same statement as the update, and their live connections may edit them from now on.
+	 */
+	#accept(room: Room, update: Uint8Array, author: string | null = null): void {
 		if (this.#closed) return;
-		Y.applyUpdate(room.doc, update, ACCEPTED);
+		let cardAuthors: CardAuthor[] | undefined;
+		if (author !== null && room.name.kind === 'board') {
+			const cards = cardsOf(room.doc);
+			const boardId = room.name.boardId;
+			const record = (transaction: Y.Transaction) => {
+				const keys = transaction.changed.get(cards as never);
+				const created = [...(keys ?? [])].filter((key): key is string => key !== null && cards.has(key));
+				if (created.length) cardAuthors = created.map((cardId) => ({ boardId, cardId, memberId: author }));
+			};
+			room.doc.on('afterTransaction', record);
+			try {
+				Y.applyUpdate(room.doc, update, ACCEPTED);
+			} finally {
+				room.doc.off('afterTransaction', record);
+			}
+			if (cardAuthors) this.#ownCardsHere(boardId, author, cardAuthors.map((a) => a.cardId));
+		} else {
+			Y.applyUpdate(room.doc, update, ACCEPTED);
+		}
 		room.pending++;
-		this.#queue.push({ room, update });
+		this.#queue.push({ room, update, cardAuthors });
 		this.#scheduleFlush();
 	}
 
@@ -321,7 +403,7 @@ export class SyncServer implements ConnectionHost {
 		if (this.#flushing || this.#queue.length === 0) return;
 		this.#flushing = true;
 		const batch = this.#queue.splice(0, 2000);
-		const writes: PendingWrite[] = batch.map(({ room, update }) => ({ workshopId: room.workshopId, doc: room.name.name, update }));
+		const writes: PendingWrite[] = batch.map(({ room, update, cardAuthors }) => ({ workshopId: room.workshopId, doc: room.name.name, update, cardAuthors }));
 		let seq: number;
 		try {
 			seq = await this.#store.append(writes);
@@ -352,6 +434,12 @@ export class SyncServer implements ConnectionHost {
 				room.relayUpdate(merged);
 				// Committed: the other instances may have it now, never before.
 				this.#relay?.publish(room.name.name, merged);
+				for (const { cardAuthors } of batch) {
+					if (cardAuthors?.length && this.#relay) {
+						const [{ boardId, memberId }] = cardAuthors;
+						this.#relay.publishControl({ type: 'own-cards', boardId, memberId, cardIds: cardAuthors.map((a) => a.cardId) });
+					}
+				}
 			} catch (error) {
 				this.#log(`relaying to ${room.name.name} failed`, error);
 			} finally {
@@ -584,6 +672,18 @@ export class SyncServer implements ConnectionHost {
 			case 'disconnect':
 				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string') this.#disconnectHere(message.workshopId, message.memberId);
 				return;
+			case 'board-settings': {
+				const r = message.rights as Partial<BoardSettings['rights']> | undefined;
+				if (typeof message.boardId !== 'string' || typeof message.anonymous !== 'boolean' || !r) return;
+				if (![r.editOthers, r.manageGroups, r.deleteWordings].every((x) => typeof x === 'boolean')) return;
+				this.#settingsHere(message.boardId, { rights: { editOthers: r.editOthers!, manageGroups: r.manageGroups!, deleteWordings: r.deleteWordings! }, anonymous: message.anonymous });
+				return;
+			}
+			case 'own-cards':
+				if (typeof message.boardId === 'string' && typeof message.memberId === 'string' && Array.isArray(message.cardIds)) {
+					this.#ownCardsHere(message.boardId, message.memberId, message.cardIds.filter((id): id is string => typeof id === 'string'));
+				}
+				return;
 			case 'online': {
 				const known = this.#peers.get(from);
 				if (message.workshops && typeof message.workshops === 'object') {
@@ -767,6 +867,7 @@ export class SyncServer implements ConnectionHost {
 			return;
 		}
 		for (const [boardId, locked] of rights.locked) this.#lockHere(boardId, locked);
+		for (const [boardId, settings] of rights.settings ?? []) this.#settingsHere(boardId, settings);
 		for (const room of this.#loaded.values()) {
 			for (const c of room.connections) {
 				const role = rights.roles.get(c.access.user.memberId);

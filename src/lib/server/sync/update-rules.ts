@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { MAX_CLOCK, checkBoardUpdate, type GuardReason, type GuardResult } from '$lib/domain/board/update-guard';
 import { readBoardControl } from '$lib/domain/workshop/control-model';
+import { NO_AUTHOR } from '$lib/domain/board/board-model';
 import type { Access } from './access';
 import type { Room } from './room';
 
@@ -12,13 +13,19 @@ const CONTROL_DELETE_BUDGET = 50_000;
 /** The rules each kind of document holds its updates to, before anything is applied. */
 export function checkUpdate(room: Room, update: Uint8Array, access: Access): GuardResult {
 	if (update.length > MAX_UPDATE_BYTES) return { ok: false, reason: 'too_large' };
+	// Name and organisation as the member row had them when this connection was authorised.
+	const { memberId, name, organisation, role } = access.user;
 	switch (access.doc.kind) {
 		case 'board':
-		case 'draft': {
-			// Name and organisation as the member row had them when this connection was authorised.
-			const { memberId, name, organisation } = access.user;
+			return checkBoardUpdate(room.doc, update, {
+				// an anonymous board's cards name nobody: the server records their author (card_authors)
+				author: access.anonymous ? NO_AUTHOR : { memberId, name, organisation },
+				writer: { memberId, role, rights: access.rights, ownCards: access.ownCards ?? undefined },
+				maxBytes: MAX_UPDATE_BYTES
+			});
+		case 'draft':
+			// a member's own draft: every card in it is theirs, and the reveal signs them anew
 			return checkBoardUpdate(room.doc, update, { author: { memberId, name, organisation }, maxBytes: MAX_UPDATE_BYTES });
-		}
 		case 'control':
 			return checkControlUpdate(room.doc, update);
 	}

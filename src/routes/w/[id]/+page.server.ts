@@ -17,12 +17,22 @@ import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
 import { formData } from '$lib/server/form-body';
 import { claimWorkshopAction, inviteAction, revokeInviteAction } from '$lib/server/invites';
+import { BoardSettingsRefusal, updateBoardSettings } from '$lib/server/board-settings';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
 const boardMove = v.object({ board: uuid, direction: v.picklist(['up', 'down']) });
 const roleChange = v.object({ member: uuid, role: v.picklist(MEMBER_ROLES, 'invalid_role') });
 const joining = v.object({ open: v.picklist(['true', 'false']) });
+const checkbox = v.optional(v.picklist(['on']));
+const boardSettings = v.object({
+	...boardRef.entries,
+	...boardInput.entries,
+	editOthers: checkbox,
+	manageGroups: checkbox,
+	deleteWordings: checkbox,
+	anonymous: checkbox
+});
 
 /**
  * Every action reads as: who is asking (the session), is the input well formed, then
@@ -42,7 +52,7 @@ function action<S extends v.GenericSchema>(
 			const done = await write(sql, viewer, parsed.value);
 			if (done === false) return fail(403, { action: event.url.search, fields, errors: { form: 'not_allowed' } });
 		} catch (e) {
-			const code = errorCode(e) ?? (missingReference(e) ? 'not_found' : null);
+			const code = errorCode(e) ?? (e instanceof BoardSettingsRefusal ? e.code : null) ?? (missingReference(e) ? 'not_found' : null);
 			if (!code) throw e;
 			return fail(code === 'not_allowed' ? 403 : 400, { action: event.url.search, fields, errors: { form: code } });
 		}
@@ -120,8 +130,13 @@ export const actions: Actions = {
 		await (await getRuntime()).control.mirrorJoining(viewer.workshopId, j.open === 'true');
 	}),
 	addBoard: action(boardInput, (sql, viewer, b) => repo.addBoard(sql, viewer, b)),
-	updateBoard: action(v.object({ ...boardRef.entries, ...boardInput.entries }), (sql, viewer, b) =>
-		repo.updateBoard(sql, viewer, b.board, b)
+	updateBoard: action(boardSettings, async (sql, viewer, b) =>
+		updateBoardSettings(sql, (await getRuntime()).sync, viewer, b.board, {
+			title: b.title,
+			prompt: b.prompt,
+			rights: { editOthers: b.editOthers === 'on', manageGroups: b.manageGroups === 'on', deleteWordings: b.deleteWordings === 'on' },
+			anonymous: b.anonymous === 'on'
+		})
 	),
 	removeBoard: action(boardRef, (sql, viewer, b) => repo.removeBoard(sql, viewer, b.board)),
 	moveBoard: action(boardMove, (sql, viewer, b) => repo.moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),

@@ -7,6 +7,7 @@ import { errorCode } from '$lib/server/db/client';
 import { parseDocName } from '$lib/server/sync/doc-name';
 import * as votes from '$lib/server/repositories/voting';
 import { VotingError } from '$lib/server/voting';
+import * as repo from '$lib/server/repositories/workshops';
 import type { Viewer } from '$lib/server/repositories/workshops';
 import { readRounds } from '$lib/domain/voting/published';
 import { normaliseSettings } from '$lib/domain/voting/rules';
@@ -39,7 +40,12 @@ export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 			}
 		})
 	);
-	return { board, rounds, myBallots, peek, named };
+	// An anonymous board's cards name nobody: which are this member's own, RLS lets only them read.
+	const ownCards = board.anonymous
+		? (await repo.asMember(sql, viewer, (tx) => tx<{ card_id: string }[]>`
+				select card_id from public.card_authors where board_id = ${board.id} and member_id = ${viewer.memberId}`)).map((r) => r.card_id)
+		: [];
+	return { board: { ...board, ownCards }, rounds, myBallots, peek, named };
 };
 
 type Failure = { action: string; errors: Record<string, string>; round?: string };
