@@ -5,7 +5,8 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// precompress: every static asset also as .br and .gz, served as such to browsers that take them.
+		adapter: adapter({ out: 'build', precompress: true }),
 		csrf: { trustedOrigins: [] },
 		// No inline script runs without SvelteKit's nonce; nothing frames the app; the live
 		// boards' websocket is same-origin.

@@ -25,7 +25,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'unit',
-					include: ['src/**/*.spec.ts'],
+					include: ['src/**/*.spec.ts', 'server/**/*.spec.js'],
 					environment: 'node'
 				}
 			},

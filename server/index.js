@@ -1,6 +1,7 @@
 // The production entry: serves the SvelteKit build and owns the HTTP server, so that
 // the live-board sync server can take websocket upgrades on the same port.
 import http from 'node:http';
+import { compressResponse } from './compression.js';
 
 const RUNTIME_KEY = Symbol.for('roundtable.runtime');
 const port = Number(process.env.PORT ?? 3000);
@@ -18,6 +19,8 @@ const runtime = globalThis[RUNTIME_KEY];
 
 const server = http.createServer((request, response) => {
 	if (stampProtocol) request.headers['x-roundtable-protocol'] = 'http';
+	// HTML, __data.json and exports leave compressed (static assets are precompressed).
+	compressResponse(request, response);
 	handler(request, response);
 });
 server.on('upgrade', (request, socket, head) => {

@@ -190,6 +190,11 @@ describe('the live board', () => {
 		await expect.poll(() => f.getByTestId('statement-text').inputValue(), LIVE).toBe('We connect firms and universities');
 		await f.getByRole('tab', { name: 'Main wording' }).click();
 		expect(await f.getByTestId('statement-text').inputValue()).toBe('We connect firms');
+		// The wordings are tabs for the keyboard too: an arrow key moves, selects and shows.
+		await f.keyboard.press('ArrowRight');
+		expect(await f.getByRole('tab', { name: 'Alternative 1' }).getAttribute('aria-selected')).toBe('true');
+		await expect.poll(() => f.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Alternative 1');
+		expect(await f.getByRole('tabpanel').getByTestId('statement-text').inputValue()).toBe('We connect firms and universities');
 		for (const c of [facilitator.context, participant.context]) await c.close();
 	});
 

@@ -1,5 +1,6 @@
 // Plain HTTP against the built server, no browser: what a script (or an attacker) can send.
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import { SignJWT, UnsecuredJWT, decodeJwt } from 'jose';
@@ -489,5 +490,49 @@ describe('guessing join codes', () => {
 			expect(status).toBe(404);
 		}
 		expect(keyGuesses).toBe(limit);
+	});
+});
+
+describe('compression', () => {
+	/** A raw GET (no automatic decoding): status, headers and the body decoded by its Content-Encoding. */
+	function rawGet(path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: string; wire: number }> {
+		return new Promise((resolve, reject) => {
+			http.get(new URL(path, base), { headers }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => {
+					const wire = Buffer.concat(chunks);
+					const encoding = response.headers['content-encoding'];
+					const body = encoding === 'br' ? zlib.brotliDecompressSync(wire) : encoding === 'gzip' ? zlib.gunzipSync(wire) : wire;
+					resolve({ headers: response.headers, body: body.toString(), wire: wire.length });
+				});
+			}).on('error', reject);
+		});
+	}
+
+	test('pages and their data leave brotli or gzip by Accept-Encoding; static assets are served precompressed', async () => {
+		const { id, cookie } = await createWorkshop({ template: 'strategy' });
+		const plain = await rawGet(`/w/${id}`, { cookie });
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(plain.headers.vary).toContain('Accept-Encoding');
+		const br = await rawGet(`/w/${id}`, { cookie, 'accept-encoding': 'gzip, deflate, br' });
+		expect(br.headers['content-encoding']).toBe('br');
+		expect(br.headers.vary).toContain('Accept-Encoding');
+		expect(br.body).toContain('data-testid="join-code"');
+		expect(br.wire).toBeLessThan(plain.wire / 2);
+		const gzip = await rawGet(`/w/${id}`, { cookie, 'accept-encoding': 'gzip' });
+		expect(gzip.headers['content-encoding']).toBe('gzip');
+		expect(gzip.body).toContain('data-testid="join-code"');
+
+		const data = await rawGet(`/w/${id}/__data.json`, { cookie, 'accept-encoding': 'br' });
+		expect(data.headers['content-encoding']).toBe('br');
+		expect(JSON.parse(data.body).type).toBe('data');
+
+		const script = /<link[^>]+href="\.?(\/_app\/immutable\/[^"]+\.js)"/.exec(plain.body)?.[1] ?? /(\/_app\/immutable\/entry\/start\.[\w-]+\.js)/.exec(plain.body)![1];
+		const asset = await rawGet(script, { 'accept-encoding': 'br' });
+		expect(asset.headers['content-encoding']).toBe('br');
+		expect(Number(asset.headers['content-length'])).toBe(asset.wire);
+		expect(asset.body).toBe((await rawGet(script, {})).body);
+		expect((await rawGet(script, { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
 	});
 });

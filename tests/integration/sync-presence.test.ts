@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { memberColour } from '../../src/lib/domain/board/presence';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
 
@@ -33,7 +34,10 @@ test('presence is stamped by the server: a client cannot claim another name', as
 	anna.provider.awareness.setLocalState({ user: { memberId: people[1].id, name: 'The Minister', organisation: 'Government', role: 'facilitator' }, editing: 'card-1' });
 	const seen = () => bela.provider.awareness.getStates().get(anna.doc.clientID) as State | undefined;
 	await waitFor(() => seen()?.editing === 'card-1', 5000, 'Anna\'s presence reaches Béla');
-	expect(seen()?.user).toEqual({ memberId: people[0].id, name: 'Anna', organisation: 'Innoskart', colour: expect.stringMatching(/^#[0-9a-f]{6}$/), role: 'participant' });
+	// The colour is the one the database gave Anna when she joined (after the facilitator).
+	const [{ colour }] = await db.sql<{ colour: number }[]>`select colour from public.members where id = ${people[0].id}`;
+	expect(colour).toBe(1);
+	expect(seen()?.user).toEqual({ memberId: people[0].id, name: 'Anna', organisation: 'Innoskart', colour: memberColour(colour), role: 'participant' });
 	anna.destroy();
 	// Leaving removes the presence for the others.
 	await waitFor(() => seen() === undefined, 5000, 'presence removed on leave');

@@ -24,6 +24,8 @@ export interface BoardMember {
 	name: string;
 	organisation: string;
 	role: MemberRole;
+	/** Index of the member's presence colour (PRESENCE_COLOURS) */
+	colour: number;
 	workgroup?: string | null;
 }
 

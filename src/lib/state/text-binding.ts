@@ -14,7 +14,13 @@ export interface TextBindingOptions {
 	redo: () => void;
 }
 
+// Where the browser sizes a textarea to its content itself (CSS `field-sizing`, Chromium),
+// nothing is measured: measuring forces a layout of the whole board, on every keystroke anyone
+// makes in a card on screen.
+const sizesItself = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
+
 function autosize(el: HTMLTextAreaElement): void {
+	if (sizesItself) return;
 	el.style.height = 'auto';
 	el.style.height = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
 }
@@ -33,6 +39,7 @@ function autosize(el: HTMLTextAreaElement): void {
  */
 export function bindText(options: TextBindingOptions): Attachment<HTMLTextAreaElement> {
 	return (el) => {
+		if (sizesItself) el.style.setProperty('field-sizing', 'content');
 		let text: Y.Text | null = null;
 		let writing = false;
 		/** The selection at `beforeinput`, for the `input` that follows it in the same task. */

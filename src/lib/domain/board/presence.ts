@@ -1,9 +1,30 @@
-/** Colours for people on a board, distinguishable on light and dark backgrounds. */
-export const PRESENCE_COLOURS = ['#0f766e', '#b45309', '#7c3aed', '#be123c', '#1d4ed8', '#15803d', '#a21caf', '#c2410c', '#0369a1', '#4d7c0f'];
+/**
+ * Colours for people on a board, in the order the database hands them out (a member's
+ * `colour` is an index here: supabase/migrations/20261202070000_add_member_colours.sql picks
+ * the least-used of the 16 in the workshop). Neighbours differ most, so a small room gets
+ * the most distinct ones. Each keeps ≥ 3:1 contrast against white (avatars' initials, the
+ * light page) and against the dark page's cards (stone-900): presence.spec.ts checks.
+ */
+export const PRESENCE_COLOURS = [
+	'#0d9488', // teal-600
+	'#c2410c', // orange-700
+	'#7c3aed', // violet-600
+	'#e11d48', // rose-600
+	'#2563eb', // blue-600
+	'#15803d', // green-700
+	'#c026d3', // fuchsia-600
+	'#d97706', // amber-600
+	'#0284c7', // sky-600
+	'#4d7c0f', // lime-700
+	'#db2777', // pink-600
+	'#0e7490', // cyan-700
+	'#a16207', // yellow-700
+	'#6366f1', // indigo-500
+	'#64748b', // slate-500
+	'#a855f7' // purple-500
+] as const;
 
-/** A member's colour, the same on every device and in every session. */
-export function memberColour(memberId: string): string {
-	let hash = 0;
-	for (const ch of memberId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-	return PRESENCE_COLOURS[hash % PRESENCE_COLOURS.length];
+/** A member's colour from the index stored on their member row. */
+export function memberColour(index: number): string {
+	return PRESENCE_COLOURS[((index % PRESENCE_COLOURS.length) + PRESENCE_COLOURS.length) % PRESENCE_COLOURS.length] ?? PRESENCE_COLOURS[0];
 }

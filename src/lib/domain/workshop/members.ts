@@ -5,6 +5,8 @@ export interface MemberView {
 	name: string;
 	role: MemberRole;
 	organisation: string | null;
+	/** Index of the member's presence colour (PRESENCE_COLOURS), given when they joined. */
+	colour?: number;
 	/** The theme board the member works on in parallel workgroups, if any. */
 	workgroup?: string | null;
 }

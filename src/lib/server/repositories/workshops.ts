@@ -165,8 +165,8 @@ export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<Worksh
 }
 
 async function selectMembers(tx: Tx, workshopId: string, memberId?: string): Promise<MemberView[]> {
-	const rows = await tx<{ id: string; name: string; role: MemberRole; organisation: string | null; workgroup: string | null }[]>`
-		select m.id, m.name, m.role, o.name as organisation, m.workgroup_board_id as workgroup
+	const rows = await tx<{ id: string; name: string; role: MemberRole; organisation: string | null; colour: number; workgroup: string | null }[]>`
+		select m.id, m.name, m.role, o.name as organisation, m.colour, m.workgroup_board_id as workgroup
 		from public.members m left join public.organisations o on o.id = m.organisation_id
 		where m.workshop_id = ${workshopId} ${memberId ? tx`and m.id = ${memberId}` : tx``}
 		order by m.created_at`;

@@ -93,8 +93,8 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 	}
 	const session = await verifySession(sessionKey, readCookie(cookieHeader, sessionCookieName(workshopId)));
 	if (!session || session.workshopId !== workshopId) return { status: 401, reason: 'no valid session for this workshop' };
-	const [member] = await asUser(sql, { sub: session.memberId, role: 'authenticated', workshop_id: workshopId }, (tx) => tx<{ name: string; role: MemberRole; organisation: string | null }[]>`
-		select m.name, m.role, o.name as organisation from public.members m
+	const [member] = await asUser(sql, { sub: session.memberId, role: 'authenticated', workshop_id: workshopId }, (tx) => tx<{ name: string; role: MemberRole; organisation: string | null; colour: number }[]>`
+		select m.name, m.role, o.name as organisation, m.colour from public.members m
 		left join public.organisations o on o.id = m.organisation_id
 		where m.id = ${session.memberId} and m.workshop_id = ${workshopId}`);
 	if (!member) return { status: 401, reason: 'not a member of this workshop' };
@@ -102,7 +102,8 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 		memberId: session.memberId,
 		name: member.name,
 		organisation: member.organisation ?? '',
-		colour: memberColour(session.memberId),
+		// the colour the database gave the member when they joined, the same everywhere
+		colour: memberColour(member.colour),
 		role: member.role
 	};
 	const none = { rights: DEFAULT_RIGHTS, anonymous: false, ownCards: null };
