@@ -20,7 +20,8 @@ async function openBoard(page: Page, url: string) {
 	await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), LIVE).toBe('online');
 }
 
-const cardTexts = (page: Page) => page.locator('[data-testid=card] textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
+const cardTexts = (page: Page) =>
+	page.locator('[data-testid=card]').evaluateAll((els) => els.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? ''));
 const hidden = (text: string) => !text.includes(NAME) && !text.includes(ORG);
 
 test('an anonymous board shows no author: not on the board, in a snapshot, its exports or the report', async () => {

@@ -117,7 +117,7 @@ test('a presenter screen and two participants follow the facilitator through a b
 		'reveal',
 		() => console_.getByRole('button', { name: 'Reveal all cards' }).click(),
 		async () => (await w.getByTestId('screen-card').count()) === 2,
-		async () => (await anna.page.locator('[data-testid=board] textarea').count()) === 2
+		async () => (await anna.page.locator('[data-testid=board] [data-testid=card]').count()) === 2
 	);
 	expect(await w.getByTestId('cards-wall').textContent()).toContain('Nyitottság a külföldi piacok felé');
 	const cardFont = await w.getByTestId('screen-card').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));

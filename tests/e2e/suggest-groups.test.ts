@@ -41,7 +41,7 @@ const columns = (page: Page) =>
 			const title = col.querySelector('[data-testid=group-title]');
 			return {
 				group: col.getAttribute('data-group-id') ? (title instanceof HTMLInputElement ? title.value : (title?.textContent ?? '').trim()) : '',
-				cards: [...col.querySelectorAll('[data-testid=card] textarea')].map((e) => (e as HTMLTextAreaElement).value)
+				cards: [...col.querySelectorAll('[data-testid=card]')].map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '')
 			};
 		})
 	);

@@ -229,6 +229,10 @@ async function startBoard(title: string, onFinished: typeof onTestFinished) {
 	const workshop = await createWorkshopOver(app.baseUrl, title);
 	const boardId = workshop.boards[0];
 	const boardPath = `/w/${workshop.workshopId}/b/${boardId}`;
+	// All three write in one card: a board whose participants may edit each other's cards.
+	const early = await appDatabase(data.dir);
+	await early.sql`update public.boards set participants_edit_others = true where id = ${boardId}`;
+	await early.sql.end({ timeout: 1 });
 	// Clustering: participants may add cards, group them and edit the statement.
 	const phase = await formAction(app.baseUrl, `/w/${workshop.workshopId}`, 'setPhase', { board: boardId, phase: 'cluster' }, workshop.cookie);
 	expect(phase, 'the facilitator opens the cluster phase').toMatchObject({ status: 200, type: 'success' });

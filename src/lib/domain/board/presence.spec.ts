@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PRESENCE_COLOURS, memberColour } from './presence';
+import { PRESENCE_COLOURS, contrastRatio, inkOn, memberColour } from './presence';
 
 /** WCAG 2.x relative luminance of an sRGB colour written #rrggbb. */
 function luminance(hex: string): number {
@@ -49,5 +49,13 @@ describe('presence colours', () => {
 		expect(memberColour(0)).toBe(PRESENCE_COLOURS[0]);
 		expect(memberColour(15)).toBe(PRESENCE_COLOURS[15]);
 		expect(memberColour(16)).toBe(PRESENCE_COLOURS[0]);
+	});
+});
+
+describe('text on a member colour', () => {
+	it('reads at 4.5:1 on every colour of the palette', () => {
+		for (const colour of PRESENCE_COLOURS) expect(contrastRatio(inkOn(colour), colour)).toBeGreaterThanOrEqual(4.5);
+		expect(inkOn('#1d4ed8')).toBe('#ffffff');
+		expect(inkOn('#0d9488')).toBe('#000000');
 	});
 });

@@ -28,3 +28,22 @@ export const PRESENCE_COLOURS = [
 export function memberColour(index: number): string {
 	return PRESENCE_COLOURS[((index % PRESENCE_COLOURS.length) + PRESENCE_COLOURS.length) % PRESENCE_COLOURS.length] ?? PRESENCE_COLOURS[0];
 }
+
+function luminance(hex: string): number {
+	const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+	return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two `#rrggbb` colours. */
+export function contrastRatio(a: string, b: string): number {
+	const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+	return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Text written on a member's colour (initials, "writing…"): white where it reads at 4.5:1,
+ * otherwise black — some colours that stand out on the page are too light for white text.
+ */
+export function inkOn(colour: string): string {
+	return contrastRatio('#ffffff', colour) >= 4.5 ? '#ffffff' : '#000000';
+}
