@@ -230,6 +230,14 @@ test('a guessed screen link is a plain 404, and guessing is rate-limited like sh
 	expect(first429).toBeGreaterThan(20);
 	expect(statuses.slice(0, first429).every((s) => s === 404)).toBe(true);
 	expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
+	// …and a link that exists still opens from that address: only misses are limited.
+	const { page, context } = await newPage(chromium());
+	const { id } = await createWorkshop(page, { title: 'Kivetítő a helyszínen' });
+	await page.goto(`/w/${id}/screen`);
+	await page.goto(`/w/${id}`);
+	const screenUrl = await page.getByTestId('screen-url').first().inputValue();
+	expect(await statusFrom('127.0.0.5', new URL(screenUrl).pathname)).toBe(200);
+	await context.close();
 });
 
 test('participants cannot open the presenter page or manage its link', async () => {

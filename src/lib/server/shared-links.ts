@@ -4,17 +4,22 @@ import { getRuntime } from './runtime';
 import { reportByToken, snapshotByToken } from './snapshots';
 import { workshopByScreenToken } from './screen-links';
 
-/** Token-shaped or not, a miss is a plain 404; repeated misses from one address a 429. */
+/**
+ * Token-shaped or not, a miss is a plain 404; repeated misses from one address a 429. A link
+ * that exists always opens: only misses are limited, so a venue behind one address is never
+ * locked out of its wall or its report by someone's guesses (a guess that succeeds is a link
+ * its holder has anyway).
+ */
 async function lookup<T>(event: RequestEvent, find: (token: string) => Promise<T | null>): Promise<T> {
 	const address = clientAddress(event);
-	const wait = shareFailures.retryAfter(address);
-	if (wait > 0) {
-		event.setHeaders({ 'retry-after': String(Math.ceil(wait / 1000)) });
-		error(429, { message: 'rate_limited' });
-	}
 	const token = event.params.token ?? '';
 	const found = /^[A-Za-z0-9_-]{43}$/.test(token) ? await find(token) : null;
 	if (!found) {
+		const wait = shareFailures.retryAfter(address);
+		if (wait > 0) {
+			event.setHeaders({ 'retry-after': String(Math.ceil(wait / 1000)) });
+			error(429, { message: 'rate_limited' });
+		}
 		shareFailures.fail(address);
 		error(404, { message: 'not_found' });
 	}
