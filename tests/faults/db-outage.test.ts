@@ -229,13 +229,17 @@ test('in a real browser, the board says edits are not saved yet while Postgres i
 	expect(exited, 'the app exits on SIGTERM after its Postgres was restarted').toBe(true);
 });
 
-/** The texts of the cards on the page (card texts are text areas). */
+/** The texts of the cards on the page: text areas where this member may edit them, text where not (others' cards). */
 function cardTexts(): string[] {
-	return [...document.querySelectorAll('textarea')].map((a) => a.value).filter(Boolean);
+	return [...document.querySelectorAll('[data-testid=card]')].map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '').filter(Boolean);
 }
 
 async function cardWith(page: Page, text: string, timeout = 10_000): Promise<void> {
-	await page.waitForFunction((t) => [...document.querySelectorAll('textarea')].some((a) => a.value === t), text, { timeout });
+	await page.waitForFunction(
+		(t) => [...document.querySelectorAll('[data-testid=card]')].some((c) => (c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim()) === t),
+		text,
+		{ timeout }
+	);
 }
 
 function alive(pid: number): boolean {
