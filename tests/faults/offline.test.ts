@@ -271,9 +271,14 @@ async function typeInCard(page: Page, id: string, where: 'start' | 'end', text: 
 }
 
 async function typeInStatement(page: Page, where: 'start' | 'end', text: string): Promise<void> {
+	// On a phone the statement is in a drawer opened from the bottom bar.
+	const drawer = page.getByTestId('statement-toggle');
+	const opened = (await drawer.count()) > 0 && !(await page.locator('textarea[data-testid=statement-text]').isVisible());
+	if (opened) await drawer.click();
 	await page.locator('textarea[data-testid=statement-text]').click();
 	await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
 	await page.keyboard.type(text);
+	if (opened) await drawer.click();
 }
 
 async function moveCard(page: Page, id: string, group: string): Promise<void> {
