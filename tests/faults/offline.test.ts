@@ -270,15 +270,15 @@ async function typeInCard(page: Page, id: string, where: 'start' | 'end', text: 
 	await page.keyboard.type(text);
 }
 
-async function typeInStatement(page: Page, where: 'start' | 'end', text: string): Promise<void> {
-	// On a phone the statement is in a drawer opened from the bottom bar.
+/** On a phone the statement is in a drawer opened from the bottom bar; `keepOpen` leaves it open. */
+async function typeInStatement(page: Page, where: 'start' | 'end', text: string, keepOpen = false): Promise<void> {
 	const drawer = page.getByTestId('statement-toggle');
 	const opened = (await drawer.count()) > 0 && !(await page.locator('textarea[data-testid=statement-text]').isVisible());
 	if (opened) await drawer.click();
 	await page.locator('textarea[data-testid=statement-text]').click();
 	await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
 	await page.keyboard.type(text);
-	if (opened) await drawer.click();
+	if (opened && !keepOpen) await drawer.click();
 }
 
 async function moveCard(page: Page, id: string, group: string): Promise<void> {
@@ -369,7 +369,8 @@ test.concurrent(`a participant offline for ${OFFLINE_MS / 1000} s with edits, th
 	// Second half: Anna moves Csilla's card and writes in the statement; Béla writes in the
 	// statement too; Csilla types in the shared card; Anna adds a last card.
 	await moveCard(a, toMove, 'Place');
-	await typeInStatement(a, 'end', ' and universities');
+	await a.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+	await typeInStatement(a, 'end', ' and universities', true);
 	// Writing at the foot of her phone's screen, the badge at the top is out of sight: a short copy stays in view.
 	const float = a.getByTestId('connection-float');
 	await float.waitFor({ state: 'visible', timeout: SHOW_MS }).catch(() => {
@@ -384,6 +385,7 @@ test.concurrent(`a participant offline for ${OFFLINE_MS / 1000} s with edits, th
 	});
 	expect(inView, "what Anna's phone shows while she writes the statement").toEqual({ badge: false, copy: true });
 	await a.screenshot({ path: path.join(SHOTS, 'offline-phone-writing.png') });
+	await a.getByTestId('statement-toggle').click();
 	await typeInStatement(b, 'start', 'Together, ');
 	await typeInCard(c, shared, 'end', ' (Csilla)');
 	await addCard(c, 'Csilla online two');
