@@ -12,8 +12,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { addCard, addGroup } from '$lib/domain/board/board-model';
 import { baseUrl, createWorkshop, joinAs, useBrowser, newPage } from './browser';
+import { longPressDrag, TOUCH_DRAG_ARGS } from './touch';
 
-const chromium = useBrowser();
+const chromium = useBrowser(TOUCH_DRAG_ARGS);
 
 const LIVE = { timeout: 10_000 };
 const shots = process.env.SCREENSHOT_DIR;
@@ -67,7 +68,7 @@ const groupOf = async (page: Page, text: string) => {
 };
 const columnTitle = (page: Page, groupId: string) => page.locator(`[data-testid=column][data-group-id="${groupId}"] [data-testid=group-title]`).first();
 
-test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-scroll, keyboard, several at once, merge', { timeout: 150_000 }, async () => {
+test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-scroll by mouse and by touch, keyboard, several at once, merge', { timeout: 150_000 }, async () => {
 	const facilitator = await newPage(chromium(), { viewport: { width: 1366, height: 768 } });
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Kétszáz kártya' });
@@ -154,12 +155,42 @@ test('200 cards in 12 groups: readable on a laptop and a phone; drag with auto-s
 	expect(await columnTitle(f, first!).inputValue()).toBe(THEMES[0]);
 
 	// A participant's phone: the groups stack, nothing scrolls sideways.
-	const phone = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
-	await joinAs(phone.page, code, id, 'Szabó Béla', 'NOHAC');
-	await phone.page.goto(boardUrl);
-	await expect.poll(() => phone.page.getByTestId('card').count(), LIVE).toBe(200);
-	expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-	await shot(phone.page, 'board-200-phone-en');
+	const phone = await newPage(chromium(), { viewport: { width: 390, height: 844 }, touch: true });
+	const p = phone.page;
+	await joinAs(p, code, id, 'Szabó Béla', 'NOHAC');
+	await p.goto(boardUrl);
+	await expect.poll(() => p.getByTestId('card').count(), LIVE).toBe(200);
+	expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await shot(p, 'board-200-phone-en');
+
+	// A finger drags a card to a group two screens below: long press on its handle, hold at
+	// the foot of the screen while the page scrolls by itself, let go over the group.
+	const touched = await card(p, 'Ötlet csoport nélkül 6');
+	await touched.scrollIntoViewIfNeeded();
+	const below = await p.locator('[data-testid=column]').evaluateAll((els) => els.find((el) => el.getBoundingClientRect().top > 2 * innerHeight)?.getAttribute('data-group-id'));
+	const lastColumn = p.locator(`[data-testid=column][data-group-id="${below}"]`);
+	const grip = (await touched.getByTestId('card-handle').boundingBox())!;
+	const scrolledFrom = await p.evaluate(() => scrollY);
+	const finger = await longPressDrag(p, grip.x + grip.width / 2, grip.y + grip.height / 2);
+	for (let i = 0; i < 300; i++) {
+		await finger.over(195, 835);
+		if (await lastColumn.evaluate((el) => el.getBoundingClientRect().top < 400)) break;
+		await p.waitForTimeout(30);
+	}
+	expect(await p.evaluate(() => scrollY)).toBeGreaterThan(scrolledFrom + 844);
+	const onto = (await lastColumn.boundingBox())!;
+	const dropAt = { x: onto.x + onto.width / 2, y: Math.min(onto.y + 60, 700) };
+	await expect
+		.poll(async () => {
+			await finger.over(dropAt.x, dropAt.y);
+			return p.getByTestId('drop-line').count();
+		}, LIVE)
+		.toBe(1);
+	await finger.drop(dropAt.x, dropAt.y);
+	await expect.poll(() => groupOf(p, 'Ötlet csoport nélkül 6'), LIVE).toBe(below);
+	// Everyone sees it there: the facilitator's laptop too.
+	await expect.poll(() => groupOf(f, 'Ötlet csoport nélkül 6'), LIVE).toBe(below);
+	await shot(p, 'board-200-phone-dropped-en');
 
 	for (const c of [facilitator, phone]) await c.context.close();
 });

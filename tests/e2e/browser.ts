@@ -3,20 +3,20 @@ import { afterAll, beforeAll, inject } from 'vitest';
 
 export const baseUrl = () => inject('baseUrl');
 
-export function launch(): Promise<Browser> {
+export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
 	return chromium.launch({
 		executablePath: inject('chromiumPath'),
 		// As root in a container Chromium needs --no-sandbox; the rest keep it off the
 		// network it cannot reach here.
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs]
 	});
 }
 
 /** One Chromium for a test file: launched before its tests, closed after them. */
-export function useBrowser(): () => Browser {
+export function useBrowser(extraArgs: readonly string[] = []): () => Browser {
 	let browser: Browser | undefined;
 	beforeAll(async () => {
-		browser = await launch();
+		browser = await launch(extraArgs);
 	});
 	afterAll(async () => {
 		await browser?.close();
@@ -24,8 +24,12 @@ export function useBrowser(): () => Browser {
 	return () => browser!;
 }
 
-export async function newPage(browser: Browser, options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({ baseURL: baseUrl(), locale: options.locale ?? 'en-GB', viewport: options.viewport });
+export async function newPage(
+	browser: Browser,
+	options: { locale?: string; viewport?: { width: number; height: number }; touch?: boolean } = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const touch = options.touch ? { hasTouch: true, isMobile: true } : {};
+	const context = await browser.newContext({ baseURL: baseUrl(), locale: options.locale ?? 'en-GB', viewport: options.viewport, ...touch });
 	const page = await context.newPage();
 	return { context, page };
 }
