@@ -37,14 +37,15 @@ export async function longPressDrag(page: Page, x: number, y: number): Promise<F
 	if (!data) throw new Error('a long press started no drag');
 	let entered = false;
 	const drag = (type: 'dragEnter' | 'dragOver' | 'drop', px: number, py: number) => cdp.send('Input.dispatchDragEvent', { type, x: px, y: py, data: data as never });
+	const over = async (px: number, py: number) => {
+		if (!entered) await drag('dragEnter', px, py);
+		entered = true;
+		await drag('dragOver', px, py);
+	};
 	return {
-		async over(px, py) {
-			if (!entered) await drag('dragEnter', px, py);
-			entered = true;
-			await drag('dragOver', px, py);
-		},
+		over,
 		async drop(px, py) {
-			await this.over(px, py);
+			await over(px, py);
 			await drag('drop', px, py);
 			// The touch ends; like the press, its acknowledgement is not waited for.
 			void mouse('mouseReleased', px, py).catch(() => undefined);
