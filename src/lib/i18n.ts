@@ -63,3 +63,12 @@ const ERRORS: Record<string, () => string> = {
 export function errorMessage(code: string | undefined | null): string {
 	return (code && ERRORS[code]?.()) || m.error_unexpected();
 }
+
+/**
+ * The sentence for a refused form (`FormFailure` from `$lib/server/form-action`): the error of
+ * the form as a whole, else its first field's.
+ */
+export function formErrorMessage(data: unknown): string {
+	const errors = (data as { errors?: Record<string, string> } | null | undefined)?.errors ?? {};
+	return errorMessage(errors.form ?? Object.values(errors)[0]);
+}

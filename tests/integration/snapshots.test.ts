@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addCard, addGroup, cardsOf, editCardText, readBoard } from '../../src/lib/domain/board/board-model';
 import { Voting } from '../../src/lib/server/voting';
 import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import * as snapshots from '../../src/lib/server/snapshots';
+import * as snapshots from '$lib/server/repositories/snapshots';
+import { renderBoard, takeSnapshot } from '$lib/server/snapshots';
 import { defaultSettings } from '../../src/lib/domain/voting/rules';
 import { POOLED } from '../../src/lib/domain/voting/types';
 import { boardMarkdown } from '../../src/lib/exports/markdown';
@@ -55,7 +56,7 @@ test('a snapshot is the board at that moment: its rendering and its stored Yjs s
 	await voting.reveal(facilitator(), round);
 
 	const before = readBoard(await server.sync.read(board()));
-	const id = await snapshots.takeSnapshot(db.sql, server.sync, facilitator(), { boardId, title: 'After the vote' });
+	const id = await takeSnapshot(db.sql, server.sync, facilitator(), { boardId, title: 'After the vote' });
 	expect(id).not.toBeNull();
 	await server.sync.write(board(), (doc: Y.Doc) => editCardText(doc, trust, 'Trust, changed later'));
 
@@ -79,8 +80,8 @@ test('a snapshot is the board at that moment: its rendering and its stored Yjs s
 });
 
 test('only facilitators take, share and revoke; a share link works for anyone until revoked, then never again', async () => {
-	expect(await snapshots.takeSnapshot(db.sql, server.sync, viewer(anna), { boardId, title: 'Mine' })).toBeNull();
-	const id = (await snapshots.takeSnapshot(db.sql, server.sync, facilitator(), { boardId, title: 'Shared' }))!;
+	expect(await takeSnapshot(db.sql, server.sync, viewer(anna), { boardId, title: 'Mine' })).toBeNull();
+	const id = (await takeSnapshot(db.sql, server.sync, facilitator(), { boardId, title: 'Shared' }))!;
 	expect(await snapshots.shareSnapshot(db.sql, viewer(anna), id)).toBeNull();
 	const token = (await snapshots.shareSnapshot(db.sql, facilitator(), id))!;
 	expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -121,7 +122,7 @@ test('the report link follows the same rules', async () => {
 });
 
 test('every export keeps script as text and names out', async () => {
-	const { rendering } = (await snapshots.renderBoard(db.sql, server.sync, workshop.workshop_id, boardId))!;
+	const { rendering } = (await renderBoard(db.sql, server.sync, workshop.workshop_id, boardId))!;
 	const md = boardMarkdown(rendering, null, 'en');
 	const csv = boardCsv(rendering, 'en');
 	const json = boardJson(rendering, null);

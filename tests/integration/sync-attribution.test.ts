@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { addCard, cardsOf, type Author } from '../../src/lib/domain/board/board-model';
 import { parseDocName } from '../../src/lib/server/sync/doc-name';
 import { LiveControl } from '../../src/lib/server/live-control';
-import * as snapshots from '../../src/lib/server/snapshots';
+import * as snapshots from '$lib/server/repositories/snapshots';
+import { renderWorkshop, takeSnapshot } from '$lib/server/snapshots';
 import { compileReport } from '../../src/lib/exports/report';
 import { reportMarkdown } from '../../src/lib/exports/markdown';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
@@ -113,11 +114,11 @@ describe('a card says who wrote it as the member row has it', () => {
 	});
 
 	test('snapshot, report and its export name only the organisations that wrote', async () => {
-		const id = await snapshots.takeSnapshot(db.sql, server.sync, { memberId: workshop.member_id, workshopId: workshop.workshop_id }, { boardId, title: 'After the forgeries' });
+		const id = await takeSnapshot(db.sql, server.sync, { memberId: workshop.member_id, workshopId: workshop.workshop_id }, { boardId, title: 'After the forgeries' });
 		const stored = (await snapshots.getSnapshot(db.sql, { memberId: people.zita.memberId, workshopId: workshop.workshop_id }, id!))!;
 		expect(stored.rendering.organisations).toEqual(['IQ Kecskemét', 'NOHAC']);
 		expect(JSON.stringify(stored.rendering)).not.toContain(SPOOF);
-		const boards = await snapshots.renderWorkshop(db.sql, server.sync, workshop.workshop_id);
+		const boards = await renderWorkshop(db.sql, server.sync, workshop.workshop_id);
 		const report = compileReport({ workshop: boards[0].workshop, boards });
 		expect(report.organisations).toEqual(['IQ Kecskemét', 'NOHAC']);
 		expect(reportMarkdown(report, 'en')).not.toContain(SPOOF);

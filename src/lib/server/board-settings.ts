@@ -1,14 +1,16 @@
 import type { Sql } from './db/client';
+import { Refusal } from './refusal';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
-import { updateBoard, type Viewer } from './repositories/workshops';
+import { updateBoard } from './repositories/boards';
+import type { Viewer } from './db/client';
 import { cardsOf } from '$lib/domain/board/board-model';
 import type { BoardRights } from '$lib/domain/board/board-rights';
 import { setSettingsMirror } from '$lib/domain/workshop/control-model';
 
 /** A change the board's state does not allow, with the code the interface translates. */
-export class BoardSettingsRefusal extends Error {
-	constructor(readonly code: 'anonymous_has_cards') {
+export class BoardSettingsRefusal extends Refusal {
+	constructor(code: 'anonymous_has_cards') {
 		super(code);
 	}
 }

@@ -5,7 +5,8 @@ import { parseDocName } from './sync/doc-name';
 import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
 import { GOAL_FIELDS, LIMITS, NO_AUTHOR, cardsOf } from '$lib/domain/board/board-model';
-import { setBoardLocked, type Viewer } from './repositories/workshops';
+import { setBoardLocked } from './repositories/boards';
+import type { Viewer } from './db/client';
 import type { MemberView } from '$lib/domain/workshop/members';
 
 /**

@@ -1,7 +1,7 @@
 import type { Sql } from './db/client';
 import { asAnon } from './db/client';
-import { asMember, type Viewer } from './repositories/workshops';
-import { newShareToken } from './snapshots';
+import { asMember, type Viewer } from './db/client';
+import { newShareToken } from './repositories/snapshots';
 import type { SyncServer } from './sync/sync-server';
 
 /**

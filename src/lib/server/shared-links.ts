@@ -1,7 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { clientAddress, shareFailures } from './client-address';
 import { getRuntime } from './runtime';
-import { reportByToken, snapshotByToken } from './snapshots';
+import { reportByToken, snapshotByToken } from './repositories/snapshots';
 import { workshopByScreenToken } from './screen-links';
 
 /**

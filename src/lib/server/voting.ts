@@ -1,7 +1,7 @@
 import type { Sql } from './db/client';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
-import type { Viewer } from './repositories/workshops';
+import type { Viewer } from './db/client';
 import * as repo from './repositories/voting';
 import { publishRound, type PublishedRound } from '$lib/domain/voting/published';
 import { tally, topOptions } from '$lib/domain/voting/tally';
@@ -9,6 +9,7 @@ import type { Mark, OptionSource, RoundSettings } from '$lib/domain/voting/types
 import { cardsOf, groupsOf, statementsOf } from '$lib/domain/board/board-model';
 import { readBoardControl, setPhase } from '$lib/domain/workshop/control-model';
 import type * as Y from 'yjs';
+import { Refusal } from './refusal';
 
 export interface OpenInput {
 	boardId: string;
@@ -22,11 +23,8 @@ export interface OpenInput {
 	parentTop: number;
 }
 
-export class VotingError extends Error {
-	constructor(readonly code: string) {
-		super(code);
-	}
-}
+/** A voting rule said no (a closed round, a second ballot, marks out of range, …). */
+export class VotingError extends Refusal {}
 
 const LABEL_MAX = 500;
 const clip = (s: string) => (s.length > LABEL_MAX ? `${s.slice(0, LABEL_MAX - 1)}…` : s);

@@ -1,7 +1,8 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { isUuid } from '$lib/domain/ids';
 import type { MemberView } from '$lib/domain/workshop/members';
-import { findMe, type Viewer } from '../repositories/workshops';
+import { findMe } from '../repositories/workshops';
+import type { Viewer } from '../db/client';
 import { getRuntime } from '../runtime';
 import { SESSION_DAYS, sessionCookieName, signSession, verifySession, type Session } from './session';
 

@@ -45,6 +45,17 @@ export function asUser<T>(sql: Sql, claims: Claims, fn: (tx: Tx) => Promise<T>):
 	}) as Promise<T>;
 }
 
+/** A member of a workshop, as their session names them. */
+export interface Viewer {
+	memberId: string;
+	workshopId: string;
+}
+
+/** Runs `fn` as this member: their id and workshop in the claims, so row-level security decides. */
+export function asMember<T>(sql: Sql, viewer: Viewer, fn: (tx: Tx) => Promise<T>): Promise<T> {
+	return asUser(sql, { sub: viewer.memberId, role: 'authenticated', workshop_id: viewer.workshopId }, fn);
+}
+
 /** Runs `fn` as the `anon` role: for people who are not members yet. */
 export function asAnon<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
 	return sql.begin(async (tx) => {

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { asMember, type Viewer } from './workshops';
+import { asMember, type Viewer } from '../db/client';
 import type { Mark, Method, OptionSource, RoundAggregate, RoundOption, RoundSettings, RoundStatus } from '$lib/domain/voting/types';
 
 /** A round as stored: its settings, state and frozen options. */

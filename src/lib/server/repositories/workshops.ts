@@ -1,15 +1,10 @@
-import type { Sql, Tx } from '../db/client';
-import { asAnon, asUser } from '../db/client';
+import type { Sql, Tx, Viewer } from '../db/client';
+import { asAnon, asMember, asUser } from '../db/client';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 import type { BoardKind, Template } from '$lib/domain/workshop/templates';
 import type { Language } from '$lib/domain/workshop/validation';
 import type { MemberView } from '$lib/domain/workshop/members';
-import type { BoardRights } from '$lib/domain/board/board-rights';
-
-export interface Viewer {
-	memberId: string;
-	workshopId: string;
-}
+import type { Board } from './boards';
 
 export interface Workshop {
 	id: string;
@@ -22,19 +17,6 @@ export interface Workshop {
 	joiningOpen: boolean;
 }
 
-export interface Board {
-	id: string;
-	position: number;
-	kind: BoardKind;
-	title: string;
-	prompt: string;
-	locked: boolean;
-	/** What participants may do beyond their own work (a facilitator's setting). */
-	rights: BoardRights;
-	/** Cards carry no author: nobody, facilitators included, sees who wrote one. */
-	anonymous: boolean;
-}
-
 export interface WorkshopPage {
 	workshop: Workshop;
 	me: MemberView;
@@ -44,9 +26,6 @@ export interface WorkshopPage {
 	/** Only for facilitators. */
 	facilitatorKey: string | null;
 }
-
-const asViewer = <T>(sql: Sql, viewer: Viewer, fn: (tx: Tx) => Promise<T>) =>
-	asUser(sql, { sub: viewer.memberId, role: 'authenticated', workshop_id: viewer.workshopId }, fn);
 
 export async function createWorkshop(
 	sql: Sql,
@@ -119,12 +98,12 @@ export async function claimFacilitator(
 
 /** The current member as row-level security lets them see themselves, or null if gone. */
 export async function findMe(sql: Sql, viewer: Viewer): Promise<MemberView | null> {
-	return asViewer(sql, viewer, async (tx) => (await selectMembers(tx, viewer.workshopId, viewer.memberId))[0] ?? null);
+	return asMember(sql, viewer, async (tx) => (await selectMembers(tx, viewer.workshopId, viewer.memberId))[0] ?? null);
 }
 
 /** Everything the workshop page shows, read as the member (RLS decides). */
 export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<WorkshopPage | null> {
-	return asViewer(sql, viewer, async (tx) => {
+	return asMember(sql, viewer, async (tx) => {
 		const [w] = await tx`select * from public.workshops where id = ${viewer.workshopId}`;
 		if (!w) return null;
 		const members = await selectMembers(tx, viewer.workshopId);
@@ -173,108 +152,34 @@ async function selectMembers(tx: Tx, workshopId: string, memberId?: string): Pro
 	return [...rows];
 }
 
-/** Runs a write as the member; returns the number of rows RLS let it change. */
-export function asMember<T>(sql: Sql, viewer: Viewer, fn: (tx: Tx) => Promise<T>): Promise<T> {
-	return asViewer(sql, viewer, fn);
-}
-
 export async function updateSettings(
 	sql: Sql,
 	viewer: Viewer,
 	s: { title: string; startsOn: string | null; venue: string; language: Language }
 ): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
+	const r = await asMember(sql, viewer, (tx) => tx`
 		update public.workshops set title = ${s.title}, starts_on = ${s.startsOn}, venue = ${s.venue}, language = ${s.language}
 		where id = ${viewer.workshopId}`);
 	return r.count === 1;
 }
 
 export async function setJoiningOpen(sql: Sql, viewer: Viewer, open: boolean): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
+	const r = await asMember(sql, viewer, (tx) => tx`
 		update public.workshops set joining_open = ${open} where id = ${viewer.workshopId}`);
 	return r.count === 1;
 }
 
-export async function addBoard(
-	sql: Sql,
-	viewer: Viewer,
-	b: { kind: BoardKind; title: string; prompt: string }
-): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
-		insert into public.boards (workshop_id, position, kind, title, prompt)
-		select ${viewer.workshopId}, coalesce(max(position) + 1, 0), ${b.kind}, ${b.title}, ${b.prompt}
-		from public.boards where workshop_id = ${viewer.workshopId}`);
-	return r.count === 1;
-}
-
-/**
- * Changes a board's title, prompt and settings as the member (RLS: facilitators). `check` runs
- * inside the transaction, after the row is locked and RLS let the update through, with the
- * anonymity it had; throwing there leaves the board as it was.
- */
-export async function updateBoard(
-	sql: Sql,
-	viewer: Viewer,
-	boardId: string,
-	b: { title: string; prompt: string; rights: BoardRights; anonymous: boolean },
-	check: (before: { anonymous: boolean }) => Promise<void> | void = () => {}
-): Promise<boolean> {
-	return asViewer(sql, viewer, async (tx) => {
-		const [before] = await tx<{ anonymous: boolean }[]>`
-			select anonymous from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId} for update`;
-		if (!before) return false;
-		const r = await tx`
-			update public.boards set title = ${b.title}, prompt = ${b.prompt},
-				participants_edit_others = ${b.rights.editOthers}, participants_manage_groups = ${b.rights.manageGroups},
-				participants_delete_wordings = ${b.rights.deleteWordings}, anonymous = ${b.anonymous}
-			where id = ${boardId} and workshop_id = ${viewer.workshopId}`;
-		if (r.count !== 1) return false;
-		await check(before);
-		return true;
-	});
-}
-
-export async function removeBoard(sql: Sql, viewer: Viewer, boardId: string): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
-		delete from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
-	return r.count === 1;
-}
-
-/** Moves a board one place up (-1) or down (+1) by swapping positions with its neighbour. */
-export async function moveBoard(sql: Sql, viewer: Viewer, boardId: string, direction: -1 | 1): Promise<boolean> {
-	return asViewer(sql, viewer, async (tx) => {
-		const boards = await tx<{ id: string }[]>`
-			select id from public.boards where workshop_id = ${viewer.workshopId} order by position, created_at for update`;
-		const ids = boards.map((b) => b.id);
-		const from = ids.indexOf(boardId);
-		const to = from + direction;
-		if (from < 0 || to < 0 || to >= ids.length) return false;
-		[ids[from], ids[to]] = [ids[to], ids[from]];
-		const r = await tx`
-			update public.boards b set position = o.position
-			from unnest(${ids}::uuid[]) with ordinality as o(id, position)
-			where b.id = o.id`;
-		return r.count === ids.length;
-	});
-}
-
 export async function setMemberRole(sql: Sql, viewer: Viewer, memberId: string, role: MemberRole): Promise<void> {
-	await asViewer(sql, viewer, (tx) => tx`select public.set_member_role(${memberId}, ${role})`);
-}
-
-export async function setBoardLocked(sql: Sql, viewer: Viewer, boardId: string, locked: boolean): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
-		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
-	return r.count === 1;
+	await asMember(sql, viewer, (tx) => tx`select public.set_member_role(${memberId}, ${role})`);
 }
 
 /** A member's own choice of workgroup (RLS: only their own row, participants and facilitators). */
 export async function chooseWorkgroup(sql: Sql, viewer: Viewer, boardId: string | null): Promise<boolean> {
-	const r = await asViewer(sql, viewer, (tx) => tx`
+	const r = await asMember(sql, viewer, (tx) => tx`
 		update public.members set workgroup_board_id = ${boardId} where id = ${viewer.memberId}`);
 	return r.count === 1;
 }
 
 export async function assignWorkgroup(sql: Sql, viewer: Viewer, memberId: string, boardId: string | null): Promise<void> {
-	await asViewer(sql, viewer, (tx) => tx`select public.assign_workgroup(${memberId}, ${boardId})`);
+	await asMember(sql, viewer, (tx) => tx`select public.assign_workgroup(${memberId}, ${boardId})`);
 }

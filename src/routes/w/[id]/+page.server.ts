@@ -1,23 +1,25 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import type { Actions, RequestEvent } from './$types';
-import { boardInput, formFields, parseForm, workshopSettings } from '$lib/domain/workshop/validation';
+import type { Actions } from './$types';
+import { boardInput, workshopSettings } from '$lib/domain/workshop/validation';
 import { MEMBER_ROLES } from '$lib/domain/workshop/roles';
 import { PHASES } from '$lib/domain/workshop/phases';
 import { SCREEN_MODES } from '$lib/domain/workshop/control-model';
 import type { LiveControl } from '$lib/server/live-control';
 import { PREVIEW_COOKIE } from '$lib/server/preview';
-import { endSession, requireMember } from '$lib/server/auth/guard';
+import { endSession } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
-import { errorCode, type Sql } from '$lib/server/db/client';
+import type { Sql, Viewer } from '$lib/server/db/client';
 import * as repo from '$lib/server/repositories/workshops';
+import { addBoard, isBoardOf, moveBoard, removeBoard } from '$lib/server/repositories/boards';
+import { formAction } from '$lib/server/form-action';
+import { Refusal } from '$lib/server/refusal';
 import { snapshotAtPhaseChange } from '$lib/server/snapshots';
 import { revokeScreenLink } from '$lib/server/screen-links';
 import { phaseName } from '$lib/components/facilitator/phase-name';
 import { m } from '$lib/paraglide/messages';
-import { formData } from '$lib/server/form-body';
 import { claimWorkshopAction, inviteAction, revokeInviteAction } from '$lib/server/invites';
-import { BoardSettingsRefusal, updateBoardSettings } from '$lib/server/board-settings';
+import { updateBoardSettings } from '$lib/server/board-settings';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });
@@ -34,41 +36,12 @@ const boardSettings = v.object({
 	anonymous: checkbox
 });
 
-/**
- * Every action reads as: who is asking (the session), is the input well formed, then
- * the write, run as that member so that row-level security decides whether it happens.
- */
-function action<S extends v.GenericSchema>(
-	schema: S,
-	write: (sql: Sql, viewer: repo.Viewer, input: v.InferOutput<S>) => Promise<boolean | void>
-) {
-	return async (event: RequestEvent) => {
-		const { viewer } = await requireMember(event.cookies, event.params.id);
-		const fields = formFields(await formData(event.request));
-		const parsed = parseForm(schema, fields);
-		if (!parsed.ok) return fail(400, { action: event.url.search, fields, errors: parsed.errors });
-		const { sql } = await getRuntime();
-		try {
-			const done = await write(sql, viewer, parsed.value);
-			if (done === false) return fail(403, { action: event.url.search, fields, errors: { form: 'not_allowed' } });
-		} catch (e) {
-			const code = errorCode(e) ?? (e instanceof BoardSettingsRefusal ? e.code : null) ?? (missingReference(e) ? 'not_found' : null);
-			if (!code) throw e;
-			return fail(code === 'not_allowed' ? 403 : 400, { action: event.url.search, fields, errors: { form: code } });
-		}
-		return { action: event.url.search, saved: true };
-	};
-}
-
 /** A change to who is in the room or where: every screen's member list follows it. */
-async function afterRosterChange<T>(viewer: repo.Viewer, write: Promise<T>): Promise<T> {
+async function afterRosterChange<T>(viewer: Viewer, write: Promise<T>): Promise<T> {
 	const result = await write;
 	await (await getRuntime()).control.publishRoster(viewer.workshopId);
 	return result;
 }
-
-/** A foreign key the row would break (a board of another workshop, one that is gone): nothing to refer to. */
-const missingReference = (e: unknown) => (e as { code?: unknown } | null)?.code === '23503';
 
 const workgroupChoice = v.object({ board: v.union([uuid, v.literal('')]) });
 const workgroupAssignment = v.object({ member: uuid, board: v.union([uuid, v.literal('')]) });
@@ -85,29 +58,27 @@ const timer = v.object({
 const extension = v.object({ minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(60, 'invalid_input')) });
 const screenChoice = v.object({ mode: v.picklist(SCREEN_MODES), board: v.optional(v.union([uuid, v.literal('')])) });
 
+/** A form of the page's: written as the member, so row-level security decides whether it happens. */
+const action = <S extends v.GenericSchema>(schema: S, write: (sql: Sql, viewer: Viewer, input: v.InferOutput<S>) => Promise<unknown>) =>
+	formAction({ schema, resolve: async (input, { viewer }) => write((await getRuntime()).sql, viewer, input) });
+
 /**
- * Live controls write the workshop's control document, which only facilitators may
- * change: the role is checked here, on the server, from the member's row.
+ * Live controls write the workshop's control document, which only facilitators may change: the
+ * role is checked here, on the server, from the member's row; a board named must be this
+ * workshop's. What the control reports back (the reveal: how many cards did not fit) goes back
+ * to the console.
  */
-function liveAction<S extends v.GenericSchema>(schema: S, run: (control: LiveControl, viewer: repo.Viewer, input: v.InferOutput<S>) => Promise<unknown>) {
-	return async (event: RequestEvent) => {
-		const { viewer, me } = await requireMember(event.cookies, event.params.id);
-		if (me.role !== 'facilitator') return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
-		const parsed = parseForm(schema, formFields(await formData(event.request)));
-		if (!parsed.ok) return fail(400, { action: event.url.search, errors: parsed.errors });
-		const { control, sql } = await getRuntime();
-		const boardField = (parsed.value as { board?: string }).board;
-		const [board] = boardField && boardField !== 'workgroups'
-			? await repo.asMember(sql, viewer, (tx) => tx`select id from public.boards where id = ${boardField} and workshop_id = ${viewer.workshopId}`)
-			: [true];
-		if (!board) return fail(404, { action: event.url.search, errors: { form: 'not_found' } as Record<string, string> });
-		const result = await run(control, viewer, parsed.value);
-		if (result === false) return fail(403, { action: event.url.search, errors: { form: 'not_allowed' } as Record<string, string> });
-		// what the control reports back (the reveal: how many cards did not fit on the board)
-		const report = typeof result === 'object' && result !== null ? result : {};
-		return { action: event.url.search, saved: true, ...report };
-	};
-}
+const liveAction = <S extends v.GenericSchema>(schema: S, run: (control: LiveControl, viewer: Viewer, input: v.InferOutput<S>) => Promise<unknown>) =>
+	formAction({
+		facilitator: true,
+		schema,
+		resolve: async (input, { viewer }) => {
+			const { control, sql } = await getRuntime();
+			const board = (input as { board?: string }).board;
+			if (board && board !== 'workgroups' && !(await isBoardOf(sql, viewer, board))) throw new Refusal('not_found');
+			return run(control, viewer, input);
+		}
+	});
 
 export const actions: Actions = {
 	setPhase: liveAction(phaseChange, async (c, v, i) => {
@@ -129,7 +100,7 @@ export const actions: Actions = {
 		if (!(await repo.setJoiningOpen(sql, viewer, j.open === 'true'))) return false;
 		await (await getRuntime()).control.mirrorJoining(viewer.workshopId, j.open === 'true');
 	}),
-	addBoard: action(boardInput, (sql, viewer, b) => repo.addBoard(sql, viewer, b)),
+	addBoard: action(boardInput, (sql, viewer, b) => addBoard(sql, viewer, b)),
 	updateBoard: action(boardSettings, async (sql, viewer, b) =>
 		updateBoardSettings(sql, (await getRuntime()).sync, viewer, b.board, {
 			title: b.title,
@@ -138,8 +109,8 @@ export const actions: Actions = {
 			anonymous: b.anonymous === 'on'
 		})
 	),
-	removeBoard: action(boardRef, (sql, viewer, b) => repo.removeBoard(sql, viewer, b.board)),
-	moveBoard: action(boardMove, (sql, viewer, b) => repo.moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),
+	removeBoard: action(boardRef, (sql, viewer, b) => removeBoard(sql, viewer, b.board)),
+	moveBoard: action(boardMove, (sql, viewer, b) => moveBoard(sql, viewer, b.board, b.direction === 'up' ? -1 : 1)),
 	chooseWorkgroup: action(workgroupChoice, (sql, viewer, w) => afterRosterChange(viewer, repo.chooseWorkgroup(sql, viewer, w.board || null))),
 	assignWorkgroup: action(workgroupAssignment, (sql, viewer, w) => afterRosterChange(viewer, repo.assignWorkgroup(sql, viewer, w.member, w.board || null))),
 	setRole: action(roleChange, async (sql, viewer, r) => {
@@ -147,12 +118,14 @@ export const actions: Actions = {
 		(await getRuntime()).sync.setMemberRole(viewer.workshopId, r.member, r.role);
 		await (await getRuntime()).control.publishRoster(viewer.workshopId);
 	}),
-	preview: async ({ cookies, params, url }) => {
-		const { me } = await requireMember(cookies, params.id);
-		if (me.role !== 'facilitator') return fail(403, { errors: { form: 'not_allowed' } as Record<string, string> });
-		cookies.set(PREVIEW_COOKIE, params.id, { path: `/w/${params.id}`, httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
-		redirect(303, `/w/${params.id}`);
-	},
+	preview: formAction({
+		facilitator: true,
+		schema: v.object({}),
+		resolve: async (_, { event: { cookies, params, url } }) => {
+			cookies.set(PREVIEW_COOKIE, params.id!, { path: `/w/${params.id}`, httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
+			redirect(303, `/w/${params.id}`);
+		}
+	}),
 	endPreview: async ({ cookies, params }) => {
 		cookies.delete(PREVIEW_COOKIE, { path: `/w/${params.id}` });
 		redirect(303, `/w/${params.id}`);

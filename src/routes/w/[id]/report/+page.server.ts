@@ -1,9 +1,11 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { workshopReport } from '$lib/server/report';
-import { reportToken, revokeReport, shareReport } from '$lib/server/snapshots';
+import { reportToken, revokeReport, shareReport } from '$lib/server/repositories/snapshots';
+import { formAction } from '$lib/server/form-action';
 
 export const load: PageServerLoad = async ({ params, cookies, parent }) => {
 	const { me } = await parent();
@@ -15,13 +17,6 @@ export const load: PageServerLoad = async ({ params, cookies, parent }) => {
 };
 
 export const actions: Actions = {
-	share: async ({ params, cookies }) => {
-		const { viewer } = await requireMember(cookies, params.id);
-		const token = await shareReport((await getRuntime()).sql, viewer);
-		return token ? { saved: true } : fail(403, { errors: { form: 'not_allowed' } });
-	},
-	revoke: async ({ params, cookies }) => {
-		const { viewer } = await requireMember(cookies, params.id);
-		return (await revokeReport((await getRuntime()).sql, viewer)) ? { saved: true } : fail(403, { errors: { form: 'not_allowed' } });
-	}
+	share: formAction({ schema: v.object({}), resolve: async (_, { viewer }) => (await shareReport((await getRuntime()).sql, viewer)) !== null }),
+	revoke: formAction({ schema: v.object({}), resolve: async (_, { viewer }) => revokeReport((await getRuntime()).sql, viewer) })
 };

@@ -1,13 +1,14 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
-import { asMember } from '$lib/server/repositories/workshops';
-import * as snapshots from '$lib/server/snapshots';
+import type { Viewer } from '$lib/server/db/client';
+import { setSnapshotsOnPhase, snapshotsOnPhase } from '$lib/server/repositories/boards';
+import { deleteSnapshot, listSnapshots, revokeSnapshot, shareSnapshot } from '$lib/server/repositories/snapshots';
+import { renderBoard, takeSnapshot } from '$lib/server/snapshots';
+import { formAction } from '$lib/server/form-action';
 import { diffRenderings } from '$lib/exports/diff';
-import { formFields, parseForm } from '$lib/domain/workshop/validation';
-import { formData } from '$lib/server/form-body';
 import { isUuid } from '$lib/domain/ids';
 
 const uuid = v.pipe(v.string(), v.uuid());
@@ -21,14 +22,14 @@ export const load: PageServerLoad = async ({ params, parent, cookies, url }) => 
 	if (!board) error(404, { message: 'not_found' });
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql, sync } = await getRuntime();
-	const list = await snapshots.listSnapshots(sql, viewer, board.id);
-	const [{ auto: snapshotOnPhase }] = await asMember(sql, viewer, (tx) => tx<{ auto: boolean }[]>`select snapshot_on_phase as auto from public.boards where id = ${board.id}`);
+	const list = await listSnapshots(sql, viewer, board.id);
+	const snapshotOnPhase = await snapshotsOnPhase(sql, viewer, board.id);
 	// Compare ?a=<snapshot>|live&b=<snapshot>|live (default: the latest snapshot against the live board).
 	let comparison = null;
 	const a = url.searchParams.get('a') ?? list[0]?.id ?? null;
 	const b = url.searchParams.get('b') ?? 'live';
 	if (a && a !== b) {
-		const pick = async (key: string) => (key === 'live' ? (await snapshots.renderBoard(sql, sync, params.id, board.id))?.rendering : list.find((s) => s.id === key)?.rendering);
+		const pick = async (key: string) => (key === 'live' ? (await renderBoard(sql, sync, params.id, board.id))?.rendering : list.find((s) => s.id === key)?.rendering);
 		const [ra, rb] = await Promise.all([pick(a), pick(b)]);
 		if (ra && rb) comparison = { a, b, diff: diffRenderings(ra, rb) };
 	}
@@ -41,31 +42,30 @@ export const load: PageServerLoad = async ({ params, parent, cookies, url }) => 
 	};
 };
 
-/** Facilitators' actions: RLS decides; a refused write is a 403. */
-function action<S extends v.GenericSchema>(schema: S, run: (input: v.InferOutput<S>, ctx: { event: RequestEvent; viewer: { memberId: string; workshopId: string } }) => Promise<unknown>) {
-	return async (event: RequestEvent) => {
-		const { viewer } = await requireMember(event.cookies, event.params.id!);
+/** Facilitators' actions on the board's snapshots, written as the member: row-level security decides (null or false: refused). */
+function action<S extends v.GenericSchema>(schema: S, run: (input: v.InferOutput<S>, context: { viewer: Viewer; boardId: string }) => Promise<unknown>) {
+	const act = formAction({
+		schema,
+		resolve: async (input, { viewer, event }) => {
+			const result = await run(input, { viewer, boardId: event.params.boardId! });
+			// A snapshot's id, a share link's token: what the page (or a script) goes on with.
+			return typeof result === 'string' ? { result } : result;
+		}
+	});
+	return (event: RequestEvent) => {
 		// Not a board id at all: no such board (the database would refuse the syntax with a 500).
 		if (!isUuid(event.params.boardId!)) error(404, { message: 'not_found' });
-		const parsed = parseForm(schema, formFields(await formData(event.request)));
-		if (!parsed.ok) return fail(400, { errors: parsed.errors });
-		const result = await run(parsed.value, { event, viewer });
-		if (result === null || result === false) return fail(403, { errors: { form: 'not_allowed' } });
-		return { saved: true, result: typeof result === 'string' ? result : null };
+		return act(event);
 	};
 }
 
 export const actions: Actions = {
-	take: action(take, async (input, { event, viewer }) => {
+	take: action(take, async (input, { viewer, boardId }) => {
 		const { sql, sync } = await getRuntime();
-		return snapshots.takeSnapshot(sql, sync, viewer, { boardId: event.params.boardId!, title: input.title });
+		return takeSnapshot(sql, sync, viewer, { boardId, title: input.title });
 	}),
-	share: action(ref, async (input, { viewer }) => snapshots.shareSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
-	revoke: action(ref, async (input, { viewer }) => snapshots.revokeSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
-	remove: action(ref, async (input, { viewer }) => snapshots.deleteSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
-	auto: action(auto, async (input, { event, viewer }) => {
-		const { sql } = await getRuntime();
-		const r = await asMember(sql, viewer, (tx) => tx`update public.boards set snapshot_on_phase = ${input.on === 'true'} where id = ${event.params.boardId!} and public.is_facilitator(workshop_id)`);
-		return r.count === 1;
-	})
+	share: action(ref, async (input, { viewer }) => shareSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
+	revoke: action(ref, async (input, { viewer }) => revokeSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
+	remove: action(ref, async (input, { viewer }) => deleteSnapshot((await getRuntime()).sql, viewer, input.snapshot)),
+	auto: action(auto, async (input, { viewer, boardId }) => setSnapshotsOnPhase((await getRuntime()).sql, viewer, boardId, input.on === 'true'))
 };

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
-import { getSnapshot } from '$lib/server/snapshots';
+import { getSnapshot } from '$lib/server/repositories/snapshots';
 import { isUuid } from '$lib/domain/ids';
 
 export const load: PageServerLoad = async ({ params, cookies }) => {

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
-import { getSnapshot } from '$lib/server/snapshots';
+import { getSnapshot } from '$lib/server/repositories/snapshots';
 import { boardExport } from '$lib/server/export-response';
 import { isUuid } from '$lib/domain/ids';
 
