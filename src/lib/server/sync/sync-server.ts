@@ -1,13 +1,11 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Access, BoardSettings } from './access';
 import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
 import { Connection, CLOSE, type ConnectionHost, type Socket } from './connection';
 import type { CardAuthor, DocumentStore, PendingWrite } from './persistence';
 import { cardsOf } from '$lib/domain/board/board-model';
 import { ACCEPTED, STORED, Room } from './room';
-import { decodeAwareness, encodeAwareness, syncMessage, SYNC_UPDATE } from './protocol';
-import { REMOTE, type ControlMessage, type Relay } from './relay';
+import type { ControlMessage } from './relay';
 import { checkUpdate, writeRefusal } from './update-rules';
 import { parseDocName } from './doc-name';
 import type { GuardResult } from '$lib/domain/board/update-guard';
@@ -43,32 +41,36 @@ export interface SyncOptions {
 	 * Small rooms relay in well under a millisecond and are not held back.
 	 */
 	relayShare?: number;
-	/**
-	 * Several instances (REDIS_URL): committed updates, presence and rights changes are shared
-	 * with the other instances through this relay (see CONTEXT.md). Closed with the server.
-	 */
-	relay?: Relay;
-	/** How long a load waits for the relay's subscription before going ahead (it re-reads the store once subscribed). */
-	relaySubscribeWaitMs?: number;
-	/** How often this instance tells the others it is alive (and who is connected to it). */
-	relayHeartbeatMs?: number;
-	/**
-	 * With a relay: the rights of live connections as the database has them now, re-read after
-	 * Redis was away (a lock or a role change published meanwhile is lost with it).
-	 */
-	currentRights?: (input: {
-		boards: string[];
-		members: string[];
-	}) => Promise<{ locked: Map<string, boolean>; settings?: Map<string, BoardSettings>; roles: Map<string, Access['user']['role']> }>;
 	log?: (message: string, error?: unknown) => void;
 }
 
 type Presence = Access['user'];
 
-/** What this server knows of another instance: when it was last heard of, who is connected to it. */
-interface Peer {
-	seen: number;
-	workshops: Map<string, Presence[]> | null;
+/** The rights of live connections as the database has them now (`access.currentRights`). */
+export type CurrentRights = (input: {
+	boards: string[];
+	members: string[];
+}) => Promise<{ locked: Map<string, boolean>; settings?: Map<string, BoardSettings>; roles: Map<string, Access['user']['role']> }>;
+
+/** A room's presence change, as y-protocols reports it. */
+export interface PresenceChange {
+	added: number[];
+	updated: number[];
+	removed: number[];
+}
+
+/** What a room's commit carried: its updates merged, and the anonymous cards' authors per update. */
+export interface Committed {
+	update: Uint8Array;
+	cardAuthors: CardAuthor[][];
+}
+
+/** What the cluster (cluster.ts) lends the sync server once attached: the way out to the other instances. */
+export interface ClusterLink {
+	publishControl(message: ControlMessage): void;
+	/** Who is connected to the other instances in a workshop, as their last message said. */
+	online(workshopId: string): Presence[];
+	close(): Promise<void>;
 }
 
 interface Queued {
@@ -92,21 +94,16 @@ export class SyncServer implements ConnectionHost {
 	readonly #rooms = new Map<string, Promise<Room>>();
 	/** The rooms whose load is done, by document name. */
 	readonly #loaded = new Map<string, Room>();
-	readonly #options: Required<Omit<SyncOptions, 'store' | 'log' | 'relay' | 'currentRights'>>;
-	readonly #currentRights: SyncOptions['currentRights'] | null;
-	readonly #relay: Relay | null;
-	/** Other instances, by instance id (only with a relay). */
-	readonly #peers = new Map<string, Peer>();
-	/** Presence of which client ids came from which instance, per room (only with a relay). */
-	readonly #remotePresence = new WeakMap<Room, Map<number, string>>();
-	/** Client ids whose presence changed on this instance, to publish, per room. */
-	readonly #presenceOut = new Map<Room, Set<number>>();
-	#presenceTimer: ReturnType<typeof setTimeout> | null = null;
-	#heartbeat: ReturnType<typeof setInterval> | null = null;
-	#onlineTimer: ReturnType<typeof setTimeout> | null = null;
-	#onlineChanged = true;
+	readonly #options: Required<Omit<SyncOptions, 'store' | 'log'>>;
+	/** Several instances: the cluster attached through the hooks below (cluster.ts). */
+	#cluster: ClusterLink | null = null;
 	readonly #controlHandlers: ((message: ControlMessage) => void)[] = [];
-	readonly #committedHandlers: ((room: Pick<Room, 'name' | 'workshopId' | 'doc'>) => void)[] = [];
+	readonly #committedHandlers: ((room: Room, committed: Committed) => void)[] = [];
+	readonly #loadingHandlers: ((name: string) => Promise<void>)[] = [];
+	readonly #loadedHandlers: ((room: Room) => void)[] = [];
+	readonly #unloadedHandlers: ((name: string) => void)[] = [];
+	readonly #presenceHandlers: ((room: Room, change: PresenceChange, origin: unknown) => void)[] = [];
+	readonly #connectionsHandlers: ((room: Room) => void)[] = [];
 	readonly #log: (message: string, error?: unknown) => void;
 	#queue: Queued[] = [];
 	#flushing = false;
@@ -128,20 +125,15 @@ export class SyncServer implements ConnectionHost {
 			updatesPerSecond: options.updatesPerSecond ?? 40,
 			maxDocumentBytes: options.maxDocumentBytes ?? 16 * 1024 * 1024,
 			awarenessIntervalMs: options.awarenessIntervalMs ?? 50,
-			relayShare: Math.min(1, Math.max(0.05, options.relayShare ?? 0.5)),
-			relaySubscribeWaitMs: options.relaySubscribeWaitMs ?? 2000,
-			relayHeartbeatMs: options.relayHeartbeatMs ?? 2000
+			relayShare: Math.min(1, Math.max(0.05, options.relayShare ?? 0.5))
 		};
 		this.maxBufferedBytes = this.#options.maxBufferedBytes;
 		this.updateRate = { burst: this.#options.updateBurst, perSecond: this.#options.updatesPerSecond };
-		this.#relay = options.relay ?? null;
-		this.#currentRights = options.currentRights ?? null;
-		if (this.#relay) this.#startRelay(this.#relay);
 	}
 
 	/** True when this server shares its rooms with other instances. */
 	get shared(): boolean {
-		return this.#relay !== null;
+		return this.#cluster !== null;
 	}
 
 	/** Attaches an authorised socket to its document; returns the message and close handlers. */
@@ -159,14 +151,14 @@ export class SyncServer implements ConnectionHost {
 		room.unloadTimer = null;
 		room.connections.add(connection);
 		connection.start();
-		this.#onlineChange();
+		for (const handler of this.#connectionsHandlers) handler(room);
 		return {
 			receive: (data) => connection.receive(data),
 			closed: () => {
 				connection.detach();
 				room.connections.delete(connection);
 				if (room.connections.size === 0) this.#scheduleUnload(room);
-				this.#onlineChange();
+				for (const handler of this.#connectionsHandlers) handler(room);
 			}
 		};
 	}
@@ -174,7 +166,7 @@ export class SyncServer implements ConnectionHost {
 	/** Changes whether a board is locked, for everyone connected to it (on every instance), at once. */
 	setBoardLocked(boardId: string, locked: boolean): void {
 		this.#lockHere(boardId, locked);
-		this.#relay?.publishControl({ type: 'lock', boardId, locked });
+		this.#cluster?.publishControl({ type: 'lock', boardId, locked });
 	}
 
 	#lockHere(boardId: string, locked: boolean): void {
@@ -190,7 +182,7 @@ export class SyncServer implements ConnectionHost {
 	 */
 	setBoardSettings(boardId: string, settings: BoardSettings): void {
 		this.#settingsHere(boardId, settings);
-		this.#relay?.publishControl({ type: 'board-settings', boardId, ...settings });
+		this.#cluster?.publishControl({ type: 'board-settings', boardId, ...settings });
 	}
 
 	#settingsHere(boardId: string, settings: BoardSettings): void {
@@ -213,7 +205,7 @@ export class SyncServer implements ConnectionHost {
 	 */
 	addOwnCards(boardId: string, memberId: string, cardIds: string[]): void {
 		this.#ownCardsHere(boardId, memberId, cardIds);
-		this.#relay?.publishControl({ type: 'own-cards', boardId, memberId, cardIds });
+		this.#cluster?.publishControl({ type: 'own-cards', boardId, memberId, cardIds });
 	}
 
 	#ownCardsHere(boardId: string, memberId: string, cardIds: string[]): void {
@@ -227,13 +219,13 @@ export class SyncServer implements ConnectionHost {
 	 */
 	setMemberRole(workshopId: string, memberId: string, role: Access['user']['role']): void {
 		this.#roleHere(workshopId, memberId, role);
-		this.#relay?.publishControl({ type: 'role', workshopId, memberId, role });
+		this.#cluster?.publishControl({ type: 'role', workshopId, memberId, role });
 	}
 
 	/** Closes every live connection of a member (a revoked screen link), on every instance. */
 	disconnect(workshopId: string, memberId: string): void {
 		this.#disconnectHere(workshopId, memberId);
-		this.#relay?.publishControl({ type: 'disconnect', workshopId, memberId });
+		this.#cluster?.publishControl({ type: 'disconnect', workshopId, memberId });
 	}
 
 	#disconnectHere(workshopId: string, memberId: string): void {
@@ -264,7 +256,7 @@ export class SyncServer implements ConnectionHost {
 	 */
 	async onlineMembers(workshopId: string): Promise<Map<string, Access['user']>> {
 		const online = new Map<string, Access['user']>();
-		for (const peer of this.#peers.values()) for (const user of peer.workshops?.get(workshopId) ?? []) online.set(user.memberId, user);
+		for (const user of this.#cluster?.online(workshopId) ?? []) online.set(user.memberId, user);
 		for (const settled of await Promise.allSettled(this.#rooms.values())) {
 			if (settled.status !== 'fulfilled' || settled.value.workshopId !== workshopId) continue;
 			for (const c of settled.value.connections) online.set(c.access.user.memberId, c.access.user);
@@ -419,33 +411,28 @@ export class SyncServer implements ConnectionHost {
 		}
 		this.#retryMs = 0;
 		this.storeFailing = false;
-		const byRoom = new Map<Room, Uint8Array[]>();
-		for (const { room, update } of batch) {
-			const list = byRoom.get(room) ?? [];
-			list.push(update);
-			byRoom.set(room, list);
+		const byRoom = new Map<Room, { updates: Uint8Array[]; cardAuthors: CardAuthor[][] }>();
+		for (const { room, update, cardAuthors } of batch) {
+			const entry = byRoom.get(room) ?? { updates: [], cardAuthors: [] };
+			entry.updates.push(update);
+			if (cardAuthors?.length) entry.cardAuthors.push(cardAuthors);
+			byRoom.set(room, entry);
 		}
-		for (const [room, updates] of byRoom) {
+		for (const [room, { updates, cardAuthors }] of byRoom) {
+			let merged: Uint8Array | null = null;
 			try {
-				const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+				merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
 				room.appliedSeq = seq;
 				room.logBytes += updates.reduce((n, u) => n + u.length, 0);
 				room.logCount += updates.length;
 				room.relayUpdate(merged);
-				// Committed: the other instances may have it now, never before.
-				this.#relay?.publish(room.name.name, merged);
-				for (const { cardAuthors } of batch) {
-					if (cardAuthors?.length && this.#relay) {
-						const [{ boardId, memberId }] = cardAuthors;
-						this.#relay.publishControl({ type: 'own-cards', boardId, memberId, cardIds: cardAuthors.map((a) => a.cardId) });
-					}
-				}
 			} catch (error) {
 				this.#log(`relaying to ${room.name.name} failed`, error);
 			} finally {
 				room.committed(updates.length);
 			}
-			for (const handler of this.#committedHandlers) handler(room);
+			// Committed: the hooks (the other instances among them) may have it now, never before.
+			if (merged) this.#committed(room, { update: merged, cardAuthors });
 			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
 		}
 		this.#flushing = false;
@@ -459,7 +446,7 @@ export class SyncServer implements ConnectionHost {
 		const { logBytes, logCount } = room;
 		const store = this.#store;
 		try {
-			if (this.#relay && store.compactStored) {
+			if (this.#cluster && store.compactStored) {
 				// Several instances write this document's log: what this one holds in memory may lack
 				// an update another committed a moment ago, so the state is merged from the store itself.
 				room.storedBytes = (await store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
@@ -515,33 +502,13 @@ export class SyncServer implements ConnectionHost {
 
 	async #loadRoom(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Room> {
 		const name = access.doc.name;
-		const relay = this.#relay;
-		// With a relay: subscribe first, load second, and keep what arrives in between until the
-		// load is done (updates are idempotent): nothing committed elsewhere falls between the two.
-		let loaded: Room | null = null;
-		const early: { kind: 'update' | 'awareness'; bytes: Uint8Array; from: string }[] = [];
-		if (relay) {
-			const subscribed = relay.subscribe(name, {
-				update: (bytes, from) => (loaded ? this.#remoteUpdate(loaded, bytes) : early.push({ kind: 'update', bytes, from })),
-				awareness: (bytes, from) => (loaded ? this.#remoteAwareness(loaded, bytes, from) : early.push({ kind: 'awareness', bytes, from })),
-				presenceQuery: () => loaded && this.#answerPresenceQuery(loaded)
-			});
-			let timer: ReturnType<typeof setTimeout> | undefined;
-			const inTime =
-				relay.ready &&
-				(await Promise.race([
-					subscribed.then(() => true, () => false),
-					new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.relaySubscribeWaitMs)))
-				]));
-			clearTimeout(timer);
-			// Redis is away: load anyway (this instance keeps serving), and re-read once subscribed.
-			if (!inTime) subscribed.then(() => loaded && this.#loaded.get(name) === loaded && void this.#catchUp(loaded), () => {});
-		}
+		// The cluster subscribes to the document's updates here, before the store is read.
+		for (const handler of this.#loadingHandlers) await handler(name);
 		let stored: Awaited<ReturnType<DocumentStore['load']>>;
 		try {
 			stored = await this.#store.load(name);
 		} catch (error) {
-			relay?.unsubscribe(name);
+			this.#unloaded(name);
 			throw error;
 		}
 		const room = new Room(
@@ -563,20 +530,16 @@ export class SyncServer implements ConnectionHost {
 			}, STORED);
 		} catch (error) {
 			room.destroy();
-			relay?.unsubscribe(name);
+			this.#unloaded(name);
 			throw error;
 		}
 		this.#loaded.set(name, room);
-		if (relay) {
-			this.#watchPresence(room);
-			loaded = room;
-			for (const { kind, bytes, from } of early.splice(0)) {
-				if (kind === 'update') this.#remoteUpdate(room, bytes);
-				else this.#remoteAwareness(room, bytes, from);
-			}
-			// Presence is not in the store: the instances that have this room tell who is there.
-			relay.queryPresence(name);
+		if (this.#presenceHandlers.length) {
+			room.awareness.on('update', (change: PresenceChange, origin: unknown) => {
+				for (const handler of this.#presenceHandlers) handler(room, change, origin);
+			});
 		}
+		for (const handler of this.#loadedHandlers) handler(room);
 		return room;
 	}
 
@@ -596,8 +559,7 @@ export class SyncServer implements ConnectionHost {
 		room.control = null;
 		this.#rooms.delete(room.name.name);
 		this.#loaded.delete(room.name.name);
-		this.#relay?.unsubscribe(room.name.name);
-		this.#presenceOut.delete(room);
+		this.#unloaded(room.name.name);
 		room.destroy();
 	}
 
@@ -606,13 +568,7 @@ export class SyncServer implements ConnectionHost {
 		const until = Date.now() + timeoutMs;
 		while ((this.#queue.length || this.#flushing) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 		this.#closed = true;
-		if (this.#heartbeat) clearInterval(this.#heartbeat);
-		if (this.#onlineTimer) clearTimeout(this.#onlineTimer);
-		if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
-		if (this.#relay) {
-			this.#relay.publishControl({ type: 'bye' });
-			await this.#relay.close();
-		}
+		await this.#cluster?.close();
 		for (const room of await Promise.allSettled(this.#rooms.values())) {
 			if (room.status !== 'fulfilled') continue;
 			for (const c of room.value.connections) c.close(1001, 'server shutting down');
@@ -622,297 +578,88 @@ export class SyncServer implements ConnectionHost {
 		this.#loaded.clear();
 	}
 
-	// ── several instances: what the relay brings and what goes out through it ──────────
+	// ── hooks: what the cluster (cluster.ts) and the app's services attach to ──────────
 
-	/** A control message for the other instances (nothing happens without a relay). */
+	/** A control message for the other instances (nothing happens without a cluster). */
 	publishControl(message: ControlMessage): void {
-		this.#relay?.publishControl(message);
+		this.#cluster?.publishControl(message);
 	}
 
-	/** Control messages from other instances that the sync server does not handle itself (round timers). */
-	/** Called after each commit of a room's updates on this instance (the server's own writes included). */
-	onCommitted(handler: (room: Pick<Room, 'name' | 'workshopId' | 'doc'>) => void): void {
-		this.#committedHandlers.push(handler);
+	/** Attaches the cluster: control messages go out through it, and it is closed with the server. */
+	link(cluster: ClusterLink): void {
+		this.#cluster = cluster;
 	}
 
-	onControl(handler: (message: ControlMessage) => void): void {
-		this.#controlHandlers.push(handler);
-	}
-
-	#startRelay(relay: Relay): void {
-		relay.onControl((message, from) => {
-			try {
-				this.#control(message, from);
-			} catch (error) {
-				this.#log('a control message from another instance failed', error);
-			}
-		});
-		relay.onResync(() => {
-			void this.#refreshRights();
-			void this.#catchUpAll();
-		});
-		relay.publishControl({ type: 'hello' });
-		this.#heartbeat = setInterval(() => {
-			void this.#publishOnline(this.#onlineChanged);
-			this.#expirePeers();
-		}, this.#options.relayHeartbeatMs);
-		this.#heartbeat.unref?.();
-	}
-
-	#control(message: ControlMessage, from: string): void {
+	/**
+	 * A control message from another instance (or the database re-read after one may have been
+	 * lost), already validated: applied to the connections here only. Kinds the sync server does
+	 * not handle itself (round and lock timers) go to the `onControl` handlers.
+	 */
+	applyControl(message: ControlMessage): void {
 		switch (message.type) {
 			case 'lock':
-				if (typeof message.boardId === 'string' && typeof message.locked === 'boolean') this.#lockHere(message.boardId, message.locked);
-				return;
+				return this.#lockHere(message.boardId, message.locked);
 			case 'role':
-				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string' && ['facilitator', 'participant', 'observer'].includes(message.role)) {
-					this.#roleHere(message.workshopId, message.memberId, message.role);
-				}
-				return;
+				return this.#roleHere(message.workshopId, message.memberId, message.role);
 			case 'disconnect':
-				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string') this.#disconnectHere(message.workshopId, message.memberId);
-				return;
-			case 'board-settings': {
-				const r = message.rights as Partial<BoardSettings['rights']> | undefined;
-				if (typeof message.boardId !== 'string' || typeof message.anonymous !== 'boolean' || !r) return;
-				if (![r.editOthers, r.manageGroups, r.deleteWordings].every((x) => typeof x === 'boolean')) return;
-				this.#settingsHere(message.boardId, { rights: { editOthers: r.editOthers!, manageGroups: r.manageGroups!, deleteWordings: r.deleteWordings! }, anonymous: message.anonymous });
-				return;
-			}
+				return this.#disconnectHere(message.workshopId, message.memberId);
+			case 'board-settings':
+				return this.#settingsHere(message.boardId, { rights: message.rights, anonymous: message.anonymous });
 			case 'own-cards':
-				if (typeof message.boardId === 'string' && typeof message.memberId === 'string' && Array.isArray(message.cardIds)) {
-					this.#ownCardsHere(message.boardId, message.memberId, message.cardIds.filter((id): id is string => typeof id === 'string'));
-				}
-				return;
-			case 'online': {
-				const known = this.#peers.get(from);
-				if (message.workshops && typeof message.workshops === 'object') {
-					const workshops = new Map<string, Presence[]>();
-					for (const [id, users] of Object.entries(message.workshops)) if (Array.isArray(users)) workshops.set(id, users.filter(isPresence));
-					this.#peers.set(from, { seen: Date.now(), workshops });
-				} else if (known) {
-					known.seen = Date.now();
-				} else {
-					// A heartbeat from an instance we have not heard in full (we started after it): ask.
-					this.#peers.set(from, { seen: Date.now(), workshops: null });
-					this.#relay?.publishControl({ type: 'hello' });
-				}
-				return;
-			}
-			case 'hello':
-				this.#onlineChanged = true;
-				void this.#publishOnline(true);
-				return;
-			case 'bye':
-				this.#peerGone(from, false);
-				return;
+				return this.#ownCardsHere(message.boardId, message.memberId, message.cardIds);
 			default:
 				for (const handler of this.#controlHandlers) handler(message);
 		}
 	}
 
-	/** Who is connected here changed: tell the other instances soon (at most every 250 ms). */
-	#onlineChange(): void {
-		if (!this.#relay) return;
-		this.#onlineChanged = true;
-		if (this.#onlineTimer) return;
-		this.#onlineTimer = setTimeout(() => {
-			this.#onlineTimer = null;
-			void this.#publishOnline(true);
-		}, 250);
-		this.#onlineTimer.unref?.();
+	/** Control messages from other instances that the sync server does not handle itself (round timers). */
+	onControl(handler: (message: ControlMessage) => void): void {
+		this.#controlHandlers.push(handler);
 	}
 
-	async #publishOnline(full: boolean): Promise<void> {
-		if (!this.#relay || this.#closed) return;
-		if (!full) return this.#relay.publishControl({ type: 'online' });
-		this.#onlineChanged = false;
-		const workshops: Record<string, Presence[]> = {};
-		const seen = new Set<string>();
-		for (const room of this.#loaded.values()) {
-			for (const c of room.connections) {
-				const key = `${room.workshopId} ${c.access.user.memberId}`;
-				if (seen.has(key)) continue;
-				seen.add(key);
-				(workshops[room.workshopId] ??= []).push(c.access.user);
-			}
-		}
-		this.#relay.publishControl({ type: 'online', workshops });
+	/** Called after each commit of a room's updates on this instance (the server's own writes included). */
+	onCommitted(handler: (room: Room, committed: Committed) => void): void {
+		this.#committedHandlers.push(handler);
 	}
 
-	/** Instances not heard of for three heartbeats and a half are gone. */
-	#expirePeers(): void {
-		const limit = Date.now() - this.#options.relayHeartbeatMs * 3.5;
-		for (const [id, peer] of this.#peers) if (peer.seen < limit) this.#peerGone(id, true);
+	/** Called before a room's document is read from the store; the load waits for it. */
+	onLoading(handler: (name: string) => Promise<void>): void {
+		this.#loadingHandlers.push(handler);
 	}
 
-	/**
-	 * Another instance stopped (shut down, or silent: killed, cut off). Its clients' presence
-	 * leaves every room now; a silent one may have died between a commit and its publication,
-	 * so the rooms re-read the store.
-	 */
-	#peerGone(id: string, silent: boolean): void {
-		if (!this.#peers.delete(id) && !silent) return;
-		for (const room of this.#loaded.values()) {
-			const from = this.#remotePresence.get(room);
-			if (!from) continue;
-			const ids = [...from].filter(([, instance]) => instance === id).map(([clientId]) => clientId);
-			for (const clientId of ids) from.delete(clientId);
-			if (ids.length) awarenessProtocol.removeAwarenessStates(room.awareness, ids, REMOTE);
-		}
-		if (silent) {
-			this.#log(`instance ${id} stopped answering; re-reading live rooms from the store`);
-			void this.#catchUpAll();
-		}
+	/** Called once a room is loaded, before anyone is attached to it. */
+	onLoaded(handler: (room: Room) => void): void {
+		this.#loadedHandlers.push(handler);
 	}
 
-	/** A committed update from another instance: apply it (never to be stored again) and relay it. */
-	#remoteUpdate(room: Room, update: Uint8Array): void {
-		if (this.#closed) return;
-		try {
-			Y.applyUpdate(room.doc, update, REMOTE);
-		} catch (error) {
-			this.#log(`an update of ${room.name.name} from another instance could not be applied`, error);
-			return;
-		}
-		// Not counted in this room's log: the instance that wrote it compacts for it (two
-		// instances compacting every log would take the document's lock twice as often).
-		room.broadcast(syncMessage(SYNC_UPDATE, update));
+	/** Called when a room unloads, or its load failed after `onLoading`. */
+	onUnloaded(handler: (name: string) => void): void {
+		this.#unloadedHandlers.push(handler);
 	}
 
-	/**
-	 * Presence from another instance's clients (stamped by that instance). A client id held by
-	 * a connection here is this instance's to speak for: entries for it are dropped.
-	 */
-	#remoteAwareness(room: Room, update: Uint8Array, from: string): void {
-		if (this.#closed) return;
-		try {
-			const owners = room.awarenessOwners;
-			const entries = decodeAwareness(update).filter((e) => !(owners.get(e.clientId) instanceof Connection));
-			if (entries.length === 0) return;
-			awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwareness(entries), REMOTE);
-			let sources = this.#remotePresence.get(room);
-			if (!sources) this.#remotePresence.set(room, (sources = new Map()));
-			const states = room.awareness.getStates();
-			for (const { clientId } of entries) {
-				if (states.has(clientId)) {
-					if (!owners.has(clientId)) owners.set(clientId, REMOTE);
-					if (owners.get(clientId) === REMOTE) sources.set(clientId, from);
-				} else {
-					sources.delete(clientId);
-				}
-			}
-		} catch (error) {
-			this.#log(`presence of ${room.name.name} from another instance could not be read`, error);
-		}
+	/** Called on every presence change of a loaded room, with its origin (a `Connection`: one of this instance's clients). */
+	onPresence(handler: (room: Room, change: PresenceChange, origin: unknown) => void): void {
+		this.#presenceHandlers.push(handler);
 	}
 
-	/** Presence that this instance's clients changed goes to the others, batched per room. */
-	#watchPresence(room: Room): void {
-		room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-			// A remote id that left (removed, or timed out: y-protocols drops presence not renewed for 30 s) is free again.
-			for (const id of removed) {
-				if (room.awarenessOwners.get(id) === REMOTE) room.awarenessOwners.delete(id);
-				this.#remotePresence.get(room)?.delete(id);
-			}
-			if (!(origin instanceof Connection)) return;
-			let out = this.#presenceOut.get(room);
-			if (!out) this.#presenceOut.set(room, (out = new Set()));
-			for (const id of [...added, ...updated, ...removed]) out.add(id);
-			if (!this.#presenceTimer) {
-				this.#presenceTimer = setTimeout(() => this.#publishPresence(), Math.max(1, this.#options.awarenessIntervalMs / 2));
-				this.#presenceTimer.unref?.();
-			}
-		});
+	/** Called when a connection joins or leaves a room. */
+	onConnections(handler: (room: Room) => void): void {
+		this.#connectionsHandlers.push(handler);
 	}
 
-	/** Another instance just loaded this room: the presence of this instance's own clients, at once. */
-	#answerPresenceQuery(room: Room): void {
-		if (!this.#relay || this.#closed) return;
-		const ids = [...room.awarenessOwners].filter(([id, owner]) => owner instanceof Connection && room.awareness.getStates().has(id)).map(([id]) => id);
-		if (ids.length) this.#relay.publishAwareness(room.name.name, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids));
-	}
-
-	#publishPresence(): void {
-		this.#presenceTimer = null;
-		if (!this.#relay || this.#closed) return;
-		for (const [room, ids] of this.#presenceOut) {
+	#committed(room: Room, committed: Committed): void {
+		for (const handler of this.#committedHandlers) {
 			try {
-				this.#relay.publishAwareness(room.name.name, awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...ids]));
+				handler(room, committed);
 			} catch (error) {
-				this.#log(`publishing presence of ${room.name.name} failed`, error);
-			}
-		}
-		this.#presenceOut.clear();
-	}
-
-	/**
-	 * Messages from the other instances may have been lost (Redis was away, an instance died
-	 * between a commit and its publication): every live room re-reads the store and relays
-	 * what it lacked to its connections.
-	 */
-	async #refreshRights(): Promise<void> {
-		if (!this.#currentRights || this.#closed) return;
-		const boards = new Set<string>();
-		const members = new Set<string>();
-		for (const room of this.#loaded.values()) {
-			if (room.name.kind === 'board') boards.add(room.name.boardId);
-			for (const c of room.connections) members.add(c.access.user.memberId);
-		}
-		let rights: Awaited<ReturnType<NonNullable<SyncOptions['currentRights']>>>;
-		try {
-			rights = await this.#currentRights({ boards: [...boards], members: [...members] });
-		} catch (error) {
-			this.#log('re-reading the rights of live connections failed', error);
-			return;
-		}
-		for (const [boardId, locked] of rights.locked) this.#lockHere(boardId, locked);
-		for (const [boardId, settings] of rights.settings ?? []) this.#settingsHere(boardId, settings);
-		for (const room of this.#loaded.values()) {
-			for (const c of room.connections) {
-				const role = rights.roles.get(c.access.user.memberId);
-				if (role && role !== c.access.user.role) this.#roleHere(room.workshopId, c.access.user.memberId, role);
+				this.#log(`a commit hook of ${room.name.name} failed`, error);
 			}
 		}
 	}
 
-	async #catchUpAll(): Promise<void> {
-		for (const room of [...this.#loaded.values()]) await this.#catchUp(room);
+	#unloaded(name: string): void {
+		for (const handler of this.#unloadedHandlers) handler(name);
 	}
-
-	async #catchUp(room: Room): Promise<void> {
-		if (this.#closed) return;
-		let stored: Awaited<ReturnType<DocumentStore['load']>>;
-		try {
-			stored = await this.#store.load(room.name.name);
-		} catch (error) {
-			this.#log(`re-reading ${room.name.name} failed`, error);
-			return;
-		}
-		if (this.#closed || this.#loaded.get(room.name.name) !== room) return;
-		const captured: Uint8Array[] = [];
-		const listen = (update: Uint8Array, origin: unknown) => {
-			if (origin === REMOTE) captured.push(update);
-		};
-		room.doc.on('update', listen);
-		try {
-			room.doc.transact(() => {
-				if (stored.state) Y.applyUpdateV2(room.doc, stored.state, REMOTE);
-				for (const update of stored.updates) Y.applyUpdate(room.doc, update, REMOTE);
-			}, REMOTE);
-		} catch (error) {
-			this.#log(`re-reading ${room.name.name}: the stored document could not be applied`, error);
-		} finally {
-			room.doc.off('update', listen);
-		}
-		if (captured.length) room.broadcast(syncMessage(SYNC_UPDATE, captured.length === 1 ? captured[0] : Y.mergeUpdates(captured)));
-	}
-}
-
-function isPresence(value: unknown): value is Presence {
-	if (!value || typeof value !== 'object') return false;
-	const v = value as Record<string, unknown>;
-	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
 }
 
 /** The update `fn` makes to a copy of `doc` (null when it changes nothing); `doc` itself is untouched. */
