@@ -147,8 +147,7 @@ export class SyncServer implements ConnectionHost {
 			return null;
 		}
 		const connection = new Connection(socket, access, room, this);
-		if (room.unloadTimer) clearTimeout(room.unloadTimer);
-		room.unloadTimer = null;
+		room.cancelUnload();
 		room.connections.add(connection);
 		connection.start();
 		for (const handler of this.#connectionsHandlers) handler(room);
@@ -290,7 +289,7 @@ export class SyncServer implements ConnectionHost {
 		const room = await this.#room(access);
 		const update = changeOf(room.doc, fn);
 		let verdict: GuardResult = { ok: true };
-		if (update && room.storedBytes + room.logBytes + update.length > this.#options.maxDocumentBytes) verdict = { ok: false, reason: 'too_large' };
+		if (update && room.size + update.length > this.#options.maxDocumentBytes) verdict = { ok: false, reason: 'too_large' };
 		else if (update) {
 			const as: Access = {
 				doc: access.doc,
@@ -330,7 +329,7 @@ export class SyncServer implements ConnectionHost {
 
 	submit(connection: Connection, update: Uint8Array): void {
 		const room = connection.room;
-		if (room.storedBytes + room.logBytes + update.length > this.#options.maxDocumentBytes) {
+		if (room.size + update.length > this.#options.maxDocumentBytes) {
 			connection.close(CLOSE.tooLarge, 'document too large');
 			return;
 		}
@@ -374,7 +373,7 @@ export class SyncServer implements ConnectionHost {
 		} else {
 			Y.applyUpdate(room.doc, update, ACCEPTED);
 		}
-		room.pending++;
+		room.accepted();
 		this.#queue.push({ room, update, cardAuthors });
 		this.#scheduleFlush();
 	}
@@ -422,46 +421,33 @@ export class SyncServer implements ConnectionHost {
 			let merged: Uint8Array | null = null;
 			try {
 				merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-				room.appliedSeq = seq;
-				room.logBytes += updates.reduce((n, u) => n + u.length, 0);
-				room.logCount += updates.length;
 				room.relayUpdate(merged);
 			} catch (error) {
 				this.#log(`relaying to ${room.name.name} failed`, error);
 			} finally {
-				room.committed(updates.length);
+				room.committed({ count: updates.length, bytes: updates.reduce((n, u) => n + u.length, 0), seq });
 			}
 			// Committed: the hooks (the other instances among them) may have it now, never before.
 			if (merged) this.#committed(room, { update: merged, cardAuthors });
-			if (room.logBytes > this.#options.compactAfterBytes || room.logCount > this.#options.compactAfterUpdates) void this.#compact(room);
+			if (room.logExceeds(this.#options.compactAfterBytes, this.#options.compactAfterUpdates)) void this.#compact(room);
 		}
 		this.#flushing = false;
 		this.#scheduleFlush();
 	}
 
 	async #compact(room: Room): Promise<void> {
-		// The state must hold committed content only: compact between commits.
-		if (room.compacting || room.pending > 0) return;
-		room.compacting = true;
-		const { logBytes, logCount } = room;
 		const store = this.#store;
 		try {
-			if (this.#cluster && store.compactStored) {
+			await room.compact(async (upto) => {
 				// Several instances write this document's log: what this one holds in memory may lack
 				// an update another committed a moment ago, so the state is merged from the store itself.
-				room.storedBytes = (await store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
-			} else {
-				const upto = room.appliedSeq;
+				if (this.#cluster && store.compactStored) return (await store.compactStored({ workshopId: room.workshopId, doc: room.name.name })).stateBytes;
 				const state = Y.encodeStateAsUpdateV2(room.doc);
 				await store.compact({ workshopId: room.workshopId, doc: room.name.name, state, upto });
-				room.storedBytes = state.length;
-			}
-			room.logBytes -= logBytes;
-			room.logCount -= logCount;
+				return state.length;
+			});
 		} catch (error) {
 			this.#log(`compacting ${room.name.name} failed`, error);
-		} finally {
-			room.compacting = false;
 		}
 	}
 
@@ -482,10 +468,10 @@ export class SyncServer implements ConnectionHost {
 		// A draft's writability is read from its workshop's control document: loaded first, held while the draft is.
 		if (access.doc.kind === 'draft') {
 			const control = await this.#room({ doc: parseDocName(`control/${access.workshopId}`)!, workshopId: access.workshopId });
-			control.holders++;
+			control.hold();
 			try {
 				const room = await this.#loadRoom(access);
-				room.control = control;
+				room.keepControl(control);
 				return room;
 			} catch (error) {
 				this.#release(control);
@@ -496,8 +482,7 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	#release(control: Room): void {
-		control.holders--;
-		if (control.holders === 0 && control.connections.size === 0) this.#scheduleUnload(control);
+		if (!control.release() && control.connections.size === 0) this.#scheduleUnload(control);
 	}
 
 	async #loadRoom(access: Pick<Access, 'doc' | 'workshopId'>): Promise<Room> {
@@ -544,19 +529,17 @@ export class SyncServer implements ConnectionHost {
 	}
 
 	#scheduleUnload(room: Room): void {
-		if (room.unloadTimer) clearTimeout(room.unloadTimer);
-		room.unloadTimer = setTimeout(() => void this.#unload(room), this.#options.unloadAfterMs);
-		room.unloadTimer.unref?.();
+		room.scheduleUnload(this.#options.unloadAfterMs, () => void this.#unload(room));
 	}
 
 	async #unload(room: Room): Promise<void> {
-		if (room.connections.size > 0 || room.pending > 0) return this.#scheduleUnload(room);
+		if (room.connections.size > 0 || !room.settled) return this.#scheduleUnload(room);
 		// Held by a loaded draft: that draft's unload schedules this one again.
-		if (room.holders > 0) return;
-		if (room.logCount > 0) await this.#compact(room);
-		if (room.connections.size > 0 || room.holders > 0) return;
-		if (room.control) this.#release(room.control);
-		room.control = null;
+		if (room.held) return;
+		if (room.hasLog) await this.#compact(room);
+		if (room.connections.size > 0 || room.held) return;
+		const control = room.dropControl();
+		if (control) this.#release(control);
 		this.#rooms.delete(room.name.name);
 		this.#loaded.delete(room.name.name);
 		this.#unloaded(room.name.name);
