@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Access, BoardSettings } from './access';
+import { writerFor, type Access, type BoardSettings } from './access';
 import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
 import { Connection, CLOSE, type ConnectionHost, type Socket } from './connection';
 import type { CardAuthor, DocumentStore, PendingWrite } from './persistence';
@@ -243,7 +243,7 @@ export class SyncServer implements ConnectionHost {
 				for (const c of room.connections) {
 					if (c.access.user.memberId !== memberId) continue;
 					c.access.user = { ...c.access.user, role };
-					c.access.writer = room.name.kind === 'control' ? role === 'facilitator' : role !== 'observer';
+					c.access.writer = writerFor(room.name, role);
 				}
 			}, () => {});
 		}
