@@ -15,6 +15,13 @@ export interface Presence {
 	role: MemberRole;
 }
 
+/** A presence as another instance sent it (trusted, but read with care). */
+export function isPresence(value: unknown): value is Presence {
+	if (!value || typeof value !== 'object') return false;
+	const v = value as Record<string, unknown>;
+	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
+}
+
 export interface Access {
 	doc: DocName;
 	workshopId: string;

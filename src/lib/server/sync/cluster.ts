@@ -1,12 +1,14 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { BoardSettings, Presence } from './access';
+import { isPresence, type Presence } from './access';
 import { Connection } from './connection';
 import type { DocumentStore } from './persistence';
 import { decodeAwareness, encodeAwareness, syncMessage, SYNC_UPDATE } from './protocol';
 import { REMOTE, type ControlMessage, type Relay } from './relay';
 import type { Room } from './room';
-import type { CurrentRights, PresenceChange, SyncServer } from './sync-server';
+import { isRightsChange, readRightsChange } from './live-rights';
+import type { CurrentRights, PresenceChange } from './hooks';
+import type { SyncServer } from './sync-server';
 
 export interface ClusterOptions {
 	sync: SyncServer;
@@ -88,10 +90,6 @@ export class Cluster {
 		sync.onPresence((room, change, origin) => this.#presenceChanged(room, change, origin));
 		sync.onConnections(() => this.#onlineChange());
 		sync.link({ publishControl: (message) => this.#relay.publishControl(message), online: (id) => this.#online(id), close: () => this.#close() });
-		this.#start();
-	}
-
-	#start(): void {
 		const relay = this.#relay;
 		relay.onControl((message, from) => {
 			try {
@@ -165,31 +163,6 @@ export class Cluster {
 
 	#control(message: ControlMessage, from: string): void {
 		switch (message.type) {
-			case 'lock':
-				if (typeof message.boardId === 'string' && typeof message.locked === 'boolean') this.#sync.applyControl(message);
-				return;
-			case 'role':
-				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string' && ['facilitator', 'participant', 'observer'].includes(message.role)) {
-					this.#sync.applyControl(message);
-				}
-				return;
-			case 'disconnect':
-				if (typeof message.workshopId === 'string' && typeof message.memberId === 'string') this.#sync.applyControl(message);
-				return;
-			case 'board-settings': {
-				const r = message.rights as Partial<BoardSettings['rights']> | undefined;
-				if (typeof message.boardId !== 'string' || typeof message.anonymous !== 'boolean' || !r) return;
-				if (![r.editOthers, r.manageGroups, r.deleteWordings].every((x) => typeof x === 'boolean')) return;
-				const rights = { editOthers: r.editOthers!, manageGroups: r.manageGroups!, deleteWordings: r.deleteWordings! };
-				this.#sync.applyControl({ type: 'board-settings', boardId: message.boardId, rights, anonymous: message.anonymous });
-				return;
-			}
-			case 'own-cards':
-				if (typeof message.boardId === 'string' && typeof message.memberId === 'string' && Array.isArray(message.cardIds)) {
-					const cardIds = message.cardIds.filter((id): id is string => typeof id === 'string');
-					this.#sync.applyControl({ type: 'own-cards', boardId: message.boardId, memberId: message.memberId, cardIds });
-				}
-				return;
 			case 'online': {
 				const known = this.#peers.get(from);
 				if (message.workshops && typeof message.workshops === 'object') {
@@ -213,7 +186,9 @@ export class Cluster {
 				this.#peerGone(from, false);
 				return;
 			default:
-				this.#sync.applyControl(message);
+				if (!isRightsChange(message)) return this.#sync.applyControl(message);
+				const change = readRightsChange(message);
+				if (change) this.#sync.applyControl(change);
 		}
 	}
 
@@ -420,10 +395,4 @@ export class Cluster {
 		}
 		if (captured.length) room.broadcast(syncMessage(SYNC_UPDATE, captured.length === 1 ? captured[0] : Y.mergeUpdates(captured)));
 	}
-}
-
-function isPresence(value: unknown): value is Presence {
-	if (!value || typeof value !== 'object') return false;
-	const v = value as Record<string, unknown>;
-	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
 }
