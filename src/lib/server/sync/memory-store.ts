@@ -60,6 +60,10 @@ export class MemoryDocumentStore implements DocumentStore {
 		}
 	}
 
+	async listDocs(prefix: string): Promise<string[]> {
+		return [...new Set([...this.#logs.keys(), ...this.#states.keys()])].filter((doc) => doc.startsWith(prefix)).sort();
+	}
+
 	/** The authors recorded for a board's cards (what `card_authors` holds), by card id. */
 	cardAuthors(boardId: string): Map<string, string> {
 		return new Map([...this.#authors.values()].filter((a) => a.boardId === boardId).map((a) => [a.cardId, a.memberId]));

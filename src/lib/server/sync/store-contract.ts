@@ -130,6 +130,20 @@ export function describeDocumentStore(name: string, setup: () => Promise<StoreFi
 			expect(await f.store.compactStored({ workshopId: f.workshopId, doc })).toEqual({ stateBytes });
 		});
 
+		test('documents are listed by the prefix of their name, each once, whether logged, compacted or both', async () => {
+			const prefix = `${fresh('list')}/`;
+			const { updates, states } = edits(['a', 'b']);
+			const [logged, compacted, both, outside] = [`${prefix}a`, `${prefix}b`, `${prefix}c`, `${prefix.slice(0, -1)}x/d`];
+			const seqs = new Map<string, number>();
+			for (const doc of [logged, compacted, both, outside]) seqs.set(doc, await f.store.append([write(doc, updates[0])]));
+			await f.store.append([write(both, updates[1])]);
+			for (const doc of [compacted, both]) await f.store.compact({ workshopId: f.workshopId, doc, state: states[0], upto: seqs.get(doc)! });
+			expect(await f.store.listDocs(prefix)).toEqual([logged, compacted, both]);
+			// Wildcards are letters like any other: `_` and `%` match themselves only.
+			expect(await f.store.listDocs(`${prefix.slice(0, -1)}_`)).toEqual([]);
+			expect(await f.store.listDocs(`${prefix}%`)).toEqual([]);
+		});
+
 		test("anonymous cards' authors are committed with their update; the last one written wins", async () => {
 			const [ada, bob] = f.members;
 			const card = crypto.randomUUID();

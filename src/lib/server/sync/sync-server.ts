@@ -200,6 +200,11 @@ export class SyncServer extends SyncHooks implements ConnectionHost {
 		return room.doc;
 	}
 
+	/** The stored documents whose names start with `prefix` (a board's drafts: `draft/<board>/`). */
+	listDocs(prefix: string): Promise<string[]> {
+		return this.#store.listDocs(prefix);
+	}
+
 	get roomCount(): number {
 		return this.#live.all.size;
 	}
