@@ -45,7 +45,7 @@ interface Subscription {
 
 /**
  * Several instances (REDIS_URL): attaches to a sync server through its hooks and shares its
- * rooms with the other instances through a relay (see CONTEXT.md, "Several instances").
+ * rooms with the other instances through a relay (see CLUSTER.md).
  * The sync server works alone without it; nothing here is on its commit path.
  */
 export class Cluster {
