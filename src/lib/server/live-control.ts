@@ -206,13 +206,11 @@ export class LiveControl {
 		await this.setPrivate(workshopId, boardId, false);
 		const [settings] = await this.sql<{ anonymous: boolean }[]>`select anonymous from public.boards where id = ${boardId} and workshop_id = ${workshopId}`;
 		const anonymous = settings?.anonymous ?? false;
-		const drafts = await this.sql<{ doc: string }[]>`
-			select doc from public.board_updates where doc like ${`draft/${boardId}/%`}
-			union select doc from public.board_states where doc like ${`draft/${boardId}/%`}`;
+		const drafts = await this.sync.listDocs(`draft/${boardId}/`);
 		const board = { doc: parseDocName(`board/${boardId}`)!, workshopId };
 		let revealed = 0;
 		let notRevealed = 0;
-		for (const { doc: name } of drafts) {
+		for (const name of drafts) {
 			const draftName = parseDocName(name);
 			if (draftName?.kind !== 'draft') continue;
 			const draft = { doc: draftName, workshopId };

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate';
 import { loadSessionKey } from './auth/session-key';
 import { PostgresDocumentStore } from './sync/persistence';
 import { SyncServer } from './sync/sync-server';
+import { Cluster } from './sync/cluster';
 import type { Relay } from './sync/relay';
 import { createUpgradeHandler } from './sync/transport';
 import { currentRights } from './sync/access';
@@ -74,13 +75,14 @@ async function start(): Promise<Runtime> {
 		relay = redis;
 		console.log(`[roundtable] sharing live boards with other instances through Redis (instance ${redis.instanceId})`);
 	}
+	const store = new PostgresDocumentStore(sql, { shared: Boolean(relay) });
 	const sync = new SyncServer({
-		store: new PostgresDocumentStore(sql, { shared: Boolean(relay) }),
-		relay,
+		store,
 		// For measurements (bench/README.md): the share of time the relay may take, default 0.5.
-		relayShare: env.SYNC_RELAY_SHARE ? Number(env.SYNC_RELAY_SHARE) : undefined,
-		currentRights: relay ? (input) => currentRights(sql, input) : undefined
+		relayShare: env.SYNC_RELAY_SHARE ? Number(env.SYNC_RELAY_SHARE) : undefined
 	});
+	// Attached before anything loads: every room is subscribed to from its first load on.
+	if (relay) new Cluster({ sync, relay, store, currentRights: (input) => currentRights(sql, input) });
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const voting = new Voting(sql, sync);
 	await voting.resume();

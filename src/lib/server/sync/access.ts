@@ -15,6 +15,13 @@ export interface Presence {
 	role: MemberRole;
 }
 
+/** A presence as another instance sent it (trusted, but read with care). */
+export function isPresence(value: unknown): value is Presence {
+	if (!value || typeof value !== 'object') return false;
+	const v = value as Record<string, unknown>;
+	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
+}
+
 export interface Access {
 	doc: DocName;
 	workshopId: string;
@@ -63,6 +70,15 @@ async function ownCards(sql: Sql, boardId: string, memberId: string): Promise<Se
 
 export type Refusal = { status: 401 | 403 | 404; reason: string };
 
+/**
+ * Whether a member of this role may write the document at all: facilitators alone write the
+ * control document, everyone but observers writes boards and their own drafts. Read at the
+ * upgrade and again when a live member's role changes.
+ */
+export function writerFor(doc: Pick<DocName, 'kind'>, role: MemberRole): boolean {
+	return doc.kind === 'control' ? role === 'facilitator' : role !== 'observer';
+}
+
 function readCookie(header: string | undefined, name: string): string | undefined {
 	for (const part of (header ?? '').split(';')) {
 		const eq = part.indexOf('=');
@@ -110,14 +126,14 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 	switch (doc.kind) {
 		case 'board': {
 			const own = settings.anonymous ? await ownCards(sql, doc.boardId, session.memberId) : null;
-			return { doc, workshopId, user, writer: member.role !== 'observer', locked, ...settings, ownCards: own };
+			return { doc, workshopId, user, writer: writerFor(doc, member.role), locked, ...settings, ownCards: own };
 		}
 		case 'draft':
 			// A draft is private to its author until the reveal: nobody else may even read it.
 			if (doc.memberId !== session.memberId) return { status: 403, reason: 'another member\'s draft' };
-			return { doc, workshopId, user, writer: member.role !== 'observer', locked, ...none };
+			return { doc, workshopId, user, writer: writerFor(doc, member.role), locked, ...none };
 		case 'control':
-			return { doc, workshopId, user, writer: member.role === 'facilitator', locked: false, ...none };
+			return { doc, workshopId, user, writer: writerFor(doc, member.role), locked: false, ...none };
 	}
 }
 

@@ -38,6 +38,8 @@ export interface DocumentStore {
 	 * store itself (an instance's memory may lack what another committed a moment ago).
 	 */
 	compactStored?(input: { workshopId: string; doc: string }): Promise<{ stateBytes: number }>;
+	/** The stored documents (with a state, a log or both) whose names start with `prefix`, sorted. */
+	listDocs(prefix: string): Promise<string[]>;
 }
 
 /** First key of the advisory locks that order appends and compactions of one document (`RTDC`). */
@@ -77,6 +79,15 @@ export class PostgresDocumentStore implements DocumentStore {
 				rows: rows.map((r) => ({ seq: Number(r.seq), data: new Uint8Array(r.data) }))
 			};
 		})) as { state: Uint8Array | null; stateUpto: number; rows: { seq: number; data: Uint8Array }[] };
+	}
+
+	async listDocs(prefix: string): Promise<string[]> {
+		const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+		const rows = await this.sql<{ doc: string }[]>`
+			select doc from public.board_updates where doc like ${pattern}
+			union select doc from public.board_states where doc like ${pattern}
+			order by doc`;
+		return rows.map((r) => r.doc);
 	}
 
 	async append(writes: PendingWrite[]): Promise<number> {

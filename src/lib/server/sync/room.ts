@@ -17,28 +17,28 @@ export class Room {
 	readonly connections = new Set<Connection>();
 	/** Which connection speaks for each presence client id (REMOTE: a client of another instance). */
 	readonly awarenessOwners = new Map<number, Connection | typeof REMOTE>();
-	/** Highest seq of the log that `doc` includes. */
-	appliedSeq: number;
+	/** Highest seq of the log that `doc` includes: a compaction from memory folds the log up to it. */
+	#appliedSeq: number;
 	/** Bytes of stored state plus log, to bound the document's size. */
-	storedBytes: number;
-	logBytes: number;
-	logCount: number;
-	compacting = false;
+	#storedBytes: number;
+	#logBytes: number;
+	#logCount: number;
+	#compacting = false;
 	/**
 	 * Accepted updates not yet committed. They are in `doc` (so that the next update of
 	 * the same client, which builds on them, can be checked), but nobody receives the
 	 * document while any are pending: relays and replies to sync requests wait for the commit.
 	 */
-	pending = 0;
+	#pending = 0;
 	#whenCommitted: (() => void)[] = [];
-	unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	#unloadTimer: ReturnType<typeof setTimeout> | null = null;
 	/**
 	 * A draft's workshop control document, kept loaded while the draft is: whether the draft takes
 	 * writes is read from it (private brainstorming on its board), synchronously, per update.
 	 */
-	control: Room | null = null;
+	#control: Room | null = null;
 	/** Draft rooms holding this (control) room loaded. */
-	holders = 0;
+	#holders = 0;
 	/** Committed updates waiting for the room's next relay (pacing), and its timer. */
 	#held: Uint8Array[] = [];
 	#relayTimer: ReturnType<typeof setTimeout> | null = null;
@@ -56,10 +56,10 @@ export class Room {
 		/** Largest share of time this room's relays may take (SyncOptions.relayShare, defaulted there). */
 		private readonly relayShare: number
 	) {
-		this.appliedSeq = loaded.appliedSeq;
-		this.storedBytes = loaded.storedBytes;
-		this.logBytes = loaded.logBytes;
-		this.logCount = loaded.logCount;
+		this.#appliedSeq = loaded.appliedSeq;
+		this.#storedBytes = loaded.storedBytes;
+		this.#logBytes = loaded.logBytes;
+		this.#logCount = loaded.logCount;
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
@@ -68,15 +68,43 @@ export class Room {
 		});
 	}
 
+	/** Bytes of the document as stored (state plus log). */
+	get size(): number {
+		return this.#storedBytes + this.#logBytes;
+	}
+
+	/** The log has grown past either bound: time to fold it into the stored state. */
+	logExceeds(bytes: number, updates: number): boolean {
+		return this.#logBytes > bytes || this.#logCount > updates;
+	}
+
+	/** No accepted update waits for its commit. */
+	get settled(): boolean {
+		return this.#pending === 0;
+	}
+
+	get hasLog(): boolean {
+		return this.#logCount > 0;
+	}
+
+	/** An update was applied to `doc` and queued: until it commits, nobody is sent the document. */
+	accepted(): void {
+		this.#pending++;
+	}
+
 	/** Runs `fn` now if nothing is pending, else right after the pending updates commit. */
 	whenCommitted(fn: () => void): void {
-		if (this.pending === 0) fn();
+		if (this.#pending === 0) fn();
 		else this.#whenCommitted.push(fn);
 	}
 
-	committed(count: number): void {
-		this.pending -= count;
-		if (this.pending === 0) {
+	/** `count` accepted updates (`bytes` in all) are committed, the last of them as `seq`. */
+	committed({ count, bytes, seq }: { count: number; bytes: number; seq: number }): void {
+		this.#appliedSeq = seq;
+		this.#logBytes += bytes;
+		this.#logCount += count;
+		this.#pending -= count;
+		if (this.#pending === 0) {
 			for (const fn of this.#whenCommitted.splice(0)) {
 				try {
 					fn();
@@ -85,6 +113,67 @@ export class Room {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Folds the log into the stored state: `write` stores it (from memory up to `upto`, or from
+	 * the store itself) and resolves with the state's size. Only between commits, as the state
+	 * must hold committed content only; one at a time. A failed write changes nothing here.
+	 */
+	async compact(write: (upto: number) => Promise<number>): Promise<void> {
+		if (this.#compacting || this.#pending > 0) return;
+		this.#compacting = true;
+		const logBytes = this.#logBytes;
+		const logCount = this.#logCount;
+		try {
+			this.#storedBytes = await write(this.#appliedSeq);
+			this.#logBytes -= logBytes;
+			this.#logCount -= logCount;
+		} finally {
+			this.#compacting = false;
+		}
+	}
+
+	/** Unloads the room after `ms` unless scheduled again or cancelled. */
+	scheduleUnload(ms: number, unload: () => void): void {
+		this.cancelUnload();
+		this.#unloadTimer = setTimeout(unload, ms);
+		this.#unloadTimer.unref?.();
+	}
+
+	cancelUnload(): void {
+		if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
+		this.#unloadTimer = null;
+	}
+
+	get control(): Room | null {
+		return this.#control;
+	}
+
+	/** A draft keeps its workshop's control room loaded (`hold`) for as long as it is. */
+	keepControl(control: Room): void {
+		this.#control = control;
+	}
+
+	/** The draft unloads: its control room, if any, to release. */
+	dropControl(): Room | null {
+		const control = this.#control;
+		this.#control = null;
+		return control;
+	}
+
+	hold(): void {
+		this.#holders++;
+	}
+
+	/** Returns whether any draft still holds the room. */
+	release(): boolean {
+		this.#holders--;
+		return this.#holders > 0;
+	}
+
+	get held(): boolean {
+		return this.#holders > 0;
 	}
 
 	/**
@@ -147,7 +236,7 @@ export class Room {
 
 	destroy(): void {
 		if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
-		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.cancelUnload();
 		if (this.#relayTimer) clearTimeout(this.#relayTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
