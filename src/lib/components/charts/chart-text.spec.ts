@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { OptionResult, TallyResult } from '$lib/domain/voting/types';
-import { chartFontSize, comparisonSummary, distributionSummary, fractionExample, heatmapSummary, matrixSummary, rankedSummary, safeFilename, scoreShares, truncate, turnoutSummary, wrapLines } from './chart-text';
+import { comparisonSummary, distributionSummary, fractionExample, heatmapSummary, matrixSummary, rankedSummary, safeFilename, scoreShares, truncate, turnoutSummary, wrapLines } from './chart-text';
 import {
 	ORGANISATION_COLOURS,
 	SCORE_COLOURS,
@@ -40,15 +40,6 @@ describe('numbers on charts', () => {
 		expect(fractionExample({ ...byOrg, weighting: 'person' }, [2.5], 'en')).toBeNull();
 		// Means of scores are fractions by nature: nothing to explain.
 		expect(fractionExample({ method: 'score', weighting: 'organisation' }, [3.5], 'en')).toBeNull();
-	});
-
-	test('font size grows from phone to projector within bounds', () => {
-		expect(chartFontSize(350)).toBe(14);
-		expect(chartFontSize(1100)).toBe(20);
-		expect(chartFontSize(5000)).toBe(20);
-		// On a projector: the small print (0.85 of it) is 25 px or more at any width.
-		for (const w of [390, 1000, 1850, 5000]) expect(chartFontSize(w, true) * 0.85).toBeGreaterThanOrEqual(25);
-		expect(chartFontSize(1850, true)).toBe(36);
 	});
 });
 

@@ -1,6 +1,6 @@
 /**
- * Pure text helpers for the result charts: label truncation and wrapping, text measuring, font
- * sizes and the one-paragraph text alternatives shown above every chart. How a number, total or
+ * Pure text helpers for the result charts: label truncation and wrapping, text measuring and the
+ * one-paragraph text alternatives shown above every chart. How a number, total or
  * rank reads is `$lib/format`'s, shared with the exports.
  *
  * Every function takes the locale explicitly (components pass `getLocale()`), so the same
@@ -85,16 +85,6 @@ export function textWidth(text: string, fontSize: number, bold = false): number 
 /** How many characters fit into `px` at `fontSize` (average text). */
 export function charsFor(px: number, fontSize: number): number {
 	return Math.max(3, Math.floor(px / (fontSize * 0.55)));
-}
-
-/**
- * The base font size for a chart `width` px wide: 14 px on a phone, up to 20 px on a wide
- * screen. `large` (a projector seen from the back of the room): 30 to 36 px, so that even the
- * small print (0.85 of it) stays at 25 px or more.
- */
-export function chartFontSize(width: number, large = false): number {
-	if (large) return Math.round(Math.min(36, Math.max(30, width / 50)));
-	return Math.round(Math.min(20, Math.max(14, width / 55)));
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { OptionResult } from '$lib/domain/voting/types';
 import { heatmapLayout } from './org-heatmap-layout';
 import { heatColours } from './chart-data';
-import { chartFontSize } from './chart-text';
+import { chartFontSize } from './chart-frame-layout';
 
 function option(id: string, label: string, rank: number, byOrganisation: Record<string, number>): OptionResult {
 	const total = Object.values(byOrganisation).reduce((a, b) => a + b, 0);

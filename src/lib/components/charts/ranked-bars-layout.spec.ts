@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { OptionResult } from '$lib/domain/voting/types';
 import { rankedBarsLayout, unscored } from './ranked-bars-layout';
 import { organisationStyles } from './chart-data';
-import { chartFontSize, textWidth } from './chart-text';
+import { textWidth } from './chart-text';
+import { chartFontSize } from './chart-frame-layout';
 
 function option(id: string, label: string, rank: number, total: number, extra: Partial<OptionResult> = {}): OptionResult {
 	return { id, label, rank, total, tied: false, byOrganisation: {}, means: [], distribution: [], supporters: 0, ...extra };

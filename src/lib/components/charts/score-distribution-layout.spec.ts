@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { OptionResult } from '$lib/domain/voting/types';
 import { distributionLayout } from './score-distribution-layout';
-import { chartFontSize, textWidth } from './chart-text';
+import { textWidth } from './chart-text';
+import { chartFontSize } from './chart-frame-layout';
 
 function option(id: string, label: string, rank: number, means: (number | null)[], distribution: number[][]): OptionResult {
 	return { id, label, rank, total: means[0] ?? 0, tied: false, byOrganisation: {}, means, distribution, supporters: 0 };

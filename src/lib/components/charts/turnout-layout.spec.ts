@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { turnoutLayout, turnoutPercent } from './turnout-layout';
-import { chartFontSize } from './chart-text';
+import { chartFontSize } from './chart-frame-layout';
 
 const rings = [
 	{ key: 'members', voted: 18, present: 24, caption: 'A jelen lévő 24 tagból 18 szavazott' },
