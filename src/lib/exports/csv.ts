@@ -16,7 +16,7 @@
  * `=HYPERLINK(…)` stays a card.
  */
 import { m } from '$lib/paraglide/messages';
-import { intlLocale } from '$lib/components/charts/chart-text';
+import { intlLocale } from '$lib/format';
 import { tally } from '$lib/domain/voting/tally';
 import type { BoardRendering, SnapshotCard } from '$lib/domain/snapshot/types';
 import type { ExportLocale } from './markdown';

@@ -6,7 +6,7 @@
  * Results are aggregates only: methods, voter counts and totals, never who voted what.
  */
 import { m } from '$lib/paraglide/messages';
-import { formatNumber, formatTotal, intlLocale, rankText, unitLabel } from '$lib/components/charts/chart-text';
+import { formatNumber, formatTotal, intlLocale, rankText, unitLabel } from '$lib/format';
 import { tally } from '$lib/domain/voting/tally';
 import type { Method, OptionResult, TallyResult, Weighting } from '$lib/domain/voting/types';
 import type { BoardKind } from '$lib/domain/workshop/templates';

@@ -1,25 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { OptionResult, TallyResult } from '$lib/domain/voting/types';
-import {
-	chartFontSize,
-	comparisonSummary,
-	distributionSummary,
-	formatContribution,
-	formatNumber,
-	formatPercent,
-	formatTotal,
-	fractionExample,
-	heatmapSummary,
-	listText,
-	matrixSummary,
-	rankText,
-	rankedSummary,
-	safeFilename,
-	scoreShares,
-	truncate,
-	turnoutSummary,
-	wrapLines
-} from './chart-text';
+import { comparisonSummary, distributionSummary, fractionExample, heatmapSummary, matrixSummary, rankedSummary, safeFilename, scoreShares, truncate, turnoutSummary, wrapLines } from './chart-text';
 import {
 	ORGANISATION_COLOURS,
 	SCORE_COLOURS,
@@ -50,21 +31,7 @@ const dots = result([
 	option('d', 'Joint brand', 4, 1, { byOrganisation: { Alpha: 1 } })
 ]);
 
-describe('numbers', () => {
-	test('per locale, integers stay integers, fractions get one decimal', () => {
-		expect(formatNumber(1234.56, 'en')).toBe('1,234.6');
-		expect(formatNumber(2.5, 'hu')).toBe('2,5');
-		expect(formatTotal(14, 'dots', 'en')).toBe('14');
-		expect(formatTotal(2.3333, 'dots', 'en')).toBe('2.3');
-		expect(formatTotal(2.3333, 'dots', 'hu')).toBe('2,3');
-		expect(formatTotal(4, 'score', 'en')).toBe('4.0');
-		expect(formatTotal(3.75, 'score', 'hu')).toBe('3,8');
-		expect(formatContribution(0.851, 'score', 'en')).toBe('0.85');
-		expect(formatContribution(3, 'budget', 'en')).toBe('3');
-		expect(formatPercent(0.75, 'en')).toBe('75%');
-		expect(formatPercent(0.5, 'hu')).toMatch(/^50\s?%$/);
-	});
-
+describe('numbers on charts', () => {
 	test('the note on fractions gets an example only where weighting by organisation made one', () => {
 		const byOrg = { method: 'dots', weighting: 'organisation' } as const;
 		expect(fractionExample(byOrg, [6, 2.5, 4.5], 'hu')).toBe('2,5');
@@ -73,25 +40,6 @@ describe('numbers', () => {
 		expect(fractionExample({ ...byOrg, weighting: 'person' }, [2.5], 'en')).toBeNull();
 		// Means of scores are fractions by nature: nothing to explain.
 		expect(fractionExample({ method: 'score', weighting: 'organisation' }, [3.5], 'en')).toBeNull();
-	});
-
-	test('rank text marks shared ranks', () => {
-		expect(rankText({ rank: 2, tied: true })).toBe('=2');
-		expect(rankText({ rank: 1, tied: false })).toBe('1');
-	});
-
-	test('lists in the locale', () => {
-		expect(listText(['a', 'b', 'c'], 'en')).toBe('a, b and c');
-		expect(listText(['a', 'b'], 'hu')).toBe('a és b');
-	});
-
-	test('font size grows from phone to projector within bounds', () => {
-		expect(chartFontSize(350)).toBe(14);
-		expect(chartFontSize(1100)).toBe(20);
-		expect(chartFontSize(5000)).toBe(20);
-		// On a projector: the small print (0.85 of it) is 25 px or more at any width.
-		for (const w of [390, 1000, 1850, 5000]) expect(chartFontSize(w, true) * 0.85).toBeGreaterThanOrEqual(25);
-		expect(chartFontSize(1850, true)).toBe(36);
 	});
 });
 

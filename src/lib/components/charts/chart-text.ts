@@ -1,6 +1,7 @@
 /**
- * Pure text helpers for the result charts: number formatting per locale, label truncation and
- * wrapping, and the one-paragraph text alternatives shown above every chart.
+ * Pure text helpers for the result charts: label truncation and wrapping, text measuring and the
+ * one-paragraph text alternatives shown above every chart. How a number, total or
+ * rank reads is `$lib/format`'s, shared with the exports.
  *
  * Every function takes the locale explicitly (components pass `getLocale()`), so the same
  * sentences come out on the server, in the browser and in the unit tests.
@@ -8,50 +9,7 @@
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/paraglide/runtime';
 import type { Method, OptionResult, TallyResult, Turnout } from '$lib/domain/voting/types';
-
-/** The BCP 47 tag Intl should use for an app locale. */
-export function intlLocale(locale: Locale): string {
-	return locale === 'hu' ? 'hu-HU' : 'en-GB';
-}
-
-/** A number in the locale's notation with at most `maxDigits` decimals (integers stay integers). */
-export function formatNumber(value: number, locale: Locale, maxDigits = 1): string {
-	return new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: maxDigits }).format(value);
-}
-
-/**
- * An option's total as the charts label it: a mean score always with one decimal ("3.0"),
- * anything else as an integer when it is one and with one decimal when weighting made it a
- * fraction ("2.3").
- */
-export function formatTotal(value: number, method: Method, locale: Locale): string {
-	const digits = method === 'score' || !Number.isInteger(Math.round(value * 1000) / 1000) ? 1 : 0;
-	return new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
-}
-
-/**
- * One organisation's part of an option's total: for scores a share of a mean (two decimals,
- * "0.85"), otherwise as `formatTotal`.
- */
-export function formatContribution(value: number, method: Method, locale: Locale): string {
-	if (method !== 'score') return formatTotal(value, method, locale);
-	return new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
-}
-
-/** A share (0..1) as a whole percentage in the locale's notation. */
-export function formatPercent(share: number, locale: Locale): string {
-	return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 0 }).format(share);
-}
-
-/** "2", or "=2" when the option shares its rank with another. */
-export function rankText(option: Pick<OptionResult, 'rank' | 'tied'>): string {
-	return option.tied ? `=${option.rank}` : String(option.rank);
-}
-
-/** "a, b and c" in the locale's words. */
-export function listText(items: string[], locale: Locale): string {
-	return new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }).format(items);
-}
+import { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from '$lib/format';
 
 const ELLIPSIS = '…';
 
@@ -130,16 +88,6 @@ export function charsFor(px: number, fontSize: number): number {
 }
 
 /**
- * The base font size for a chart `width` px wide: 14 px on a phone, up to 20 px on a wide
- * screen. `large` (a projector seen from the back of the room): 30 to 36 px, so that even the
- * small print (0.85 of it) stays at 25 px or more.
- */
-export function chartFontSize(width: number, large = false): number {
-	if (large) return Math.round(Math.min(36, Math.max(30, width / 50)));
-	return Math.round(Math.min(20, Math.max(14, width / 55)));
-}
-
-/**
  * The smallest of `values` (those a chart shows) that per-organisation weighting made a
  * fraction, formatted as the chart shows it ("2,5"), for the note that explains such values;
  * null when there is nothing to explain (scores are means: fractions there need no note).
@@ -159,23 +107,6 @@ export function safeFilename(name: string): string {
 		.replace(/-{2,}/g, '-')
 		.replace(/^[-.]+|[-.]+$/g, '');
 	return clean.slice(0, 120) || 'chart';
-}
-
-/** What an option's total counts, as an axis title. */
-export function unitLabel(method: Method, locale: Locale): string {
-	const o = { locale };
-	switch (method) {
-		case 'dots':
-			return m.chart_unit_dots({}, o);
-		case 'approval':
-			return m.chart_unit_approval({}, o);
-		case 'score':
-			return m.chart_unit_score({}, o);
-		case 'ranking':
-			return m.chart_unit_ranking({}, o);
-		case 'budget':
-			return m.chart_unit_budget({}, o);
-	}
 }
 
 function valued(option: OptionResult, method: Method, locale: Locale): string {

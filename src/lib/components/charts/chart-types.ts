@@ -7,7 +7,7 @@ export interface ChartContext {
 	describedby: string;
 	/** a document-unique prefix for ids inside the svg (patterns, gradients) */
 	uid: string;
-	/** the chart's base font size in px (see chartFontSize) */
+	/** the chart's base font size in px (see chart-frame-layout's chartFontSize) */
 	fontSize: number;
 	/** drawn for a projector (the presenter screen): larger type throughout */
 	large: boolean;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { comparisonLayout, type ComparisonItem } from './round-comparison-layout';
-import { chartFontSize, textWidth } from './chart-text';
+import { textWidth } from './chart-text';
+import { chartFontSize } from './chart-frame-layout';
 
 const item = (key: string, label: string, slotA: number | null, rankB: string | null, totals: string, change: string, trend: ComparisonItem['trend']): ComparisonItem => ({
 	key,

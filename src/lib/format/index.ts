@@ -1,0 +1,1 @@
+export { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from './results';
