@@ -42,6 +42,34 @@ export interface Author {
 /** The attribution a card carries on an anonymous board: nobody (the server records the author privately). */
 export const NO_AUTHOR: Author = { memberId: '', name: '', organisation: '' };
 
+/**
+ * The shape as the update guard (update-guard.ts) holds clients to it: each root maps ids to
+ * flat maps of `keys`, at most `max` of them; `text` (where the shape has one, of at most
+ * `text` characters) is a Y.Text, every other key a primitive, a string of at most
+ * `fields[key]` characters (else LIMITS.fieldText).
+ */
+export const BOARD_SHAPE = {
+	cards: { max: LIMITS.cards, keys: CARD_KEYS, text: LIMITS.cardText, fields: {} },
+	groups: { max: LIMITS.groups, keys: GROUP_KEYS, text: null, fields: { title: LIMITS.groupTitle } },
+	statements: { max: LIMITS.variants, keys: VARIANT_KEYS, text: LIMITS.statementText, fields: { label: LIMITS.variantLabel } }
+} as const satisfies Record<(typeof ROOTS)[number], { max: number; keys: readonly string[]; text: number | null; fields: Partial<Record<string, number>> }>;
+
+/**
+ * A card's attribution: written once, with the card, from the writer's member row; never
+ * rewritten or removed while the card lives (deleting the whole card stays allowed).
+ */
+export const CARD_ATTRIBUTION = {
+	author: (a: Author) => a.memberId,
+	authorName: (a: Author) => a.name,
+	organisation: (a: Author) => a.organisation
+} as const;
+
+/** Card keys anyone may change on any card: where it sits (grouping is everyone's work). */
+export const PLACEMENT_KEYS = ['group', 'order'] as const;
+
+/** A group's creator (a member id), stamped once like a card's author. */
+export const GROUP_CREATOR_KEY = 'createdBy';
+
 export interface CardView {
 	id: string;
 	text: string;
