@@ -2,7 +2,7 @@ import type { Sql } from './db/client';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import { updateBoard, type Viewer } from './repositories/workshops';
-import { cardsOf } from '$lib/domain/board/board-model';
+import { cardCount } from '$lib/domain/board/board-model';
 import type { BoardRights } from '$lib/domain/board/board-rights';
 import { setSettingsMirror } from '$lib/domain/workshop/control-model';
 
@@ -33,7 +33,7 @@ export async function updateBoardSettings(
 	const done = await updateBoard(sql, viewer, boardId, input, async (before) => {
 		if (before.anonymous !== input.anonymous) {
 			const doc = await sync.read({ doc: parseDocName(`board/${boardId}`)!, workshopId: viewer.workshopId });
-			if (cardsOf(doc).size > 0) throw new BoardSettingsRefusal('anonymous_has_cards');
+			if (cardCount(doc) > 0) throw new BoardSettingsRefusal('anonymous_has_cards');
 		}
 		// Nothing awaited between the check and this: no card can be accepted in between.
 		sync.setBoardSettings(boardId, settings);

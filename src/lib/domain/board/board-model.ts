@@ -7,8 +7,8 @@
  */
 import * as Y from 'yjs';
 import { diffSplice, isHighSurrogate, type TextSplice } from './text-splice';
-import { GOAL_FIELDS, LIMITS, CARD_COLOURS, MAIN_VARIANT, cardsOf, groupsOf, statementsOf, type Author, type CardColour, type GoalField, type YCard } from './board-shape';
-import { cardText, readVariantText, sortedGroups } from './board-read';
+import { CARD_ATTRIBUTION, GOAL_FIELDS, LIMITS, CARD_COLOURS, MAIN_VARIANT, cardsOf, groupsOf, statementsOf, type Author, type CardColour, type GoalField, type YCard } from './board-shape';
+import { cardText, readVariantText, sortedGroups, type DraftCard } from './board-read';
 
 export * from './board-shape';
 export * from './board-read';
@@ -155,6 +155,32 @@ export function mergeGroups(doc: Y.Doc, from: string, into: string, origin?: unk
 
 export function deleteCard(doc: Y.Doc, cardId: string, origin?: unknown): void {
 	doc.transact(() => cardsOf(doc).delete(cardId), origin);
+}
+
+export function deleteCards(doc: Y.Doc, cardIds: readonly string[], origin?: unknown): void {
+	doc.transact(() => {
+		for (const id of cardIds) cardsOf(doc).delete(id);
+	}, origin);
+}
+
+/**
+ * Puts a draft's cards onto the board under their draft ids, signed by `signer` (the draft's
+ * owner as the server knows them, or NO_AUTHOR on an anonymous board; whatever the draft's
+ * cards say) and ungrouped. Colour, order, creation time and goal fields come along.
+ */
+export function revealDraft(doc: Y.Doc, cards: readonly DraftCard[], signer: Author, origin?: unknown): void {
+	doc.transact(() => {
+		for (const { id, fields } of cards) {
+			const card = new Y.Map<unknown>();
+			const text = new Y.Text();
+			text.insert(0, String(fields.text ?? ''));
+			card.set('text', text);
+			for (const [key, stamp] of Object.entries(CARD_ATTRIBUTION)) card.set(key, stamp(signer));
+			for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) if (fields[key] !== undefined) card.set(key, fields[key]);
+			card.set('group', '');
+			cardsOf(doc).set(id, card);
+		}
+	}, origin);
 }
 
 /** `createdBy`: the member creating it; the sync server requires the sender's own id on a new group. */

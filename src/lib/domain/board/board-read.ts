@@ -48,6 +48,30 @@ export function cardText(doc: Y.Doc, cardId: string): Y.Text | null {
 	return text instanceof Y.Text ? text : null;
 }
 
+/** A card's author as the card says (undefined: no such card; '' on an anonymous board). */
+export function cardAuthor(doc: Y.Doc, cardId: string): string | undefined {
+	const card = cardsOf(doc).get(cardId);
+	return card === undefined ? undefined : str(card.get('author'));
+}
+
+export function cardCount(doc: Y.Doc): number {
+	return cardsOf(doc).size;
+}
+
+/** A private card as its member's draft holds it, waiting for the reveal: its id and plain values. */
+export interface DraftCard {
+	id: string;
+	fields: Record<string, unknown>;
+}
+
+export function draftCards(doc: Y.Doc): DraftCard[] {
+	return [...cardsOf(doc).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
+}
+
+export function hasVariant(doc: Y.Doc, variantId: string): boolean {
+	return statementsOf(doc).has(variantId);
+}
+
 /** A wording's text (null: no such wording). */
 export function variantText(doc: Y.Doc, variantId: string): Y.Text | null {
 	const text = statementsOf(doc).get(variantId)?.get('text');

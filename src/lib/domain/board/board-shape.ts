@@ -77,3 +77,5 @@ export type YCard = Y.Map<unknown>;
 export const cardsOf = (doc: Y.Doc) => doc.getMap<YCard>('cards');
 export const groupsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('groups');
 export const statementsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('statements');
+/** The board's roots, for what follows the whole board (an undo manager). */
+export const rootsOf = (doc: Y.Doc) => [cardsOf(doc), groupsOf(doc), statementsOf(doc)];
