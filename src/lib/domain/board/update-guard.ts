@@ -13,9 +13,7 @@
 import * as Y from 'yjs';
 import { BOARD_SHAPE, CARD_ATTRIBUTION, GROUP_CREATOR_KEY, LIMITS, PLACEMENT_KEYS, ROOTS, type Author } from './board-model';
 import { mayChangeCard, mayChangeOthersCards, mayDeleteWordings, mayManageGroup, mayManageOthersGroups, type Writer } from './board-rights';
-import { MAX_CLOCK, Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '$lib/domain/yjs/update-walk';
-
-export { MAX_CLOCK };
+import { Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '$lib/domain/yjs/update-walk';
 
 export type GuardReason =
 	| 'too_large'
