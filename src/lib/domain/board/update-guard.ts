@@ -77,7 +77,6 @@ const KEY_SETS: Record<RootName, ReadonlySet<string>> = {
 const ATTRIBUTION: ReadonlyMap<string, (author: Author) => string> = new Map(Object.entries(CARD_ATTRIBUTION));
 const PLACEMENT: ReadonlySet<string> = new Set(PLACEMENT_KEYS);
 const TOO_MANY: Record<RootName, GuardReason> = { cards: 'too_many_cards', groups: 'too_many_groups', statements: 'too_many_variants' };
-const TOO_LONG: Record<RootName, GuardReason> = { cards: 'card_text_too_long', groups: 'statement_too_long', statements: 'statement_too_long' };
 
 /** Upper bound on live structs visited when crediting deletions against a text limit. */
 const DELETE_CREDIT_BUDGET = 100_000;
@@ -359,7 +358,7 @@ class Guard {
 			const root = role.k === 'text' ? role.root : 'statements';
 			const base = this.walk.isLive(text) ? text._length : 0;
 			const excess = base + added - (BOARD_SHAPE[root].text ?? LIMITS.statementText);
-			if (excess > 0) over.set(text, { excess, reason: TOO_LONG[root] });
+			if (excess > 0) over.set(text, { excess, reason: root === 'cards' ? 'card_text_too_long' : 'statement_too_long' });
 		}
 		if (over.size === 0) return;
 		// An edit of a full text deletes and inserts in one update: credit the deletions we can verify.
