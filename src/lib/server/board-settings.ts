@@ -4,7 +4,7 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import { updateBoard } from './repositories/boards';
 import type { Viewer } from './db/client';
-import { cardsOf } from '$lib/domain/board/board-model';
+import { cardCount } from '$lib/domain/board/board-model';
 import type { BoardRights } from '$lib/domain/board/board-rights';
 import { setSettingsMirror } from '$lib/domain/workshop/control-model';
 
@@ -35,7 +35,7 @@ export async function updateBoardSettings(
 	const done = await updateBoard(sql, viewer, boardId, input, async (before) => {
 		if (before.anonymous !== input.anonymous) {
 			const doc = await sync.read({ doc: parseDocName(`board/${boardId}`)!, workshopId: viewer.workshopId });
-			if (cardsOf(doc).size > 0) throw new BoardSettingsRefusal('anonymous_has_cards');
+			if (cardCount(doc) > 0) throw new BoardSettingsRefusal('anonymous_has_cards');
 		}
 		// Nothing awaited between the check and this: no card can be accepted in between.
 		sync.setBoardSettings(boardId, settings);

@@ -1,10 +1,9 @@
-import * as Y from 'yjs';
 import type { Sql } from './db/client';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import * as control from '$lib/domain/workshop/control-model';
 import type { Phase } from '$lib/domain/workshop/phases';
-import { GOAL_FIELDS, LIMITS, NO_AUTHOR, cardsOf } from '$lib/domain/board/board-model';
+import { LIMITS, NO_AUTHOR, cardAuthor, cardCount, deleteCards, draftCards, revealDraft } from '$lib/domain/board/board-model';
 import { setBoardLocked } from './repositories/boards';
 import type { Viewer } from './db/client';
 import type { MemberView } from '$lib/domain/workshop/members';
@@ -27,7 +26,7 @@ export class LiveControl {
 		});
 		// Private brainstorming: the room sees how many cards wait for the reveal, never their text.
 		sync.onCommitted((room) => {
-			if (room.name.kind === 'draft') this.#countDraft(room.workshopId, room.name.boardId, room.name.memberId, cardsOf(room.doc).size);
+			if (room.name.kind === 'draft') this.#countDraft(room.workshopId, room.name.boardId, room.name.memberId, cardCount(room.doc));
 		});
 	}
 
@@ -225,19 +224,19 @@ export class LiveControl {
 			const owned = anonymous
 				? new Set((await this.sql<{ card_id: string }[]>`select card_id from public.card_authors where board_id = ${boardId} and member_id = ${author.memberId}`).map((r) => r.card_id))
 				: null;
-			const waiting = [...cardsOf(await this.sync.read(draft)).entries()].map(([id, card]) => ({ id, fields: card.toJSON() as Record<string, unknown> }));
+			const waiting = draftCards(await this.sync.read(draft));
 			if (waiting.length === 0) continue;
 			const cleared: string[] = [];
-			const onBoard = cardsOf(await this.sync.read(board));
+			const onBoard = await this.sync.read(board);
 			const toCopy = waiting.filter(({ id }) => {
-				const there = onBoard.get(id);
-				if (there && (owned ? owned.has(id) : there.get('author') === author.memberId)) cleared.push(id);
+				const there = cardAuthor(onBoard, id);
+				if (there !== undefined && (owned ? owned.has(id) : there === author.memberId)) cleared.push(id);
 				// another member's card under this id (a draft may name its cards as it likes): stays in the draft
-				else if (there) notRevealed++;
-				return !there;
+				else if (there !== undefined) notRevealed++;
+				return there === undefined;
 			});
 			for (let at = 0; at < toCopy.length; at += REVEAL_CHUNK) {
-				const free = LIMITS.cards - cardsOf(await this.sync.read(board)).size;
+				const free = LIMITS.cards - cardCount(await this.sync.read(board));
 				const chunk = toCopy.slice(at, at + REVEAL_CHUNK);
 				const fitting = chunk.slice(0, Math.max(0, free));
 				notRevealed += chunk.length - fitting.length;
@@ -253,9 +252,7 @@ export class LiveControl {
 				const verdict = await this.sync.writeAs(
 					board,
 					author,
-					(doc) => {
-						for (const { id, fields } of fitting) cardsOf(doc).set(id, revealedCard(fields, signer));
-					},
+					(doc) => revealDraft(doc, fitting, signer),
 					{ anonymous }
 				);
 				if (!verdict.ok) {
@@ -267,9 +264,7 @@ export class LiveControl {
 				cleared.push(...fitting.map((c) => c.id));
 			}
 			if (cleared.length) {
-				await this.sync.write(draft, (doc) => {
-					for (const id of cleared) cardsOf(doc).delete(id);
-				});
+				await this.sync.write(draft, (doc) => deleteCards(doc, cleared));
 			}
 		}
 		return { revealed, notRevealed };
@@ -278,19 +273,3 @@ export class LiveControl {
 
 /** Cards per update of a reveal: 50 cards of 1,000 four-byte characters stay far below the 1 MiB an update may carry. */
 const REVEAL_CHUNK = 50;
-
-/** A draft card as it goes onto the board: signed by the draft's owner, ungrouped. */
-function revealedCard(fields: Record<string, unknown>, author: { memberId: string; name: string; organisation: string }): Y.Map<unknown> {
-	const card = new Y.Map<unknown>();
-	const text = new Y.Text();
-	text.insert(0, String(fields.text ?? ''));
-	card.set('text', text);
-	card.set('author', author.memberId);
-	card.set('authorName', author.name);
-	card.set('organisation', author.organisation);
-	for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) {
-		if (fields[key] !== undefined) card.set(key, fields[key]);
-	}
-	card.set('group', '');
-	return card;
-}

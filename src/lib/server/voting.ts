@@ -6,9 +6,9 @@ import * as repo from './repositories/voting';
 import { publishRound, type PublishedRound } from '$lib/domain/voting/published';
 import { tally, topOptions } from '$lib/domain/voting/tally';
 import type { Mark, OptionSource, RoundSettings } from '$lib/domain/voting/types';
-import { cardsOf, groupsOf, statementsOf } from '$lib/domain/board/board-model';
+import { readBoard } from '$lib/domain/board/board-model';
+import { boardOptions } from '$lib/domain/voting/board-options';
 import { readBoardControl, setPhase } from '$lib/domain/workshop/control-model';
-import type * as Y from 'yjs';
 import { Refusal } from './refusal';
 
 export interface OpenInput {
@@ -25,19 +25,6 @@ export interface OpenInput {
 
 /** A voting rule said no (a closed round, a second ballot, marks out of range, …). */
 export class VotingError extends Refusal {}
-
-const LABEL_MAX = 500;
-const clip = (s: string) => (s.length > LABEL_MAX ? `${s.slice(0, LABEL_MAX - 1)}…` : s);
-
-/** A board's cards in reading order (groups in order, then ungrouped), text not empty. */
-function cardOptions(doc: Y.Doc): { id: string; label: string }[] {
-	const groupOrder = new Map([...groupsOf(doc).entries()].map(([id, g]) => [id, Number(g.get('order')) || 0]));
-	return [...cardsOf(doc).entries()]
-		.map(([id, card]) => ({ id, label: String(card.get('text') ?? '').trim(), group: String(card.get('group') ?? ''), order: Number(card.get('order')) || 0 }))
-		.filter((c) => c.label)
-		.sort((a, b) => (groupOrder.get(a.group) ?? Infinity) - (groupOrder.get(b.group) ?? Infinity) || a.order - b.order)
-		.map(({ id, label }) => ({ id, label: clip(label) }));
-}
 
 /**
  * Voting rounds, live: the database decides (rights, rules, secrecy) and the server
@@ -271,30 +258,9 @@ export class Voting {
 			const shown = result.voters === 0 || aggregate.cells.length === 0;
 			return topOptions(result, Math.max(1, input.parentTop)).filter((o) => o.supporters > 0 || shown).map((o) => ({ id: o.id, label: o.label }));
 		}
-		const doc = await this.sync.read({ doc: parseDocName(`board/${input.boardId}`)!, workshopId: viewer.workshopId });
-		switch (input.source) {
-			case 'cards':
-				return cardOptions(doc);
-			case 'chosen': {
-				const chosen = new Set(input.chosen);
-				return cardOptions(doc).filter((c) => chosen.has(c.id));
-			}
-			case 'groups':
-				return [...groupsOf(doc).entries()]
-					.map(([id, g]) => ({ id, label: clip(String(g.get('title') ?? '').trim()), order: Number(g.get('order')) || 0 }))
-					.filter((g) => g.label)
-					.sort((a, b) => a.order - b.order)
-					.map(({ id, label }) => ({ id, label }));
-			case 'variants':
-				return [...statementsOf(doc).entries()]
-					.map(([id, v]) => {
-						const label = String(v.get('label') ?? '').trim();
-						const text = String(v.get('text') ?? '').trim();
-						return { id, label: clip(label && text ? `${label}: ${text}` : label || text), order: Number(v.get('order')) || 0 };
-					})
-					.filter((v) => v.label)
-					.sort((a, b) => a.order - b.order)
-					.map(({ id, label }) => ({ id, label }));
-		}
+		const view = readBoard(await this.sync.read({ doc: parseDocName(`board/${input.boardId}`)!, workshopId: viewer.workshopId }));
+		if (input.source !== 'chosen') return boardOptions(view, input.source);
+		const chosen = new Set(input.chosen);
+		return boardOptions(view, 'cards').filter((c) => chosen.has(c.id));
 	}
 }

@@ -90,7 +90,7 @@ export class BoardConnection {
 		this.connection = new DocConnection({ docName: options.docName, presence: !options.draft });
 		this.save = new SaveState(this.connection.provider);
 		const doc = this.connection.doc;
-		this.#undo = new Y.UndoManager([board.cardsOf(doc), board.groupsOf(doc), board.statementsOf(doc)], {
+		this.#undo = new Y.UndoManager(board.rootsOf(doc), {
 			trackedOrigins: new Set([this.origin]),
 			captureTimeout: 500
 		});
@@ -129,7 +129,7 @@ export class BoardConnection {
 
 	/** The main wording exists from the first sync on, so two people never create it at once while typing. */
 	#ensureMainWording = (synced: boolean) => {
-		if (!synced || !this.canEdit || board.statementsOf(this.doc).has(board.MAIN_VARIANT)) return;
+		if (!synced || !this.canEdit || board.hasVariant(this.doc, board.MAIN_VARIANT)) return;
 		this.#attempt(() => board.ensureVariant(this.doc, board.MAIN_VARIANT, '', this.#untracked));
 	};
 
@@ -282,10 +282,7 @@ export class BoardConnection {
 	bindVariantText(variantId: string): Attachment<HTMLTextAreaElement> {
 		return bindText({
 			doc: this.doc,
-			resolve: () => {
-				const text = board.statementsOf(this.doc).get(variantId)?.get('text');
-				return text instanceof Y.Text ? text : null;
-			},
+			resolve: () => board.variantText(this.doc, variantId),
 			write: (splice) => {
 				this.#attempt(() => board.spliceVariantText(this.doc, variantId, splice, this.origin));
 				this.setTyping(variantId);

@@ -1,90 +1,17 @@
 /**
- * The one module that knows the shape of a board's Y.Doc. Components and the server call
- * these verbs; each runs in one `doc.transact(fn, origin)`.
- *
- *   cards:      Y.Map<cardId, Y.Map>   text: Y.Text, author, authorName, organisation,
- *                                      colour, group ('' = ungrouped), order, createdAt,
- *                                      indicator, target, year (goal cards)
- *   groups:     Y.Map<groupId, Y.Map>  title, order, createdBy (member id, stamped like a card's author)
- *   statements: Y.Map<variantId, Y.Map> text: Y.Text, label, order   (alternative wordings)
+ * The board document's module: the verbs that write a board's (or a draft's) Y.Doc, each in one
+ * `doc.transact(fn, origin)`. Components and the server call these verbs and never reach into
+ * the document. The shape these verbs write is declared in board-shape.ts, and read into plain
+ * views by board-read.ts; both are re-exported here, so that nothing outside domain/board
+ * imports anything else.
  */
 import * as Y from 'yjs';
 import { diffSplice, isHighSurrogate, type TextSplice } from './text-splice';
+import { CARD_ATTRIBUTION, GOAL_FIELDS, LIMITS, CARD_COLOURS, MAIN_VARIANT, cardsOf, groupsOf, statementsOf, type Author, type CardColour, type GoalField, type YCard } from './board-shape';
+import { cardText, readVariantText, sortedGroups, type DraftCard } from './board-read';
 
-export const LIMITS = {
-	cards: 500,
-	cardText: 1000,
-	fieldText: 200,
-	groups: 100,
-	groupTitle: 120,
-	variants: 12,
-	variantLabel: 80,
-	statementText: 5000
-} as const;
-
-export const CARD_COLOURS = ['yellow', 'blue', 'green', 'pink', 'purple', 'orange'] as const;
-export type CardColour = (typeof CARD_COLOURS)[number];
-
-export const GOAL_FIELDS = ['indicator', 'target', 'year'] as const;
-export type GoalField = (typeof GOAL_FIELDS)[number];
-
-export const ROOTS = ['cards', 'groups', 'statements'] as const;
-export const CARD_KEYS = ['text', 'author', 'authorName', 'organisation', 'colour', 'group', 'order', 'createdAt', ...GOAL_FIELDS] as const;
-export const GROUP_KEYS = ['title', 'order', 'createdBy'] as const;
-export const VARIANT_KEYS = ['text', 'label', 'order'] as const;
-
-export interface Author {
-	memberId: string;
-	name: string;
-	organisation: string;
-}
-
-/** The attribution a card carries on an anonymous board: nobody (the server records the author privately). */
-export const NO_AUTHOR: Author = { memberId: '', name: '', organisation: '' };
-
-export interface CardView {
-	id: string;
-	text: string;
-	author: string;
-	authorName: string;
-	organisation: string;
-	colour: CardColour;
-	group: string;
-	order: number;
-	createdAt: number;
-	indicator: string;
-	target: string;
-	year: string;
-}
-
-export interface GroupView {
-	id: string;
-	title: string;
-	order: number;
-	/** The member who created the group ('' for groups from before it was recorded, or the server's). */
-	createdBy: string;
-	cards: CardView[];
-}
-
-export interface VariantView {
-	id: string;
-	label: string;
-	text: string;
-	order: number;
-}
-
-export interface BoardView {
-	groups: GroupView[];
-	ungrouped: CardView[];
-	variants: VariantView[];
-	cardCount: number;
-}
-
-type YCard = Y.Map<unknown>;
-
-export const cardsOf = (doc: Y.Doc) => doc.getMap<YCard>('cards');
-export const groupsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('groups');
-export const statementsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('statements');
+export * from './board-shape';
+export * from './board-read';
 
 export function newId(): string {
 	return crypto.randomUUID();
@@ -149,11 +76,6 @@ export function spliceText(text: Y.Text, { index, remove, insert }: TextSplice, 
 	insert = clip(insert, Math.max(0, max - (length - remove)));
 	if (remove > 0) text.delete(index, remove);
 	if (insert) text.insert(index, insert);
-}
-
-export function cardText(doc: Y.Doc, cardId: string): Y.Text | null {
-	const text = cardsOf(doc).get(cardId)?.get('text');
-	return text instanceof Y.Text ? text : null;
 }
 
 export function editCardText(doc: Y.Doc, cardId: string, next: string, origin?: unknown): void {
@@ -233,6 +155,32 @@ export function mergeGroups(doc: Y.Doc, from: string, into: string, origin?: unk
 
 export function deleteCard(doc: Y.Doc, cardId: string, origin?: unknown): void {
 	doc.transact(() => cardsOf(doc).delete(cardId), origin);
+}
+
+export function deleteCards(doc: Y.Doc, cardIds: readonly string[], origin?: unknown): void {
+	doc.transact(() => {
+		for (const id of cardIds) cardsOf(doc).delete(id);
+	}, origin);
+}
+
+/**
+ * Puts a draft's cards onto the board under their draft ids, signed by `signer` (the draft's
+ * owner as the server knows them, or NO_AUTHOR on an anonymous board; whatever the draft's
+ * cards say) and ungrouped. Colour, order, creation time and goal fields come along.
+ */
+export function revealDraft(doc: Y.Doc, cards: readonly DraftCard[], signer: Author, origin?: unknown): void {
+	doc.transact(() => {
+		for (const { id, fields } of cards) {
+			const card = new Y.Map<unknown>();
+			const text = new Y.Text();
+			text.insert(0, String(fields.text ?? ''));
+			card.set('text', text);
+			for (const [key, stamp] of Object.entries(CARD_ATTRIBUTION)) card.set(key, stamp(signer));
+			for (const key of ['colour', 'order', 'createdAt', ...GOAL_FIELDS]) if (fields[key] !== undefined) card.set(key, fields[key]);
+			card.set('group', '');
+			cardsOf(doc).set(id, card);
+		}
+	}, origin);
 }
 
 /** `createdBy`: the member creating it; the sync server requires the sender's own id on a new group. */
@@ -344,14 +292,6 @@ export function applyGrouping(doc: Y.Doc, grouping: readonly Grouping[], origin?
 	return ids;
 }
 
-function sortedGroups(doc: Y.Doc): [string, Y.Map<unknown>][] {
-	return [...groupsOf(doc).entries()].sort(
-		([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib)
-	);
-}
-
-export const MAIN_VARIANT = 'main';
-
 /** The statement's variant, created on first use (the main wording always exists). */
 export function ensureVariant(doc: Y.Doc, variantId = MAIN_VARIANT, label = '', origin?: unknown): Y.Text {
 	const statements = statementsOf(doc);
@@ -401,51 +341,4 @@ export function renameVariant(doc: Y.Doc, variantId: string, label: string, orig
 export function removeVariant(doc: Y.Doc, variantId: string, origin?: unknown): void {
 	if (variantId === MAIN_VARIANT) return;
 	doc.transact(() => statementsOf(doc).delete(variantId), origin);
-}
-
-function readVariantText(doc: Y.Doc, variantId: string): string {
-	const text = statementsOf(doc).get(variantId)?.get('text');
-	return text instanceof Y.Text ? text.toString() : '';
-}
-
-const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
-export function readCard(id: string, card: YCard): CardView {
-	const colour = str(card.get('colour'), 'yellow');
-	return {
-		id,
-		text: card.get('text') instanceof Y.Text ? (card.get('text') as Y.Text).toString() : '',
-		author: str(card.get('author')),
-		authorName: str(card.get('authorName')),
-		organisation: str(card.get('organisation')),
-		colour: (CARD_COLOURS as readonly string[]).includes(colour) ? (colour as CardColour) : 'yellow',
-		group: str(card.get('group')),
-		order: num(card.get('order')),
-		createdAt: num(card.get('createdAt')),
-		indicator: str(card.get('indicator')),
-		target: str(card.get('target')),
-		year: str(card.get('year'))
-	};
-}
-
-const byOrder = (a: { order: number; id: string }, b: { order: number; id: string }) => a.order - b.order || a.id.localeCompare(b.id);
-
-/** A plain rendering of the board: what the interface draws and a snapshot freezes. */
-export function readBoard(doc: Y.Doc): BoardView {
-	const groups = sortedGroups(doc).map(([id, g]) => ({ id, title: str(g.get('title')), order: num(g.get('order')), createdBy: str(g.get('createdBy')), cards: [] as CardView[] }));
-	const byId = new Map(groups.map((g) => [g.id, g]));
-	const ungrouped: CardView[] = [];
-	let cardCount = 0;
-	for (const [id, card] of cardsOf(doc).entries()) {
-		const view = readCard(id, card);
-		cardCount++;
-		(byId.get(view.group)?.cards ?? ungrouped).push(view);
-	}
-	for (const g of groups) g.cards.sort(byOrder);
-	ungrouped.sort(byOrder);
-	const variants = [...statementsOf(doc).entries()]
-		.map(([id, v]) => ({ id, label: str(v.get('label')), text: readVariantText(doc, id), order: num(v.get('order')) }))
-		.sort(byOrder);
-	return { groups, ungrouped, variants, cardCount };
 }

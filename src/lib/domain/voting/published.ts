@@ -5,6 +5,7 @@
  * everyone may see them (live results, or revealed); ballots never do.
  */
 import type * as Y from 'yjs';
+import { roundsOf } from '$lib/domain/workshop/control-model';
 import type { OptionSource, RoundAggregate, RoundOption, RoundSettings, RoundStatus } from './types';
 
 export interface PublishedRound {
@@ -24,8 +25,6 @@ export interface PublishedRound {
 	/** null until results are visible to everyone */
 	aggregate: RoundAggregate | null;
 }
-
-export const roundsOf = (doc: Y.Doc) => doc.getMap<string>('rounds');
 
 export function publishRound(doc: Y.Doc, round: PublishedRound, origin?: unknown): void {
 	doc.transact(() => roundsOf(doc).set(round.id, JSON.stringify(round)), origin);

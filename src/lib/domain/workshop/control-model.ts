@@ -1,5 +1,5 @@
 /**
- * The shape of a workshop's control document (written by facilitators only):
+ * The one module that knows the shape of a workshop's control document:
  *
  *   boards:  Y.Map<boardId, Y.Map>  phase, private (bool), locked (bool, mirrors the database),
  *                                   editOthers, manageGroups, deleteWordings, anonymous (bool, mirror
@@ -8,9 +8,10 @@
  *                                   screen, screenBoard, joiningOpen (mirrors the database)
  *   roster:  Y.Map<memberId, JSON>  the members as the database has them (server-written only)
  *   drafts:  Y.Map<"board/member", number>  private cards waiting in each draft (server-written only)
+ *   rounds:  Y.Map<roundId, JSON>   published voting rounds (server-written only, voting/published.ts)
  *
- * `rounds` (voting/published.ts) is the third server-written root. Clients may write only
- * `boards` and `session` (sync/update-rules.ts), and only facilitators.
+ * Clients may write only `boards` and `session` (CONTROL_SHAPE, held by control-guard.ts), and
+ * only facilitators (sync/access.ts).
  */
 import * as Y from 'yjs';
 import { isPhase, type Phase } from './phases';
@@ -47,8 +48,18 @@ export interface SessionControl {
 export const SCREEN_MODES = ['join', 'board', 'report'] as const;
 export type ScreenMode = (typeof SCREEN_MODES)[number];
 
+/**
+ * What a client may write, root by root, as the control guard (control-guard.ts) holds it to:
+ * `maps`: keys to flat Y.Maps of primitives (one per board); `values`: keys to primitives. No
+ * other root, type or nesting (thousands of nested maps overflow the stack when Yjs later
+ * deletes or collects them); `roster`, `drafts` and `rounds` are the server's.
+ */
+export const CONTROL_SHAPE: Readonly<Record<string, 'maps' | 'values'>> = { boards: 'maps', session: 'values' };
+
 const boardsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('boards');
 const sessionOf = (doc: Y.Doc) => doc.getMap<unknown>('session');
+/** Published voting rounds, one JSON value per round (voting/published.ts reads and writes them). */
+export const roundsOf = (doc: Y.Doc) => doc.getMap<string>('rounds');
 
 export function readBoardControl(doc: Y.Doc, boardId: string): BoardControl {
 	const b = boardsOf(doc).get(boardId);
