@@ -20,8 +20,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SignJWT, decodeJwt } from 'jose';
 import WebSocket from 'ws';
-import { addCard } from '../../src/lib/domain/board/board-model';
-import { connect, type Sql } from '../../src/lib/server/db/client';
+import { addCard } from '$lib/domain/board/board-model';
+import { connect, type Sql } from '$lib/server/db/client';
 import { connectClient, waitFor } from '../integration/sync-helpers';
 import { appDatabaseUrl, createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
 

@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, deleteCard, editCardText, readBoard } from '../../src/lib/domain/board/board-model';
-import { readRounds, type PublishedRound } from '../../src/lib/domain/voting/published';
-import type { Mark } from '../../src/lib/domain/voting/types';
+import { addCard, cardsOf, deleteCard, editCardText, readBoard } from '$lib/domain/board/board-model';
+import { readRounds, type PublishedRound } from '$lib/domain/voting/published';
+import type { Mark } from '$lib/domain/voting/types';
 import { connectClient, waitFor, type TestClient } from '../integration/sync-helpers';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
 import { appDatabase, formAction, holds, percentile, sleep, storedDoc } from './helpers';

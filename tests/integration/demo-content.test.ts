@@ -4,13 +4,13 @@
  * database's member rows (attribution), the ballots table and what snapshots and the report read.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readBoard } from '../../src/lib/domain/board/board-model';
-import { Voting } from '../../src/lib/server/voting';
-import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import { renderWorkshop } from '../../src/lib/server/snapshots';
-import { compileReport } from '../../src/lib/exports/report';
-import { seedDemoContent } from '../../src/lib/server/demo/seed-demo';
-import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_ROUND } from '../../src/lib/server/demo/content';
+import { readBoard } from '$lib/domain/board/board-model';
+import { Voting } from '$lib/server/voting';
+import { parseDocName } from '$lib/server/sync/doc-name';
+import { renderWorkshop } from '$lib/server/snapshots';
+import { compileReport } from '$lib/exports/report';
+import { seedDemoContent } from '$lib/server/demo/seed-demo';
+import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_ROUND } from '$lib/server/demo/content';
 import { migratedDatabase, type TestDatabase } from './helpers';
 import { startSyncServer, type TestSyncServer } from './sync-helpers';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAnon, type Sql } from '../../src/lib/server/db/client';
+import { asAnon, type Sql } from '$lib/server/db/client';
 import {
 	claimFacilitator,
 	countRows,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAnon, asUser, type Sql } from '../../src/lib/server/db/client';
+import { asAnon, asUser, type Sql } from '$lib/server/db/client';
 import {
 	asMember,
 	claimFacilitator,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, type Author } from '../../src/lib/domain/board/board-model';
-import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import { LiveControl } from '../../src/lib/server/live-control';
+import { addCard, cardsOf, type Author } from '$lib/domain/board/board-model';
+import { parseDocName } from '$lib/server/sync/doc-name';
+import { LiveControl } from '$lib/server/live-control';
 import * as snapshots from '$lib/server/repositories/snapshots';
 import { renderWorkshop, takeSnapshot } from '$lib/server/snapshots';
-import { compileReport } from '../../src/lib/exports/report';
-import { reportMarkdown } from '../../src/lib/exports/markdown';
+import { compileReport } from '$lib/exports/report';
+import { reportMarkdown } from '$lib/exports/markdown';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { LIMITS, addCard, cardsOf, deleteCard, type Author } from '../../src/lib/domain/board/board-model';
-import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import { LiveControl } from '../../src/lib/server/live-control';
+import { LIMITS, addCard, cardsOf, deleteCard, type Author } from '$lib/domain/board/board-model';
+import { parseDocName } from '$lib/server/sync/doc-name';
+import { LiveControl } from '$lib/server/live-control';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import type { Sql } from '../../src/lib/server/db/client';
-import { signSession, sessionCookieName } from '../../src/lib/server/auth/session';
-import { loadSessionKey } from '../../src/lib/server/auth/session-key';
-import { PostgresDocumentStore } from '../../src/lib/server/sync/persistence';
-import { SyncServer, type SyncOptions } from '../../src/lib/server/sync/sync-server';
-import { createUpgradeHandler } from '../../src/lib/server/sync/transport';
-import type { MemberRole } from '../../src/lib/domain/workshop/roles';
+import type { Sql } from '$lib/server/db/client';
+import { signSession, sessionCookieName } from '$lib/server/auth/session';
+import { loadSessionKey } from '$lib/server/auth/session-key';
+import { PostgresDocumentStore } from '$lib/server/sync/persistence';
+import { SyncServer, type SyncOptions } from '$lib/server/sync/sync-server';
+import { createUpgradeHandler } from '$lib/server/sync/transport';
+import type { MemberRole } from '$lib/domain/workshop/roles';
 
 export interface TestSyncServer {
 	url: string;

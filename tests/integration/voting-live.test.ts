@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { addCard, addGroup } from '../../src/lib/domain/board/board-model';
-import { readRounds } from '../../src/lib/domain/voting/published';
-import { readBoardControl } from '../../src/lib/domain/workshop/control-model';
-import { Voting } from '../../src/lib/server/voting';
-import { parseDocName } from '../../src/lib/server/sync/doc-name';
-import { defaultSettings } from '../../src/lib/domain/voting/rules';
+import { addCard, addGroup } from '$lib/domain/board/board-model';
+import { readRounds } from '$lib/domain/voting/published';
+import { readBoardControl } from '$lib/domain/workshop/control-model';
+import { Voting } from '$lib/server/voting';
+import { parseDocName } from '$lib/server/sync/doc-name';
+import { defaultSettings } from '$lib/domain/voting/rules';
 import { createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
-import { POOLED, type Mark } from '../../src/lib/domain/voting/types';
+import { POOLED, type Mark } from '$lib/domain/voting/types';
 
 let db: TestDatabase;
 let workshop: CreatedWorkshop;
