@@ -5,6 +5,7 @@
  * with its ticks below. A score round's axis is fixed at 0–5, any other is "nice" from 0 to the
  * largest total, with whole-number ticks only when every total is whole.
  */
+import { stackBarRows } from './bar-rows';
 import { scaleLinear, type ScaleLinear } from 'd3';
 import type { Locale } from '$lib/paraglide/runtime';
 import type { Method, OptionResult } from '$lib/domain/voting/types';
@@ -87,24 +88,16 @@ export function rankedBarsLayout({ options, organisations, styles, method, local
 	if (!score) x.nice();
 	const integers = !score && options.every((o) => Number.isInteger(o.total));
 	const ticks = x.ticks(narrow ? 4 : 6).filter((t) => !integers || Number.isInteger(t));
-	let y = top;
-	const rows = options.map((o, i) => {
-		const lines = wrapLines(o.label, charsFor(narrow ? labelWidth : labelWidth - rankWidth - fs * 0.4, fs), narrow ? 3 : 2);
-		const labelHeight = lines.length * lineHeight;
-		const height = narrow ? labelHeight + 6 + barHeight : Math.max(barHeight, labelHeight);
-		const row: RankedBarRow = {
-			option: o,
-			y,
-			lines,
-			barY: narrow ? labelHeight + 6 : (height - barHeight) / 2,
-			labelY: narrow ? lineHeight / 2 : height / 2 - ((lines.length - 1) * lineHeight) / 2,
-			value: values[i],
-			segments: stackSegments(o, organisations)
-		};
-		y += height + Math.round(fs * (narrow ? 1.1 : 0.75));
-		return row;
-	});
-	const plotBottom = y - Math.round(fs * 0.4);
+	const labels = options.map((o) => wrapLines(o.label, charsFor(narrow ? labelWidth : labelWidth - rankWidth - fs * 0.4, fs), narrow ? 3 : 2));
+	const { rows, plotBottom } = stackBarRows(options, { top, fs, narrow, lineHeight, barHeight }, (_, i) => labels[i].length, (o, i, place): RankedBarRow => ({
+		option: o,
+		y: place.y,
+		lines: labels[i],
+		barY: place.barY,
+		labelY: place.labelY,
+		value: values[i],
+		segments: stackSegments(o, organisations)
+	}));
 	const height = plotBottom + fs * 1.5 + fs * 1.8;
 	return { fs, small, narrow, legend, top, rows, x, ticks, barHeight, lineHeight, rankWidth, plotBottom, height, tie: texts.tie };
 }

@@ -6,6 +6,7 @@
  * symmetrically to the largest side in quarters, so a lopsided criterion is not squeezed into
  * a tenth of the width. A percentage goes inside its segment only when it fits.
  */
+import { stackBarRows } from './bar-rows';
 import { scaleLinear, type ScaleLinear } from 'd3';
 import type { Locale } from '$lib/paraglide/runtime';
 import type { OptionResult } from '$lib/domain/voting/types';
@@ -91,28 +92,20 @@ export function distributionLayout({ options, criterion, locale, width, fs, text
 	const step = narrow || extent <= 0.5 ? (extent <= 0.5 ? 0.25 : 0.5) : 0.25;
 	const ticks: number[] = [];
 	for (let t = -extent; t <= extent + 1e-9; t += step) ticks.push(Math.round(t * 100) / 100);
-	let y = top;
-	const rows = options.map((o, i) => {
-		const lines = wrapLines(o.label, charsFor(labelWidth - fs * 0.4, fs), narrow ? 3 : 2);
-		const labelHeight = lines.length * lineHeight;
-		const height = narrow ? labelHeight + 6 + barHeight : Math.max(barHeight, labelHeight);
-		const row: DistributionRow = {
-			option: o,
-			y,
-			lines,
-			barY: narrow ? labelHeight + 6 : (height - barHeight) / 2,
-			labelY: narrow ? lineHeight / 2 : height / 2 - ((lines.length - 1) * lineHeight) / 2,
-			segments: rows0[i].map((s) => {
-				const w = x(s.to) - x(s.from);
-				const text = formatPercent(s.share, locale);
-				return { ...s, w, text, fits: w >= textWidth(text, small, true) + 6 };
-			}),
-			mean: meanTexts[i]
-		};
-		y += height + Math.round(fs * (narrow ? 1.1 : 0.75));
-		return row;
-	});
-	const plotBottom = y - Math.round(fs * 0.4);
+	const labels = options.map((o) => wrapLines(o.label, charsFor(labelWidth - fs * 0.4, fs), narrow ? 3 : 2));
+	const { rows, plotBottom } = stackBarRows(options, { top, fs, narrow, lineHeight, barHeight }, (_, i) => labels[i].length, (o, i, place): DistributionRow => ({
+		option: o,
+		y: place.y,
+		lines: labels[i],
+		barY: place.barY,
+		labelY: place.labelY,
+		segments: rows0[i].map((s) => {
+			const w = x(s.to) - x(s.from);
+			const text = formatPercent(s.share, locale);
+			return { ...s, w, text, fits: w >= textWidth(text, small, true) + 6 };
+		}),
+		mean: meanTexts[i]
+	}));
 	const height = plotBottom + fs * 1.5 + fs * 1.8;
 	return { fs, small, narrow, box, inline, legendX, lowest, highest, top, rows, x, ticks, barHeight, lineHeight, plotBottom, height };
 }

@@ -1,3 +1,5 @@
+import type { BoardRights } from '$lib/domain/board/board-rights';
+
 export const BOARD_KINDS = ['values', 'mission', 'vision', 'goals', 'theme', 'free'] as const;
 export type BoardKind = (typeof BOARD_KINDS)[number];
 
@@ -31,4 +33,18 @@ const BOARDS: Record<Template, TemplateBoard[]> = {
 
 export function templateBoards(template: Template): TemplateBoard[] {
 	return BOARDS[template];
+}
+
+/** A board of a workshop's agenda, as its row says. */
+export interface AgendaBoard {
+	id: string;
+	position: number;
+	kind: BoardKind;
+	title: string;
+	prompt: string;
+	locked: boolean;
+	/** What participants may do beyond their own work (a facilitator's setting). */
+	rights: BoardRights;
+	/** Cards carry no author: nobody, facilitators included, sees who wrote one. */
+	anonymous: boolean;
 }

@@ -2,23 +2,14 @@ import type { Sql, Viewer } from '../db/client';
 import { asMember } from '../db/client';
 import type { BoardKind } from '$lib/domain/workshop/templates';
 import type { BoardRights } from '$lib/domain/board/board-rights';
+import type { AgendaBoard } from '$lib/domain/workshop/templates';
+
+export type Board = AgendaBoard;
 
 /**
  * A workshop's boards: the agenda's rows. Writes run as the member, so row-level security
  * decides (facilitators change boards; members read their workshop's).
  */
-export interface Board {
-	id: string;
-	position: number;
-	kind: BoardKind;
-	title: string;
-	prompt: string;
-	locked: boolean;
-	/** What participants may do beyond their own work (a facilitator's setting). */
-	rights: BoardRights;
-	/** Cards carry no author: nobody, facilitators included, sees who wrote one. */
-	anonymous: boolean;
-}
 
 export async function addBoard(
 	sql: Sql,
