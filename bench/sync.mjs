@@ -21,8 +21,8 @@ const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The app under test (--app DIR compares another checkout's build in the same harness).
 let ROOT = HERE;
 
-// The clients, the crowd threads and the measured window are in bench/clients.mjs (shared
-// with bench/compare.mjs and bench/soak.mjs).
+// The clients, the crowd threads and the measured window are in bench/clients.mjs and the
+// modules it re-exports (shared with bench/compare.mjs and bench/soak.mjs).
 
 // ── main thread: server, setup over HTTP, probes, report ───────────────────────
 
