@@ -54,7 +54,7 @@ const NAMES = { roundtable: 'Roundtable', hocuspocus: 'Hocuspocus' };
 const WORKLOADS = {
 	editors: { title: '200 editors, 1 board, 1 edit/s each', editors: 200, viewers: 0 },
 	crowd: { title: '300 editors + 700 viewers, 1 board', editors: 300, viewers: 700 },
-	cold: { title: 'cold load of a 5,000-card board', cold: true }
+	cold: { title: 'cold load of a board (--cards, 500)', cold: true }
 };
 
 function parseArgs(argv) {
