@@ -16,6 +16,9 @@ export default defineConfig({
 		devSyncServer()
 	],
 	server: { port: 3000, strictPort: false },
+	// Rolldown's note that plugins ran longer than the build is about this machine's load, not the
+	// app: `npm start`'s first build would print it into the start-up log.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	// pragmatic-drag-and-drop's entry points are folders with a package.json each, which Node's
 	// ES module loader cannot import: bundle it into the server build instead.
 	ssr: { noExternal: [/^@atlaskit\//] },

@@ -54,7 +54,7 @@ const NAMES = { roundtable: 'Roundtable', hocuspocus: 'Hocuspocus' };
 const WORKLOADS = {
 	editors: { title: '200 editors, 1 board, 1 edit/s each', editors: 200, viewers: 0 },
 	crowd: { title: '300 editors + 700 viewers, 1 board', editors: 300, viewers: 700 },
-	cold: { title: 'cold load of a 5,000-card board', cold: true }
+	cold: { title: 'cold load of a board (--cards, 500)', cold: true }
 };
 
 function parseArgs(argv) {
@@ -66,7 +66,7 @@ function parseArgs(argv) {
 		threads: 1,
 		rate: 1,
 		only: Object.keys(WORKLOADS),
-		cards: 5000,
+		cards: 500,
 		coldRepeats: 3,
 		build: true,
 		out: null
@@ -112,7 +112,7 @@ function parseArgs(argv) {
 			case '--help':
 				console.log(
 					'usage: node bench/compare.mjs [--runs N=1] [--seconds S=30 measured per load] [--warmup S=3] [--only editors,crowd,cold]\n' +
-						'       [--cards N=5000 (cold load)] [--cold-repeats K=3 (restarts per cold load)] [--probes P=20] [--threads T=1] [--probe-threads T=4]\n' +
+						'       [--cards N=500 (cold load; a board holds at most 500)] [--cold-repeats K=3 (restarts per cold load)] [--probes P=20] [--threads T=1] [--probe-threads T=4]\n' +
 						'       [--out FILE.jsonl (every measurement)] [--no-build]'
 				);
 				process.exit(0);
@@ -213,9 +213,10 @@ async function until(what, fn, timeoutMs = 60_000) {
 }
 
 /**
- * Roundtable: a board holds at most 500 cards written by members (board-model LIMITS.cards,
- * enforced by the update guard), so 5,000 cards come the app's own way to a big board: a
- * private brainstorm. Ten members each write 500 cards in their own draft
+ * Roundtable: a board holds at most 500 cards (board-model LIMITS.cards, enforced by the update
+ * guard, and since issue #15 the reveal stops there too, so the cold load is 500 cards, not the
+ * 5,000 of the results before 2026-12-02), which come the app's own way to a big board: a
+ * private brainstorm. Members each write up to 500 cards in their own draft
  * (`draft/<board>/<member>`, guarded, committed), then the facilitator reveals (`?/reveal`), which
  * moves every draft's cards onto the board through the sync server's commit path.
  */
