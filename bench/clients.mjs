@@ -237,7 +237,10 @@ export class LightClient {
 				if (m.kind === 'awareness') {
 					if (c.counting) c.presence++;
 				} else if (m.kind === 'update') {
-					if (c.counting) (c.deliveries += m.edits), c.relays++;
+					if (c.counting) {
+						c.deliveries += m.edits;
+						c.relays++;
+					}
 				} else if (m.kind === 'step1') {
 					ws.send(syncMessage(1, Y.encodeStateAsUpdate(this.doc, m.payload), this.prefix));
 				} else if (m.kind === 'step2' && !this.synced) {
@@ -300,7 +303,10 @@ export function countingWebSocket(cookie, counters, addressed = false) {
 				counters.bytes += bytes.length;
 				if (counters.counting) {
 					const m = readMessage(bytes, addressed);
-					if (m.kind === 'update') (counters.deliveries += m.edits), counters.relays++;
+					if (m.kind === 'update') {
+						counters.deliveries += m.edits;
+						counters.relays++;
+					}
 					else if (m.kind === 'awareness') counters.presence++;
 				}
 			});
@@ -532,7 +538,10 @@ if (!isMainThread && workerData?.crowd) {
 				set.createCards(msg.prepare);
 				parentPort.postMessage({ type: 'cards' });
 			} else if (msg.type === 'run') {
-				if (samples) (samples.from = msg.windowFrom), (samples.to = msg.windowTo);
+				if (samples) {
+					samples.from = msg.windowFrom;
+					samples.to = msg.windowTo;
+				}
 				set.run(msg.start, msg.stop, msg.windowFrom, msg.windowTo);
 				setTimeout(() => ((counters.counting = true), loop.reset()), Math.max(0, msg.windowFrom - now()));
 				setTimeout(() => ((counters.counting = false), (counters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })), Math.max(0, msg.windowTo - now()));
@@ -787,7 +796,11 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 	let rssTimer = null;
 	try {
 		// Probes: full clients among the editors, spread over the boards.
-		if (full) for (const s of specs) (s.full = true), (s.measure = true);
+		if (full)
+			for (const s of specs) {
+				s.full = true;
+				s.measure = true;
+			}
 		else {
 			const editorsByBoard = Array.from({ length: options.boards }, (_, b) => specs.filter((s) => s.board === b && s.editor));
 			for (let k = 0; k < probes; k++) {
