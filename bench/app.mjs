@@ -77,7 +77,10 @@ export async function startInstances(options, dataDir, root = HERE) {
 		const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
 		redis.stdout.on('data', (chunk) => {
 			output += chunk;
-			if (output.includes('Ready to accept connections')) clearTimeout(timer), resolve();
+			if (output.includes('Ready to accept connections')) {
+				clearTimeout(timer);
+				resolve();
+			}
 		});
 		redis.once('error', reject);
 		redis.once('exit', (code) => (clearTimeout(timer), reject(new Error(`redis-server exited (${code}):\n${output}`))));

@@ -22,7 +22,10 @@ import { Samples, newCounters, ClientSet } from './load-clients.mjs';
 				set.createCards(msg.prepare);
 				parentPort.postMessage({ type: 'cards' });
 			} else if (msg.type === 'run') {
-				if (samples) (samples.from = msg.windowFrom), (samples.to = msg.windowTo);
+				if (samples) {
+					samples.from = msg.windowFrom;
+					samples.to = msg.windowTo;
+				}
 				set.run(msg.start, msg.stop, msg.windowFrom, msg.windowTo);
 				setTimeout(() => ((counters.counting = true), loop.reset()), Math.max(0, msg.windowFrom - now()));
 				setTimeout(() => ((counters.counting = false), (counters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })), Math.max(0, msg.windowTo - now()));

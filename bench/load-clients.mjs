@@ -59,7 +59,10 @@ export class LightClient {
 				if (m.kind === 'awareness') {
 					if (c.counting) c.presence++;
 				} else if (m.kind === 'update') {
-					if (c.counting) (c.deliveries += m.edits), c.relays++;
+					if (c.counting) {
+						c.deliveries += m.edits;
+						c.relays++;
+					}
 				} else if (m.kind === 'step1') {
 					ws.send(syncMessage(1, Y.encodeStateAsUpdate(this.doc, m.payload), this.prefix));
 				} else if (m.kind === 'step2' && !this.synced) {
@@ -122,7 +125,10 @@ export function countingWebSocket(cookie, counters, addressed = false) {
 				counters.bytes += bytes.length;
 				if (counters.counting) {
 					const m = readMessage(bytes, addressed);
-					if (m.kind === 'update') (counters.deliveries += m.edits), counters.relays++;
+					if (m.kind === 'update') {
+						counters.deliveries += m.edits;
+						counters.relays++;
+					}
 					else if (m.kind === 'awareness') counters.presence++;
 				}
 			});

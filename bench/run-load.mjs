@@ -39,7 +39,11 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 	let rssTimer = null;
 	try {
 		// Probes: full clients among the editors, spread over the boards.
-		if (full) for (const s of specs) (s.full = true), (s.measure = true);
+		if (full)
+			for (const s of specs) {
+				s.full = true;
+				s.measure = true;
+			}
 		else {
 			const editorsByBoard = Array.from({ length: options.boards }, (_, b) => specs.filter((s) => s.board === b && s.editor));
 			for (let k = 0; k < probes; k++) {

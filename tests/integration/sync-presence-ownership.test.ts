@@ -17,14 +17,14 @@ test('a provider that was away gets its presence back (echoed removals must not 
 	const bob = connectClient(server, `board/${boardId}`, (await member('Bob')).cookie);
 	await Promise.all([alice.synced, bob.synced]);
 	alice.provider.awareness.setLocalStateField('cursor', 'a1');
-	await waitFor(() => (bob.provider.awareness.getStates().get(alice.doc.clientID) as any)?.cursor === 'a1', 3000, 'bob sees alice');
+	await waitFor(() => (bob.provider.awareness.getStates().get(alice.doc.clientID) as { cursor?: string } | undefined)?.cursor === 'a1', 3000, 'bob sees alice');
 	alice.provider.disconnect();
 	await waitFor(() => !bob.provider.awareness.getStates().has(alice.doc.clientID), 3000, 'bob sees alice leave');
 	await new Promise((r) => setTimeout(r, 300));
 	alice.provider.connect();
 	await alice.synced;
 	alice.provider.awareness.setLocalStateField('cursor', 'a2');
-	await waitFor(() => (bob.provider.awareness.getStates().get(alice.doc.clientID) as any)?.cursor === 'a2', 3000, 'bob sees alice again');
+	await waitFor(() => (bob.provider.awareness.getStates().get(alice.doc.clientID) as { cursor?: string } | undefined)?.cursor === 'a2', 3000, 'bob sees alice again');
 	alice.destroy(); bob.destroy();
 });
 
@@ -35,7 +35,7 @@ test('a provider joining a room of more than 64 present people is not disconnect
 	const closes: number[] = [];
 	const late = connectClient(server, `board/${boardId}`, (await member('Late')).cookie);
 	late.provider.awareness.setLocalStateField('cursor', 'late');
-	late.provider.on('connection-close', (e: any) => closes.push(e?.code));
+	late.provider.on('connection-close', (e: { code?: number } | null) => closes.push(e?.code ?? 0));
 	await late.synced;
 	await new Promise((r) => setTimeout(r, 1000));
 	expect(closes).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Sql, Tx, Viewer } from '../db/client';
-import { asAnon, asMember, asUser } from '../db/client';
+import { asAnon, asMember } from '../db/client';
 import type { MemberRole } from '$lib/domain/workshop/roles';
 import type { BoardKind, Template } from '$lib/domain/workshop/templates';
 import type { Language } from '$lib/domain/workshop/validation';
