@@ -223,7 +223,7 @@ describe('the interface and the database apply the same rules', () => {
 		cases.push([{ method: 'score', criteria: ['Impact', 'Feasibility'] }, [mark('a', 4, 0), mark('a', 2, 1), mark('b', 5, 1)]]);
 		cases.push([{ method: 'budget' }, [mark('a', 50), mark('b', 30), mark('c', 20)]]);
 		cases.push([{ method: 'budget' }, [mark('a', 50), mark('b', 30), mark('c', 21)]]);
-		let disagreements: string[] = [];
+		const disagreements: string[] = [];
 		let refused = 0;
 		for (const [input, marks] of cases) {
 			const s = normaliseSettings({ ...input, anonymous: true, resultsLive: false, weighting: 'person' }, ids.length);

@@ -54,7 +54,7 @@ async function start(): Promise<Runtime> {
 		stopDatabase = db.stop;
 	}
 	const sql = connect(url, { max: Number(env.DATABASE_POOL_SIZE ?? 20) });
-	let seeded = false;
+	let seeded: boolean;
 	try {
 		const result = await migrate(sql, { seed: env.SEED === 'false' ? false : undefined });
 		seeded = result.seeded;

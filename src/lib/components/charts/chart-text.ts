@@ -102,7 +102,7 @@ export function fractionExample(result: Pick<TallyResult, 'method' | 'weighting'
 export function safeFilename(name: string): string {
 	const clean = name
 		.normalize('NFC')
-		.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
+		.replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
 		.replace(/\s+/g, '-')
 		.replace(/-{2,}/g, '-')
 		.replace(/^[-.]+|[-.]+$/g, '');

@@ -20,6 +20,7 @@ import * as decoding from 'lib0/decoding';
 
 export type Struct = Y.Item | Y.GC | Y.Skip;
 /** Any Yjs type (`unknown` would not accept their differing event types). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as said: Yjs's types differ in their event type
 export type AnyType = Y.AbstractType<any>;
 /** A delete set: per client, the deleted clock ranges (as sent: unsorted, maybe overlapping). */
 export type DeleteRanges = Map<number, { clock: number; len: number }[]>;

@@ -185,10 +185,11 @@ export class Cluster {
 			case 'bye':
 				this.#peerGone(from, false);
 				return;
-			default:
+			default: {
 				if (!isRightsChange(message)) return this.#sync.applyControl(message);
 				const change = readRightsChange(message);
 				if (change) this.#sync.applyControl(change);
+			}
 		}
 	}
 
