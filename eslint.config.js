@@ -64,7 +64,17 @@ export default ts.config(
 		files: ['src/lib/domain/**'],
 		ignores: ['**/*.spec.ts'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: [{ group: [...IO, '$lib/server/*', '$lib/state/*', '$lib/components/*', '**/server/**', '**/state/**', '**/components/**'], message: 'src/lib/domain is pure: no I/O, no server, state or components.' }] }]
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: [...IO, '$lib/server/*', '$lib/state/*', '$lib/components/*', '**/server/**', '**/state/**', '**/components/**'],
+							message: 'src/lib/domain is pure: no I/O, no server, state or components.'
+						}
+					]
+				}
+			]
 		}
 	},
 	{
@@ -72,13 +82,19 @@ export default ts.config(
 		// never through a component module (which may pull in Svelte, d3 or the browser).
 		files: ['src/lib/server/**', 'src/lib/exports/**'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: [{ group: ['$lib/components/*', '**/components/**'], message: 'The server and the exports never import components: use $lib/format.' }] }]
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['$lib/components/*', '**/components/**'], message: 'The server and the exports never import components: use $lib/format.' }] }
+			]
 		}
 	},
 	{
 		files: ['src/lib/components/**', 'src/lib/state/**', 'src/routes/**/*.svelte'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: [{ group: ['$lib/server/*', '**/lib/server/**'], message: 'The browser side never imports the server.' }] }]
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['$lib/server/*', '**/lib/server/**'], message: 'The browser side never imports the server.' }] }
+			]
 		}
 	},
 	{
@@ -87,8 +103,14 @@ export default ts.config(
 		rules: {
 			'no-restricted-syntax': [
 				'error',
-				{ selector: "CallExpression[callee.property.name=/^(getMap|getArray|getText|getXmlFragment|getXmlElement)$/]", message: "A Y.Doc's raw keys are read in board-model.ts / control-model.ts only: add a verb there." },
-				{ selector: "MemberExpression[property.name='share'][object.name=/doc/i]", message: "A Y.Doc's roots are read in board-model.ts / control-model.ts only: add a verb there." }
+				{
+					selector: 'CallExpression[callee.property.name=/^(getMap|getArray|getText|getXmlFragment|getXmlElement)$/]',
+					message: "A Y.Doc's raw keys are read in board-model.ts / control-model.ts only: add a verb there."
+				},
+				{
+					selector: "MemberExpression[property.name='share'][object.name=/doc/i]",
+					message: "A Y.Doc's roots are read in board-model.ts / control-model.ts only: add a verb there."
+				}
 			]
 		}
 	}

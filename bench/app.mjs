@@ -101,7 +101,11 @@ export async function startInstances(options, dataDir, root = HERE) {
 		const databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pg}/postgres`;
 		for (let i = 2; i <= options.instances; i++) {
 			started.push(
-				await startServer({ ...options, profile: null, env: { ...env, DATABASE_URL: databaseUrl, BENCH_SERVER_STATS: path.join(dataDir, `server-stats-${i}.jsonl`) } }, dataDir, root)
+				await startServer(
+					{ ...options, profile: null, env: { ...env, DATABASE_URL: databaseUrl, BENCH_SERVER_STATS: path.join(dataDir, `server-stats-${i}.jsonl`) } },
+					dataDir,
+					root
+				)
 			);
 		}
 	} catch (error) {
@@ -225,7 +229,6 @@ export async function join(base, code, name, organisation, observer) {
 	return { cookie, memberId: sessionOf(cookie).sub };
 }
 
-
 /**
  * CPU profile of the server over the measured window only: SIGUSR1 opens its inspector,
  * the Profiler domain samples until `stop()`.
@@ -293,7 +296,11 @@ export function summariseProfile(file) {
 	for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`${pct(us)}%  ${k}`);
 	out.push('total time (the sync server and what it calls):');
 	const interesting = /build\/|yjs|y-protocols|lib0|postgres\/|ws\/lib|writev|JSON/;
-	for (const [k, us] of [...inclusive].filter(([k]) => interesting.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30)) out.push(`${pct(us)}%  ${k}`);
+	for (const [k, us] of [...inclusive]
+		.filter(([k]) => interesting.test(k))
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, 30))
+		out.push(`${pct(us)}%  ${k}`);
 	writeFileSync(`${file}.top.txt`, out.join('\n') + '\n');
 	console.log(out.join('\n'));
 }

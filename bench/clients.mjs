@@ -64,7 +64,12 @@ export async function roundtableSpecs(port, options, log = () => {}) {
 	log(`${workshops.length} workshop(s), ${boards.length} board(s)`);
 
 	await inBatches(boards, 16, async (board) => {
-		board.groups = await addGroups({ protocol: 'roundtable', cookie: board.workshop.cookie, baseUrl: `ws://127.0.0.1:${port}/sync`, docName: `board/${board.id}` });
+		board.groups = await addGroups({
+			protocol: 'roundtable',
+			cookie: board.workshop.cookie,
+			baseUrl: `ws://127.0.0.1:${port}/sync`,
+			docName: `board/${board.id}`
+		});
 	});
 
 	const specs = [];

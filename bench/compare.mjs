@@ -158,7 +158,10 @@ async function editingLoad(kind, workload, options) {
 		const width = Math.max(...rows.map((r) => r[0].length));
 		console.log(`\n${NAMES[kind]} — ${workload.title}`);
 		for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-		const errors = entry.server.log.join('').split('\n').filter((l) => /error|fail|warn/i.test(l));
+		const errors = entry.server.log
+			.join('')
+			.split('\n')
+			.filter((l) => /error|fail|warn/i.test(l));
 		if (errors.length) console.log(`  server log: ${errors.slice(0, 5).join(' | ')}`);
 		return {
 			p50_ms: result.p50_ms,
@@ -185,7 +188,11 @@ function writeCards(doc, count, batch, author, from = 0) {
 	for (let i = 0; i < count; i += batch) {
 		doc.transact(() => {
 			for (let j = i; j < Math.min(count, i + batch); j++) {
-				createCard(doc, { cardId: crypto.randomUUID(), memberId: author.memberId, name: author.name, organisation: author.organisation }, `Idea ${from + j + 1} from ${author.name}: more training for local services`);
+				createCard(
+					doc,
+					{ cardId: crypto.randomUUID(), memberId: author.memberId, name: author.name, organisation: author.organisation },
+					`Idea ${from + j + 1} from ${author.name}: more training for local services`
+				);
 			}
 		});
 	}
@@ -264,11 +271,17 @@ async function prepareHocuspocus(server, cards) {
 	writeCards(doc, cards, 500, { name: 'Member 1', organisation: 'Cluster 1', memberId: crypto.randomUUID() });
 	await until('the acknowledgements', () => !open.provider.hasUnsyncedChanges);
 	const bytes = Y.encodeStateAsUpdate(doc).length;
-	const storedBefore = server.log.join('').split('\n').filter((l) => l.includes(`stored ${spec.docName} `)).length;
+	const storedBefore = server.log
+		.join('')
+		.split('\n')
+		.filter((l) => l.includes(`stored ${spec.docName} `)).length;
 	open.destroy();
 	doc.destroy();
 	await until('the store', () => {
-		const stores = server.log.join('').split('\n').filter((l) => l.includes(`stored ${spec.docName} `));
+		const stores = server.log
+			.join('')
+			.split('\n')
+			.filter((l) => l.includes(`stored ${spec.docName} `));
 		return stores.length > storedBefore && Number(/ (\d+) B /.exec(stores[stores.length - 1])?.[1]) >= bytes * 0.9;
 	});
 	const seen = await cardsSeen(spec);
@@ -337,7 +350,9 @@ async function coldLoad(kind, options) {
 		for (let k = 0; k < options.coldRepeats; k++) loads.push(await coldOnce(kind, dataDir, prepared.reader, options.cards));
 		const times = loads.map((l) => l.sync_ms).sort((a, b) => a - b);
 		const med = (key) => median(loads.map((l) => l[key]));
-		console.log(`\n${NAMES[kind]} — cold load of a ${options.cards.toLocaleString('en-US')}-card board (${r1(prepared.bytes / 1024)} KiB as one Yjs update; prepared in ${r1(prepMs / 1000)} s)`);
+		console.log(
+			`\n${NAMES[kind]} — cold load of a ${options.cards.toLocaleString('en-US')}-card board (${r1(prepared.bytes / 1024)} KiB as one Yjs update; prepared in ${r1(prepMs / 1000)} s)`
+		);
 		for (const [k, l] of loads.entries())
 			console.log(
 				`  restart ${k + 1}: server up in ${l.start_ms} ms; connect → synced ${l.sync_ms} ms (${l.cards} cards); server CPU ${l.server_cpu_s} s, Postgres CPU ${l.postgres_cpu_s} s; server peak RSS ${l.rss_mb} MB, ${l.rss_after_mb} MB after; machine ${l.machine_busy_pct}% busy`
@@ -383,10 +398,20 @@ function summaryLine(byWorkload, extra = {}) {
 	const ratios = {};
 	for (const [w, r] of Object.entries(byWorkload)) ratios[w] = r;
 	const max = (key) => {
-		const xs = Object.values(ratios).map((r) => r[key]).filter((x) => x !== null);
+		const xs = Object.values(ratios)
+			.map((r) => r[key])
+			.filter((x) => x !== null);
 		return xs.length ? Math.max(...xs) : null;
 	};
-	return { workloads: Object.keys(ratios).length, p99_ratio_max: max('p99'), rss_ratio_max: max('rss'), p50_ratio_max: max('p50'), cpu_ratio_max: max('cpu'), ...extra, ratios };
+	return {
+		workloads: Object.keys(ratios).length,
+		p99_ratio_max: max('p99'),
+		rss_ratio_max: max('rss'),
+		p50_ratio_max: max('p50'),
+		cpu_ratio_max: max('cpu'),
+		...extra,
+		ratios
+	};
 }
 
 async function main() {
@@ -434,7 +459,9 @@ async function main() {
 				results.push(row);
 				thisRun[w][kind] = figures;
 				if (options.out) appendFileSync(options.out, JSON.stringify(row) + '\n');
-				log(`run ${run}: ${NAMES[kind]}, ${w}: p50 ${figures.p50_ms} p99 ${figures.p99_ms} ms, server CPU ${figures.server_cpu_s} s, peak RSS ${figures.rss_mb} MB, machine ${figures.machine_busy_pct}% busy`);
+				log(
+					`run ${run}: ${NAMES[kind]}, ${w}: p50 ${figures.p50_ms} p99 ${figures.p99_ms} ms, server CPU ${figures.server_cpu_s} s, peak RSS ${figures.rss_mb} MB, machine ${figures.machine_busy_pct}% busy`
+				);
 			}
 		}
 		const ratios = {};
@@ -452,8 +479,12 @@ async function main() {
 		return xs.length === 1 ? r(xs[0]) : `${r(median(xs))} (${r(Math.min(...xs))}–${r(Math.max(...xs))})`;
 	};
 	const medians = {};
-	console.log(`\n${options.runs} run(s); ${options.seconds} s measured per editing load (after ${options.warmup} s warm-up), 20 full probes + a lightweight crowd; cold load: ${options.coldRepeats} restart(s) per run, p50 = median and p99 = slowest connect → synced.`);
-	console.log(`Median (min–max) over runs. Roundtable relays only committed updates (fsync on); Hocuspocus ${hocuspocusVersion} relays at once and stores on a debounce (2 s, at most 10 s) — different guarantees.\n`);
+	console.log(
+		`\n${options.runs} run(s); ${options.seconds} s measured per editing load (after ${options.warmup} s warm-up), 20 full probes + a lightweight crowd; cold load: ${options.coldRepeats} restart(s) per run, p50 = median and p99 = slowest connect → synced.`
+	);
+	console.log(
+		`Median (min–max) over runs. Roundtable relays only committed updates (fsync on); Hocuspocus ${hocuspocusVersion} relays at once and stores on a debounce (2 s, at most 10 s) — different guarantees.\n`
+	);
 	console.log('| workload | server | p50 ms | p99 ms | server CPU s | Postgres CPU s | server peak RSS MB | probes saw | machine busy % |');
 	console.log('|---|---|---|---|---|---|---|---|---|');
 	const byWorkload = {};
@@ -462,16 +493,26 @@ async function main() {
 		for (const kind of SERVERS) {
 			const rs = results.filter((r) => r.workload === w && r.server === kind);
 			if (!rs.length) continue;
-			const col = (k, d) => fmt(rs.map((r) => r[k]), d);
-			medians[w][kind] = Object.fromEntries(['p50_ms', 'p99_ms', 'server_cpu_s', 'postgres_cpu_s', 'rss_mb', 'machine_busy_pct'].map((k) => [k, r2(median(rs.map((r) => r[k])))]));
+			const col = (k, d) =>
+				fmt(
+					rs.map((r) => r[k]),
+					d
+				);
+			medians[w][kind] = Object.fromEntries(
+				['p50_ms', 'p99_ms', 'server_cpu_s', 'postgres_cpu_s', 'rss_mb', 'machine_busy_pct'].map((k) => [k, r2(median(rs.map((r) => r[k])))])
+			);
 			const seen = WORKLOADS[w].cold ? `${options.cards} cards` : `${col('probe_seen_pct', 0)} %`;
-			console.log(`| ${WORKLOADS[w].title} | ${NAMES[kind]} | ${col('p50_ms')} | ${col('p99_ms')} | ${col('server_cpu_s', 2)} | ${col('postgres_cpu_s', 2)} | ${col('rss_mb', 0)} | ${seen} | ${col('machine_busy_pct', 0)} |`);
+			console.log(
+				`| ${WORKLOADS[w].title} | ${NAMES[kind]} | ${col('p50_ms')} | ${col('p99_ms')} | ${col('server_cpu_s', 2)} | ${col('postgres_cpu_s', 2)} | ${col('rss_mb', 0)} | ${seen} | ${col('machine_busy_pct', 0)} |`
+			);
 		}
 		const m = medians[w];
 		if (m.roundtable && m.hocuspocus) {
 			const r = ratiosOf(m.roundtable, m.hocuspocus);
 			byWorkload[w] = r;
-			console.log(`| ${WORKLOADS[w].title} | **ratio R / H** | **${r.p50}×** | **${r.p99}×** | **${r.cpu}×** (with Postgres ${r.cpu_with_postgres}×) | | **${r.rss}×** | | |`);
+			console.log(
+				`| ${WORKLOADS[w].title} | **ratio R / H** | **${r.p50}×** | **${r.p99}×** | **${r.cpu}×** (with Postgres ${r.cpu_with_postgres}×) | | **${r.rss}×** | | |`
+			);
 		}
 	}
 	const last = summaryLine(byWorkload, { runs: options.runs, seconds: options.seconds, hocuspocus: hocuspocusVersion, node: process.version, medians });

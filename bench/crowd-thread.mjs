@@ -28,7 +28,10 @@ import { Samples, newCounters, ClientSet } from './load-clients.mjs';
 				}
 				set.run(msg.start, msg.stop, msg.windowFrom, msg.windowTo);
 				setTimeout(() => ((counters.counting = true), loop.reset()), Math.max(0, msg.windowFrom - now()));
-				setTimeout(() => ((counters.counting = false), (counters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })), Math.max(0, msg.windowTo - now()));
+				setTimeout(
+					() => ((counters.counting = false), (counters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })),
+					Math.max(0, msg.windowTo - now())
+				);
 				parentPort.postMessage({ type: 'running' });
 			} else if (msg.type === 'report') {
 				parentPort.postMessage({

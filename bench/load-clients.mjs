@@ -5,7 +5,21 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { now, addressOf, syncMessage, awarenessMessage, readMessage, createCard, HOCUSPOCUS_PONG, hocuspocusAuthMessage, edit, TIME, STAMP_WIDTH, preparedEdit, PLACEHOLDER_BYTES } from './protocol.mjs';
+import {
+	now,
+	addressOf,
+	syncMessage,
+	awarenessMessage,
+	readMessage,
+	createCard,
+	HOCUSPOCUS_PONG,
+	hocuspocusAuthMessage,
+	edit,
+	TIME,
+	STAMP_WIDTH,
+	preparedEdit,
+	PLACEHOLDER_BYTES
+} from './protocol.mjs';
 
 // ── a lightweight client: speaks the protocol, reads everything, applies nothing ─
 
@@ -128,8 +142,7 @@ export function countingWebSocket(cookie, counters, addressed = false) {
 					if (m.kind === 'update') {
 						counters.deliveries += m.edits;
 						counters.relays++;
-					}
-					else if (m.kind === 'awareness') counters.presence++;
+					} else if (m.kind === 'awareness') counters.presence++;
 				}
 			});
 		}

@@ -35,15 +35,30 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 // Build once, before the first run (each run then passes --no-build).
-const build = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(path.join(options.app ?? path.join(HERE, '..'), 'scripts', 'build.js'))}).then((m) => m.ensureBuild())`], { stdio: 'inherit' });
+const build = spawnSync(
+	process.execPath,
+	['-e', `import(${JSON.stringify(path.join(options.app ?? path.join(HERE, '..'), 'scripts', 'build.js'))}).then((m) => m.ensureBuild())`],
+	{ stdio: 'inherit' }
+);
 if (build.status !== 0) process.exit(1);
 
 const results = new Map(options.only.flatMap((i) => options.instances.map((n) => [`${i}/${n}`, []])));
 for (let run = 1; run <= options.runs; run++) {
 	for (const key of results.keys()) {
 		const [i, instances] = key.split('/').map(Number);
-		const load = { ...LOADS[i - 1], name: `${LOADS[i - 1].name}${options.instances.length > 1 || instances > 1 ? `, ${instances} instance${instances > 1 ? 's' : ''}` : ''}` };
-		const args = [path.join(HERE, 'sync.mjs'), ...load.args, '--seconds', String(options.seconds), '--no-build', ...(instances > 1 ? ['--instances', String(instances)] : []), ...options.extra];
+		const load = {
+			...LOADS[i - 1],
+			name: `${LOADS[i - 1].name}${options.instances.length > 1 || instances > 1 ? `, ${instances} instance${instances > 1 ? 's' : ''}` : ''}`
+		};
+		const args = [
+			path.join(HERE, 'sync.mjs'),
+			...load.args,
+			'--seconds',
+			String(options.seconds),
+			'--no-build',
+			...(instances > 1 ? ['--instances', String(instances)] : []),
+			...options.extra
+		];
 		if (options.app) args.push('--app', options.app);
 		const started = Date.now();
 		const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -77,23 +92,45 @@ const fmt = (xs, digits = 1) => {
 	return `${r(median(xs))} (${r(Math.min(...xs))}–${r(Math.max(...xs))})`;
 };
 console.log(`\n${options.runs} runs of ${options.seconds} s each; median (min–max)\n`);
-console.log('| load | clients | p50 ms | p95 ms | p99 ms | updates delivered /s | server CPU % of a core | Postgres CPU s | server peak RSS MB | client CPU s |');
+console.log(
+	'| load | clients | p50 ms | p95 ms | p99 ms | updates delivered /s | server CPU % of a core | Postgres CPU s | server peak RSS MB | client CPU s |'
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [, rs] of results) {
 	if (!rs.length) continue;
-	const col = (k, d) => fmt(rs.map((r) => r[k]), d);
+	const col = (k, d) =>
+		fmt(
+			rs.map((r) => r[k]),
+			d
+		);
 	console.log(
 		`| ${rs[0].load} | ${rs[0].probes} full probes + ${rs[0].clients - rs[0].probes} ${rs[0].crowd === 'full' ? 'full' : 'lightweight'} | ${col('p50_ms')} | ${col('p95_ms')} | ${col('p99_ms')} | ${col('updates_per_s', 0)} | ${col('server_cpu_pct', 0)} | ${col('postgres_cpu_s')} | ${col('rss_mb', 0)} | ${col('client_cpu_s')} |`
 	);
 }
 const shared = [...results.values()].filter((rs) => rs.length && rs[0].instances);
 if (shared.length) {
-	console.log('\nSeveral instances: latency of edits made on another instance than the probe\'s, and each process\n');
-	console.log('| load | cross-instance samples | cross p50 ms | cross p99 ms | CPU s per instance | peak RSS MB per instance | redis-server CPU s | machine busy % |');
+	console.log("\nSeveral instances: latency of edits made on another instance than the probe's, and each process\n");
+	console.log(
+		'| load | cross-instance samples | cross p50 ms | cross p99 ms | CPU s per instance | peak RSS MB per instance | redis-server CPU s | machine busy % |'
+	);
 	console.log('|---|---|---|---|---|---|---|---|');
 	for (const rs of shared) {
-		const col = (k, d) => fmt(rs.map((r) => r[k]), d);
-		const each = (k, d) => rs[0][k].map((_, j) => fmt(rs.map((r) => r[k][j]), d)).join(' / ');
-		console.log(`| ${rs[0].load} | ${col('cross_samples', 0)} | ${col('cross_p50_ms')} | ${col('cross_p99_ms')} | ${each('instance_cpu_s', 1)} | ${each('instance_rss_mb', 0)} | ${col('redis_cpu_s', 2)} | ${col('machine_busy_pct', 0)} |`);
+		const col = (k, d) =>
+			fmt(
+				rs.map((r) => r[k]),
+				d
+			);
+		const each = (k, d) =>
+			rs[0][k]
+				.map((_, j) =>
+					fmt(
+						rs.map((r) => r[k][j]),
+						d
+					)
+				)
+				.join(' / ');
+		console.log(
+			`| ${rs[0].load} | ${col('cross_samples', 0)} | ${col('cross_p50_ms')} | ${col('cross_p99_ms')} | ${each('instance_cpu_s', 1)} | ${each('instance_rss_mb', 0)} | ${col('redis_cpu_s', 2)} | ${col('machine_busy_pct', 0)} |`
+		);
 	}
 }

@@ -11,7 +11,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkshop, join, startServer, stopServer } from './app.mjs';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
 
 export function launchChromium() {
 	return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -111,7 +119,8 @@ async function main() {
 		await openBoard(page, boardUrl);
 		const summary = summarise(network.entries());
 		if (!args.includes('--json')) {
-			for (const e of network.entries()) console.log(`${String(e.bytes).padStart(8)} B  ${(e.encoding || '-').padEnd(4)} ${e.type.padEnd(10)} ${new URL(e.url).pathname}`);
+			for (const e of network.entries())
+				console.log(`${String(e.bytes).padStart(8)} B  ${(e.encoding || '-').padEnd(4)} ${e.type.padEnd(10)} ${new URL(e.url).pathname}`);
 		}
 		console.log(JSON.stringify(summary));
 	} finally {

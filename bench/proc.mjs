@@ -68,7 +68,9 @@ export function machineCpu() {
 }
 
 export function navigatorCores() {
-	return readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+	return readFileSync('/proc/cpuinfo', 'utf8')
+		.split('\n')
+		.filter((l) => l.startsWith('processor')).length;
 }
 
 export function percentile(sorted, p) {

@@ -104,7 +104,10 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		const loop = monitorEventLoopDelay({ resolution: 5 });
 		loop.enable();
 		setTimeout(() => ((mainCounters.counting = true), loop.reset()), Math.max(0, windowFrom - now()));
-		setTimeout(() => ((mainCounters.counting = false), (mainCounters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })), Math.max(0, windowTo - now()));
+		setTimeout(
+			() => ((mainCounters.counting = false), (mainCounters.loop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 })),
+			Math.max(0, windowTo - now())
+		);
 		log(`editing at ${options.rate}/s per editor: ${options.warmup} s warm-up, then ${options.seconds} s measured`);
 
 		await sleep(windowFrom - now());
@@ -118,7 +121,7 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		const pgPids = descendants(serverPid);
 		const profiler = options.profile ? await startProfiler(server) : null;
 		const instanceCpu0 = pids.map((p) => procStat(p).cpu);
-		const redisCpu0 = redisPid ? procStat(redisPid)?.cpu ?? 0 : 0;
+		const redisCpu0 = redisPid ? (procStat(redisPid)?.cpu ?? 0) : 0;
 		const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 		const cpuTimes0 = machineCpu();
 		const pgCpu0 = cpuOf(pgPids);
@@ -149,7 +152,12 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 			samples.cross.push(...r.samples.cross);
 		}
 		const crowdReports = reports.filter((r) => !r.probes);
-		const probeLoops = probeThreads ? reports.filter((r) => r.probes).map((r) => r.loop).filter(Boolean) : [mainCounters.loop].filter(Boolean);
+		const probeLoops = probeThreads
+			? reports
+					.filter((r) => r.probes)
+					.map((r) => r.loop)
+					.filter(Boolean)
+			: [mainCounters.loop].filter(Boolean);
 		const instanceRss = pids.map((p) => procStatus(p, 'VmHWM'));
 		const rssMb = instanceRss.reduce((a, b) => a + b, 0);
 		const serverLoop = { p99: 0, max: 0 };
@@ -164,7 +172,9 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 				}
 			} catch {}
 		}
-		const probeLoop = probeLoops.length ? { p99: Math.max(...probeLoops.map((l) => l.p99)), max: Math.max(...probeLoops.map((l) => l.max)) } : { p99: NaN, max: NaN };
+		const probeLoop = probeLoops.length
+			? { p99: Math.max(...probeLoops.map((l) => l.p99)), max: Math.max(...probeLoops.map((l) => l.max)) }
+			: { p99: NaN, max: NaN };
 		const rssNowMb = pids.reduce((n, p) => n + procStatus(p, 'VmRSS'), 0);
 		const clientRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -210,8 +220,18 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 						instance_rss_mb: instanceRss.map(Math.round),
 						redis_cpu_s: r2(redisCpu),
 						cross_samples: samples.cross.length,
-						cross_p50_ms: r2(percentile([...samples.cross].sort((x, y) => x - y), 50)),
-						cross_p99_ms: r2(percentile([...samples.cross].sort((x, y) => x - y), 99))
+						cross_p50_ms: r2(
+							percentile(
+								[...samples.cross].sort((x, y) => x - y),
+								50
+							)
+						),
+						cross_p99_ms: r2(
+							percentile(
+								[...samples.cross].sort((x, y) => x - y),
+								99
+							)
+						)
 					}
 				: {}),
 			postgres_cpu_s: r2(pgCpu),
@@ -224,25 +244,60 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		};
 		const hocuspocus = specs[0]?.protocol === 'hocuspocus';
 		const rows = [
-			['load', `${options.boards} board(s) × (${options.editors} editors + ${options.viewers} viewers) = ${totalClients} connections, ${options.rate} edit/s per editor`],
-			['clients', full ? `all ${totalClients} full (${hocuspocus ? 'HocuspocusProvider' : 'y-websocket provider'} + Y.Doc); all measure latency` : `${measuring.length} full probes (${hocuspocus ? 'HocuspocusProvider' : 'provider'} + Y.Doc, among the editors) measure latency, ${probeThreads ? `in ${probeThreads} thread(s)` : 'in the main thread'}; ${crowd.length} lightweight (protocol only, read every message, apply nothing) in ${threads} thread(s)`],
-			['window', `${seconds} s after ${options.warmup} s warm-up; ${sorted.length} latency samples (${result.probe_seen_pct}% of the edits the probes should see)`],
+			[
+				'load',
+				`${options.boards} board(s) × (${options.editors} editors + ${options.viewers} viewers) = ${totalClients} connections, ${options.rate} edit/s per editor`
+			],
+			[
+				'clients',
+				full
+					? `all ${totalClients} full (${hocuspocus ? 'HocuspocusProvider' : 'y-websocket provider'} + Y.Doc); all measure latency`
+					: `${measuring.length} full probes (${hocuspocus ? 'HocuspocusProvider' : 'provider'} + Y.Doc, among the editors) measure latency, ${probeThreads ? `in ${probeThreads} thread(s)` : 'in the main thread'}; ${crowd.length} lightweight (protocol only, read every message, apply nothing) in ${threads} thread(s)`
+			],
+			[
+				'window',
+				`${seconds} s after ${options.warmup} s warm-up; ${sorted.length} latency samples (${result.probe_seen_pct}% of the edits the probes should see)`
+			],
 			['edit-to-peer p50 / p95 / p99 / max', `${result.p50_ms} / ${result.p95_ms} / ${result.p99_ms} / ${result.max_ms} ms`],
 			['edits sent', `${result.edits_per_s}/s`],
 			['updates delivered', `${result.updates_per_s}/s (edit × recipient; ${result.delivered_pct}% of ${Math.round(expectedDeliveries / seconds)}/s expected)`],
-			['relay messages', `${result.relay_messages_per_s}/s to all clients = ${r1(relays / seconds / totalClients)}/s per client (${r1(deliveries / Math.max(1, relays))} edits per message)`],
-			['presence messages', `${result.presence_messages_per_s}/s to all clients = ${r1(presence / seconds / totalClients)}/s per client (every client renews its presence every 15 s)`],
-			['server CPU (node)', `${result.server_cpu_s} s in ${seconds} s = ${result.server_cpu_pct}% of a core; peak RSS ${result.rss_mb} MB (now ${Math.round(rssNowMb)} MB)${instances.length > 1 ? ' — all instances summed' : ''}`],
+			[
+				'relay messages',
+				`${result.relay_messages_per_s}/s to all clients = ${r1(relays / seconds / totalClients)}/s per client (${r1(deliveries / Math.max(1, relays))} edits per message)`
+			],
+			[
+				'presence messages',
+				`${result.presence_messages_per_s}/s to all clients = ${r1(presence / seconds / totalClients)}/s per client (every client renews its presence every 15 s)`
+			],
+			[
+				'server CPU (node)',
+				`${result.server_cpu_s} s in ${seconds} s = ${result.server_cpu_pct}% of a core; peak RSS ${result.rss_mb} MB (now ${Math.round(rssNowMb)} MB)${instances.length > 1 ? ' — all instances summed' : ''}`
+			],
 			...(instances.length > 1
 				? [
-						['per instance', instances.map((_, i) => `#${i + 1}: CPU ${r2(instanceCpu[i])} s, peak RSS ${Math.round(instanceRss[i])} MB`).join('; ') + `; redis-server CPU ${r2(redisCpu)} s`],
+						[
+							'per instance',
+							instances.map((_, i) => `#${i + 1}: CPU ${r2(instanceCpu[i])} s, peak RSS ${Math.round(instanceRss[i])} MB`).join('; ') +
+								`; redis-server CPU ${r2(redisCpu)} s`
+						],
 						['edits from the other instance', `${result.cross_samples} samples: p50 ${result.cross_p50_ms} / p99 ${result.cross_p99_ms} ms`]
 					]
 				: []),
 			['embedded Postgres CPU', `${result.postgres_cpu_s} s (${Math.round((100 * pgCpu) / seconds)}% of a core)`],
 			['server event-loop delay', `worst second: p99 ${r1(serverLoop.p99)} ms, max ${r1(serverLoop.max)} ms`],
-			['client process CPU', `${result.client_cpu_s} s (${Math.round((100 * result.client_cpu_s) / seconds)}% of a core, all threads); peak RSS ${result.client_rss_mb} MB`],
-			['client event-loop delay', [`probes p99 ${r1(probeLoop.p99)} / max ${r1(probeLoop.max)} ms (worst thread)`, ...crowdReports.map((r, i) => r.loop && `crowd ${i + 1} p99 ${r1(r.loop.p99)} / max ${r1(r.loop.max)} ms`)].filter(Boolean).join('; ')],
+			[
+				'client process CPU',
+				`${result.client_cpu_s} s (${Math.round((100 * result.client_cpu_s) / seconds)}% of a core, all threads); peak RSS ${result.client_rss_mb} MB`
+			],
+			[
+				'client event-loop delay',
+				[
+					`probes p99 ${r1(probeLoop.p99)} / max ${r1(probeLoop.max)} ms (worst thread)`,
+					...crowdReports.map((r, i) => r.loop && `crowd ${i + 1} p99 ${r1(r.loop.p99)} / max ${r1(r.loop.max)} ms`)
+				]
+					.filter(Boolean)
+					.join('; ')
+			],
 			['machine', `${navigatorCores()} cores, ${Math.round(machineBusy)}% busy in the window (steal ${r1(machineSteal)}%); load average ${load0} → ${load1}`],
 			['unexpected closes', closes.length ? `${closes.length}: ${[...new Set(closes.map((c) => c.split(': ')[1]))].join(', ')}` : 'none']
 		];
@@ -255,5 +310,3 @@ export async function runLoad({ server, statsFile, specs, options, log = () => {
 		track.workers = [];
 	}
 }
-
-

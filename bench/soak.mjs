@@ -38,7 +38,23 @@ import { hocuspocusSpecs, procStatus, r1, roundtableSpecs, runLoad, sleep } from
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-	const options = { minutes: 10, editors: 200, viewers: 0, warmup: 60, rate: 1, every: 5, limit: 10, probes: 20, threads: 1, build: true, snapshots: null, settle: 45, server: 'roundtable', moves: true, 'move-every': 30 };
+	const options = {
+		minutes: 10,
+		editors: 200,
+		viewers: 0,
+		warmup: 60,
+		rate: 1,
+		every: 5,
+		limit: 10,
+		probes: 20,
+		threads: 1,
+		build: true,
+		snapshots: null,
+		settle: 45,
+		server: 'roundtable',
+		moves: true,
+		'move-every': 30
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const key = argv[i].replace(/^--/, '');
 		if (key === 'no-build') options.build = false;
@@ -47,11 +63,12 @@ function parseArgs(argv) {
 		else if (key === 'server') {
 			options.server = argv[++i];
 			if (!['roundtable', 'hocuspocus'].includes(options.server)) throw new Error('--server roundtable|hocuspocus');
-		}
-		else if (key === 'help') {
-			console.log('usage: node bench/soak.mjs [--minutes M=10] [--editors N=200] [--viewers N=0] [--warmup S=60] [--rate R=1] [--every S=5 (RSS sample interval)] [--limit PCT=10]\n' +
+		} else if (key === 'help') {
+			console.log(
+				'usage: node bench/soak.mjs [--minutes M=10] [--editors N=200] [--viewers N=0] [--warmup S=60] [--rate R=1] [--every S=5 (RSS sample interval)] [--limit PCT=10]\n' +
 					'       [--settle S=45 (after everyone left)] [--snapshots DIR] [--server roundtable|hocuspocus (the peer of bench:compare)]\n' +
-					'       [--move-every N=30 (edits between two moves of a card; 4 = bench:sync\'s mix)] [--no-moves (text edits only: no card moves, whose tombstones make the document itself grow)] [--no-build]');
+					"       [--move-every N=30 (edits between two moves of a card; 4 = bench:sync's mix)] [--no-moves (text edits only: no card moves, whose tombstones make the document itself grow)] [--no-build]"
+			);
 			process.exit(0);
 		} else if (key in options) options[key] = Number(argv[++i]);
 		else throw new Error(`unknown option ${argv[i]} (try --help)`);
@@ -110,7 +127,12 @@ function heapByConstructor(file) {
 	const out = new Map();
 	for (let i = 0; i < snap.nodes.length; i += n) {
 		const type = types[snap.nodes[i + iType]];
-		const name = type === 'object' || type === 'closure' ? snap.strings[snap.nodes[i + iName]] : type === 'array' || type === 'native' ? `(${type}) ${snap.strings[snap.nodes[i + iName]]}` : `(${type})`;
+		const name =
+			type === 'object' || type === 'closure'
+				? snap.strings[snap.nodes[i + iName]]
+				: type === 'array' || type === 'native'
+					? `(${type}) ${snap.strings[snap.nodes[i + iName]]}`
+					: `(${type})`;
 		const a = out.get(name) ?? { count: 0, bytes: 0 };
 		a.count++;
 		a.bytes += snap.nodes[i + iSize];
@@ -128,7 +150,11 @@ function heapGrowth(before, after, top = 25) {
 	const total = (m) => [...m.values()].reduce((s, a) => s + a.bytes, 0);
 	const lines = [`live heap (after a full GC): ${r1(total(before) / 2 ** 20)} MB → ${r1(total(after) / 2 ** 20)} MB; what grew most:`];
 	for (const r of rows.sort((x, y) => y.bytes - x.bytes).slice(0, top)) {
-		lines.push(`  ${(r.bytes >= 0 ? '+' : '') + r1(r.bytes / 2 ** 20)} MB`.padEnd(14) + `${(r.count >= 0 ? '+' : '') + r.count.toLocaleString('en-US')} (now ${r.countAfter.toLocaleString('en-US')})`.padEnd(30) + r.name.slice(0, 100));
+		lines.push(
+			`  ${(r.bytes >= 0 ? '+' : '') + r1(r.bytes / 2 ** 20)} MB`.padEnd(14) +
+				`${(r.count >= 0 ? '+' : '') + r.count.toLocaleString('en-US')} (now ${r.countAfter.toLocaleString('en-US')})`.padEnd(30) +
+				r.name.slice(0, 100)
+		);
 	}
 	return lines.join('\n');
 }
@@ -200,7 +226,15 @@ async function main() {
 			log(`heap snapshot ${snapshotFiles[i]} (${r1((Date.now() - started) / 1000)} s)`);
 		};
 		try {
-			run = await runLoad({ server, statsFile, specs, options: loadOptions, log, track, hooks: options.snapshots ? { windowStart: snapshot(0), windowEnd: snapshot(1) } : {} });
+			run = await runLoad({
+				server,
+				statsFile,
+				specs,
+				options: loadOptions,
+				log,
+				track,
+				hooks: options.snapshots ? { windowStart: snapshot(0), windowEnd: snapshot(1) } : {}
+			});
 			// Everyone leaves; the room is unloaded (Roundtable: 30 s after its last connection, after
 			// compacting; Hocuspocus: at once). What the server still holds then is not the document's.
 			log(`every client left; waiting ${options.settle} s`);
@@ -210,7 +244,11 @@ async function main() {
 			clearInterval(progress);
 			inspector?.close();
 		}
-		const settledStats = readFileSync(statsFile, 'utf8').trim().split('\n').slice(-5).map((l) => JSON.parse(l));
+		const settledStats = readFileSync(statsFile, 'utf8')
+			.trim()
+			.split('\n')
+			.slice(-5)
+			.map((l) => JSON.parse(l));
 		const heapLeft = median(settledStats.map((x) => x.heap_mb));
 		const rssLeft = procStatus(server.child.pid, 'VmRSS');
 		const { result, rows, rssSeries } = run;
@@ -221,7 +259,10 @@ async function main() {
 		const rssEnd = median(lastSamples);
 		const growth = (100 * (rssEnd - rssStart)) / rssStart;
 		// The V8 heap, from the server's own once-a-second line, over the same stretches.
-		const stats = readFileSync(statsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+		const stats = readFileSync(statsFile, 'utf8')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
 		const windowStartT = run.window.from;
 		const windowEndT = run.window.to;
 		const heapAt = (from, to) => median(stats.filter((s) => s.t >= from && s.t < to).map((s) => s.heap_mb));
@@ -238,7 +279,9 @@ async function main() {
 			if (near) perMinute.push(`${m} min ${near.rss_mb}`);
 		}
 		console.log(`  ${perMinute.join(' · ')} MB`);
-		console.log(`  start (median of the first 30 s) ${r1(rssStart)} MB (first sample ${rssSeries[0]?.rss_mb}), end (median of the last 30 s) ${r1(rssEnd)} MB (last sample ${rssSeries[rssSeries.length - 1]?.rss_mb}); growth ${r1(growth)} % (limit ${options.limit} %)`);
+		console.log(
+			`  start (median of the first 30 s) ${r1(rssStart)} MB (first sample ${rssSeries[0]?.rss_mb}), end (median of the last 30 s) ${r1(rssEnd)} MB (last sample ${rssSeries[rssSeries.length - 1]?.rss_mb}); growth ${r1(growth)} % (limit ${options.limit} %)`
+		);
 		console.log(`  V8 heap used: ${r1(heapStart)} MB → ${r1(heapEnd)} MB; server peak RSS (VmHWM) ${result.rss_mb} MB`);
 		console.log(`  ${options.settle} s after every client left (room unloaded): heap used ${r1(heapLeft)} MB, RSS ${r1(rssLeft)} MB`);
 		const verdict = growth > options.limit ? 'FAIL' : 'ok';

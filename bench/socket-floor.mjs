@@ -90,13 +90,28 @@ if (process.argv[2] === '--receive') {
 	const pct = (us, perSecond) => `${((us * perSecond) / 1e4).toFixed(0)} % of a core`;
 	const rows = [
 		['connections, relays/s, message', `${connections}, ${(relays / wall).toFixed(1)}/s, ${size} bytes (${writes} writes in ${wall.toFixed(1)} s)`],
-		['server: CPU per write', `${serverUs.toFixed(2)} µs (user ${(used.user / writes).toFixed(2)}, system ${(used.system / writes).toFixed(2)}); one relay to all: ${(writeMs / relays).toFixed(1)} ms`],
-		['clients: CPU per message', `${clientUs.toFixed(2)} µs (user ${(received.userUs / received.messages).toFixed(2)}, system ${(received.systemUs / received.messages).toFixed(2)}); received ${received.messages} of ${writes}`],
+		[
+			'server: CPU per write',
+			`${serverUs.toFixed(2)} µs (user ${(used.user / writes).toFixed(2)}, system ${(used.system / writes).toFixed(2)}); one relay to all: ${(writeMs / relays).toFixed(1)} ms`
+		],
+		[
+			'clients: CPU per message',
+			`${clientUs.toFixed(2)} µs (user ${(received.userUs / received.messages).toFixed(2)}, system ${(received.systemUs / received.messages).toFixed(2)}); received ${received.messages} of ${writes}`
+		],
 		['server, clients CPU', `${pct(serverUs, writes / wall)}, ${pct(clientUs, received.messages / wall)}`],
 		['at these costs', ''],
 		['  300 + 700, one board, 38 relays/s', `server ${pct(serverUs, 38_000)} + clients ${pct(clientUs, 38_000)} for the messages alone`],
 		['  200 × 25, each board relayed every 40 ms', `server ${pct(serverUs, 125_000)} + clients ${pct(clientUs, 125_000)} for the messages alone`]
 	];
 	for (const [k, v] of rows) console.log(`${k.padEnd(40)} ${v}`);
-	console.log(JSON.stringify({ connections, relays_per_s: +(relays / wall).toFixed(1), size, server_us_per_write: +serverUs.toFixed(2), client_us_per_message: +clientUs.toFixed(2), relay_ms: +(writeMs / relays).toFixed(2) }));
+	console.log(
+		JSON.stringify({
+			connections,
+			relays_per_s: +(relays / wall).toFixed(1),
+			size,
+			server_us_per_write: +serverUs.toFixed(2),
+			client_us_per_message: +clientUs.toFixed(2),
+			relay_ms: +(writeMs / relays).toFixed(2)
+		})
+	);
 }

@@ -140,7 +140,10 @@ async function main() {
 		server = options.instances > 1 ? await startInstances(options, dataDir, ROOT) : await startApp(options, dataDir, ROOT);
 		const base = `http://127.0.0.1:${server.port}`;
 		const log = (m) => console.error(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-		if (server.instances) log(`${server.instances.length} instances (pids ${server.instances.map((i) => i.child.pid).join(', ')}; ports ${server.instances.map((i) => i.port).join(', ')}) sharing rooms through redis-server pid ${server.redis.child.pid}`);
+		if (server.instances)
+			log(
+				`${server.instances.length} instances (pids ${server.instances.map((i) => i.child.pid).join(', ')}; ports ${server.instances.map((i) => i.port).join(', ')}) sharing rooms through redis-server pid ${server.redis.child.pid}`
+			);
 		else log(`server pid ${server.child.pid} on ${base}`);
 
 		const specs = await roundtableSpecs(server.port, options, log);
@@ -168,7 +171,10 @@ async function main() {
 		const width = Math.max(...rows.map((r) => r[0].length));
 		console.log('');
 		for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-		const serverErrors = server.log.join('').split('\n').filter((l) => /error|fail/i.test(l));
+		const serverErrors = server.log
+			.join('')
+			.split('\n')
+			.filter((l) => /error|fail/i.test(l));
 		if (serverErrors.length) console.log(`server log: ${serverErrors.slice(0, 5).join(' | ')}`);
 		await cleanup();
 		server = null;

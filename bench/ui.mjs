@@ -20,7 +20,9 @@ function options() {
 		const a = args[i];
 		if (a === '--no-build') o.build = false;
 		else if (a === '--help') {
-			console.log('node bench/ui.mjs [--seconds 30] [--editors 40] [--cards 300] [--groups 20] [--add-every 1] [--warmup 3] [--profile FILE] [--trace FILE] [--app DIR] [--no-build]');
+			console.log(
+				'node bench/ui.mjs [--seconds 30] [--editors 40] [--cards 300] [--groups 20] [--add-every 1] [--warmup 3] [--profile FILE] [--trace FILE] [--app DIR] [--no-build]'
+			);
 			process.exit(0);
 		} else if (a.startsWith('--')) {
 			const key = a.slice(2).replace(/-(\w)/g, (_, c) => c.toUpperCase());
@@ -216,7 +218,12 @@ async function main() {
 		await Promise.all(editors.map((e) => e.open.whenSynced));
 		for (const [i, editor] of editors.entries()) {
 			const mine = [];
-			for (let c = i; c < o.cards; c += o.editors) mine.push({ group: groups[c % groups.length], order: Math.floor(c / groups.length) + 1, text: `Idea ${c + 1}: closer cooperation between firms, universities and the region` });
+			for (let c = i; c < o.cards; c += o.editors)
+				mine.push({
+					group: groups[c % groups.length],
+					order: Math.floor(c / groups.length) + 1,
+					text: `Idea ${c + 1}: closer cooperation between firms, universities and the region`
+				});
 			editor.addCards(mine);
 		}
 		await sleep(1000);
@@ -275,9 +282,18 @@ async function main() {
 		const busy = tasks.filter((d) => d >= 1);
 		const added = adds.filter((a) => a >= 0).sort((a, b) => a - b);
 		const busyPct = Math.round((100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total));
-		log(`${edits} edits by the editors in ${r1(window)} s (${r1(edits / window)}/s); ${tasks.length} main-thread tasks, ${busy.length} of ≥ 1 ms, ${tasks.filter((d) => d >= 50).length} of ≥ 50 ms (longest ${ms(tasks.at(-1) ?? 0)} ms); PerformanceObserver long tasks: ${observed.length}`);
-		log(`add a card → visible: ${added.map((a) => Math.round(a)).join(', ')} ms${adds.length > added.length ? ` (${adds.length - added.length} not seen within 5 s)` : ''}`);
-		log(`main-thread time in tasks: ${Math.round(tasks.reduce((a, b) => a + b, 0))} ms of ${Math.round(window * 1000)}; heap ${r1(heap.usedSize / 2 ** 20)} MB after GC; machine ${busyPct} % busy; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+		log(
+			`${edits} edits by the editors in ${r1(window)} s (${r1(edits / window)}/s); ${tasks.length} main-thread tasks, ${busy.length} of ≥ 1 ms, ${tasks.filter((d) => d >= 50).length} of ≥ 50 ms (longest ${ms(tasks.at(-1) ?? 0)} ms); PerformanceObserver long tasks: ${observed.length}`
+		);
+		log(
+			`add a card → visible: ${added.map((a) => Math.round(a)).join(', ')} ms${adds.length > added.length ? ` (${adds.length - added.length} not seen within 5 s)` : ''}`
+		);
+		log(
+			`main-thread time in tasks: ${Math.round(tasks.reduce((a, b) => a + b, 0))} ms of ${Math.round(window * 1000)}; heap ${r1(heap.usedSize / 2 ** 20)} MB after GC; machine ${busyPct} % busy; load average ${os
+				.loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')}`
+		);
 		console.log(
 			JSON.stringify({
 				cards: o.cards,

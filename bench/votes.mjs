@@ -29,7 +29,9 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const key = argv[i].replace(/^--/, '');
 		if (key === 'help') {
-			console.log('options: --members N --options N --organisations N --spread MS --recast N --dots N --max-per-option N --tally-runs N --profile DIR (CPU profile of the server during the burst)');
+			console.log(
+				'options: --members N --options N --organisations N --spread MS --recast N --dots N --max-per-option N --tally-runs N --profile DIR (CPU profile of the server during the burst)'
+			);
 			process.exit(0);
 		}
 		const name = key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -40,7 +42,11 @@ function parseArgs(argv) {
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs) =>
+	percentile(
+		[...xs].sort((a, b) => a - b),
+		50
+	);
 const r1 = (x) => Math.round(x * 10) / 10;
 
 /** The board page's form actions, as `use:enhance` posts them. */
@@ -143,12 +149,33 @@ async function main() {
 		const members = [];
 		for (let i = 0; i < o.members; i += 50) {
 			const batch = Array.from({ length: Math.min(50, o.members - i) }, (_, j) => i + j);
-			members.push(...(await Promise.all(batch.map(async (k) => ({ ...(await join(base, workshop.joinCode, `Member ${k + 1}`, `Organisation ${(k % o.organisations) + 1}`)), organisation: `Organisation ${(k % o.organisations) + 1}` })))));
+			members.push(
+				...(await Promise.all(
+					batch.map(async (k) => ({
+						...(await join(base, workshop.joinCode, `Member ${k + 1}`, `Organisation ${(k % o.organisations) + 1}`)),
+						organisation: `Organisation ${(k % o.organisations) + 1}`
+					}))
+				))
+			);
 		}
 		const joinS = (performance.now() - t0) / 1000;
 		// signed as the facilitator's member row has it (bench/app.mjs names the first one so), or the server refuses the cards
 		await fillBoard(base, board, workshop.cookie, o.options, 'Facilitator 1');
-		const opened = await action(base, boardPath, 'openRound', { title: 'Bench round', method: 'dots', source: 'cards', dots: String(o.dots), maxPerOption: String(o.maxPerOption), anonymous: 'on', weighting: 'organisation' }, workshop.cookie);
+		const opened = await action(
+			base,
+			boardPath,
+			'openRound',
+			{
+				title: 'Bench round',
+				method: 'dots',
+				source: 'cards',
+				dots: String(o.dots),
+				maxPerOption: String(o.maxPerOption),
+				anonymous: 'on',
+				weighting: 'organisation'
+			},
+			workshop.cookie
+		);
 		if (opened.type !== 'success') throw new Error(`opening the round failed: ${JSON.stringify(opened)}`);
 		const { rounds } = await pageData(base, boardPath, workshop.cookie, 'rounds');
 		const round = rounds.find((r) => r.status === 'open');
@@ -226,16 +253,26 @@ async function main() {
 		}
 		tallyMod.cleanup();
 		const fromPublished = tallyMod.tally(published.aggregate, published.options, settings);
-		const sameResult = JSON.stringify(fromPublished.options.map((x) => [x.id, x.total, x.rank])) === JSON.stringify(result.options.map((x) => [x.id, x.total, x.rank]));
+		const sameResult =
+			JSON.stringify(fromPublished.options.map((x) => [x.id, x.total, x.rank])) === JSON.stringify(result.options.map((x) => [x.id, x.total, x.rank]));
 
 		const rows = [
 			['members (joined through the form)', `${o.members} in ${r1(joinS)} s, ${o.organisations} organisations`],
 			['options', `${o.options} cards (dot voting: ${o.dots} dots, ≤ ${o.maxPerOption} on one; weighting per organisation)`],
 			['burst', `${results.length} casts sent within ${o.spread} ms, all answered after ${r1(burstS)} s; then ${recasts.length} recasts`],
-			['cast latency (request → answer)', `p50 ${r1(percentile(latencies, 50))} ms · p95 ${r1(percentile(latencies, 95))} ms · p99 ${r1(percentile(latencies, 99))} ms · max ${r1(latencies.at(-1))} ms`],
+			[
+				'cast latency (request → answer)',
+				`p50 ${r1(percentile(latencies, 50))} ms · p95 ${r1(percentile(latencies, 95))} ms · p99 ${r1(percentile(latencies, 99))} ms · max ${r1(latencies.at(-1))} ms`
+			],
 			['refused casts', failures.length ? `${failures.length}: ${[...new Set(failures.map((f) => f.error))].join(', ')}` : 'none'],
-			['ballots stored (published aggregate)', `${stored} for ${last.size} members who cast (${stored - last.size} duplicates); marks that differ from what was sent: ${mismatched}`],
-			['tally of the ballots', `aggregate ${r1(median(timings.aggregate))} ms + tally ${r1(median(timings.tally))} ms (median of ${o.tallyRuns}); from the published aggregate ${r1(median(timings.published))} ms; same ranking: ${sameResult}`],
+			[
+				'ballots stored (published aggregate)',
+				`${stored} for ${last.size} members who cast (${stored - last.size} duplicates); marks that differ from what was sent: ${mismatched}`
+			],
+			[
+				'tally of the ballots',
+				`aggregate ${r1(median(timings.aggregate))} ms + tally ${r1(median(timings.tally))} ms (median of ${o.tallyRuns}); from the published aggregate ${r1(median(timings.published))} ms; same ranking: ${sameResult}`
+			],
 			['winner', `${fromPublished.options[0].label} — ${r1(fromPublished.options[0].total)}${fromPublished.options[0].tied ? ' (tie)' : ''}`]
 		];
 		const width = Math.max(...rows.map((r) => r[0].length));

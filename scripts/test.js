@@ -25,7 +25,15 @@ const projects = args.some((a) => a === '--project' || a.startsWith('--project='
 const report = path.join(mkdtempSync(path.join(tmpdir(), 'roundtable-test-')), 'report.json');
 const result = spawnSync(
 	process.execPath,
-	[path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+	[
+		path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+		'run',
+		...projects,
+		'--reporter=default',
+		'--reporter=json',
+		`--outputFile.json=${report}`,
+		...args
+	],
 	{ cwd: root, stdio: 'inherit', env: process.env }
 );
 let outcome;
@@ -35,5 +43,8 @@ try {
 	outcome = null;
 }
 const failed = !outcome || outcome.success !== true || outcome.numFailedTests > 0 || outcome.numFailedTestSuites > 0 || outcome.numTotalTests === 0;
-if (failed && result.status === 0) console.error(`[test] the run reports ${outcome ? `${outcome.numFailedTests} failed tests and ${outcome.numFailedTestSuites} failed files` : 'no result'}: failing`);
+if (failed && result.status === 0)
+	console.error(
+		`[test] the run reports ${outcome ? `${outcome.numFailedTests} failed tests and ${outcome.numFailedTestSuites} failed files` : 'no result'}: failing`
+	);
 process.exit(failed ? result.status || 1 : (result.status ?? 1));

@@ -31,14 +31,23 @@ export function chooseEncoding(header) {
 /** @param {import('node:http').ServerResponse} response @param {string} value */
 function addVary(response, value) {
 	const vary = String(response.getHeader('vary') ?? '');
-	if (vary === '*' || vary.toLowerCase().split(/\s*,\s*/).includes(value.toLowerCase())) return;
+	if (
+		vary === '*' ||
+		vary
+			.toLowerCase()
+			.split(/\s*,\s*/)
+			.includes(value.toLowerCase())
+	)
+		return;
 	response.setHeader('vary', vary ? `${vary}, ${value}` : value);
 }
 
 /** @param {unknown} chunk @param {unknown} [encoding] */
 function byteLength(chunk, encoding) {
 	if (!chunk || typeof chunk === 'function') return 0;
-	return typeof chunk === 'string' ? Buffer.byteLength(chunk, /** @type {BufferEncoding} */ (encoding ?? 'utf8')) : /** @type {Uint8Array} */ (chunk).byteLength;
+	return typeof chunk === 'string'
+		? Buffer.byteLength(chunk, /** @type {BufferEncoding} */ (encoding ?? 'utf8'))
+		: /** @type {Uint8Array} */ (chunk).byteLength;
 }
 
 /**
@@ -79,7 +88,8 @@ export function compressResponse(request, response) {
 			const [status, ...rest] = heldHead;
 			const headers = rest.find((r) => r && typeof r === 'object');
 			const message = rest.find((r) => typeof r === 'string');
-			if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) if (v !== undefined) response.setHeader(k, /** @type {string} */ (v));
+			if (headers && !Array.isArray(headers))
+				for (const [k, v] of Object.entries(headers)) if (v !== undefined) response.setHeader(k, /** @type {string} */ (v));
 			response.statusCode = /** @type {number} */ (status);
 			if (message) response.statusMessage = message;
 			if (headers && Array.isArray(headers)) return original.writeHead.apply(response, heldHead);
@@ -91,7 +101,9 @@ export function compressResponse(request, response) {
 			if (encoding && !small) {
 				stream =
 					encoding === 'br'
-						? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, ...(length > 0 ? { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length } : {}) } })
+						? zlib.createBrotliCompress({
+								params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, ...(length > 0 ? { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length } : {}) }
+							})
 						: zlib.createGzip({ level: 6 });
 				response.setHeader('content-encoding', encoding);
 				response.removeHeader('content-length');
@@ -116,7 +128,8 @@ export function compressResponse(request, response) {
 		flushQueued = true;
 		setImmediate(() => {
 			flushQueued = false;
-			if (stream && !stream.writableEnded && !stream.destroyed) stream.flush(encoding === 'br' ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.Z_SYNC_FLUSH);
+			if (stream && !stream.writableEnded && !stream.destroyed)
+				stream.flush(encoding === 'br' ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.Z_SYNC_FLUSH);
 		});
 	}
 

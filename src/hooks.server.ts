@@ -34,7 +34,8 @@ function impossibleAction(request: Request, url: URL): boolean {
 const supabase = supabaseSettings();
 
 export const handle: Handle = async ({ event, resolve }) => {
-	if (impossibleAction(event.request, event.url)) return new Response('No such action', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	if (impossibleAction(event.request, event.url))
+		return new Response('No such action', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	event.setHeaders({
 		'x-content-type-options': 'nosniff',
 		'referrer-policy': 'strict-origin-when-cross-origin',

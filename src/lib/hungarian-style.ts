@@ -18,17 +18,79 @@ const prefix = (alternatives: string, flags = 'iu') => new RegExp(`(?<!\\p{L})(?
 
 /** Informal (tegező) imperatives the interface might use, second person singular. */
 const INFORMAL_IMPERATIVES = [
-	'tedd', 'írd', 'írj', 'add', 'adj', 'vedd', 'hagyd', 'nézd', 'zárd', 'nyisd', 'oszd', 'töröld', 'mentsd', 'húzd', 'nyomd',
-	'használd', 'állítsd', 'ellenőrizd', 'válassz', 'válaszd', 'jelölj', 'jelöld', 'értékelj', 'értékeld', 'készíts', 'kérj',
-	'kattints', 'koppints', 'lépj', 'menj', 'gyere', 'próbáld', 'próbálj', 'szavazz', 'csatlakozz', 'fogalmazd', 'rendezd',
-	'engedd', 'olvasd', 'másold', 'küldd', 'fogadd', 'hívd', 'jelentkezz', 'adjál'
+	'tedd',
+	'írd',
+	'írj',
+	'add',
+	'adj',
+	'vedd',
+	'hagyd',
+	'nézd',
+	'zárd',
+	'nyisd',
+	'oszd',
+	'töröld',
+	'mentsd',
+	'húzd',
+	'nyomd',
+	'használd',
+	'állítsd',
+	'ellenőrizd',
+	'válassz',
+	'válaszd',
+	'jelölj',
+	'jelöld',
+	'értékelj',
+	'értékeld',
+	'készíts',
+	'kérj',
+	'kattints',
+	'koppints',
+	'lépj',
+	'menj',
+	'gyere',
+	'próbáld',
+	'próbálj',
+	'szavazz',
+	'csatlakozz',
+	'fogalmazd',
+	'rendezd',
+	'engedd',
+	'olvasd',
+	'másold',
+	'küldd',
+	'fogadd',
+	'hívd',
+	'jelentkezz',
+	'adjál'
 ].join('|');
 
 /** Second person singular verb forms (present, past, conditional, subjunctive) met in interface text. */
 const INFORMAL_VERBS = [
-	'mutatod', 'látod', 'tudod', 'tudsz', 'teszed', 'írod', 'adod', 'szeretnéd', 'szeretnél', 'kérheted', 'módosíthatod', 'módosíthatsz',
-	'összevethesd', 'megnézheted', 'láthatod', 'választhatsz', 'szavazhatsz', 'csatlakozhatsz', 'vagy tagja', 'vagy bejelentkezve',
-	'vagy megfigyelő', 'nem vagy', 'voltál', 'lettél'
+	'mutatod',
+	'látod',
+	'tudod',
+	'tudsz',
+	'teszed',
+	'írod',
+	'adod',
+	'szeretnéd',
+	'szeretnél',
+	'kérheted',
+	'módosíthatod',
+	'módosíthatsz',
+	'összevethesd',
+	'megnézheted',
+	'láthatod',
+	'választhatsz',
+	'szavazhatsz',
+	'csatlakozhatsz',
+	'vagy tagja',
+	'vagy bejelentkezve',
+	'vagy megfigyelő',
+	'nem vagy',
+	'voltál',
+	'lettél'
 ].join('|');
 
 /**
@@ -36,9 +98,32 @@ const INFORMAL_VERBS = [
  * "a rangsorodban". A list, not a pattern: a bare -d/-od/-ed ending also ends "zöld" or "század".
  */
 const INFORMAL_POSSESSIVES = [
-	'szavazatod', 'szavazólapod', 'pontod', 'pontjaid', 'kedvenced', 'kedvenceid', 'rangsorod', 'preferenciád', 'tetszésed',
-	'rendelkezésed', 'szervezeted', 'neved', 'kártyád', 'kártyáid', 'ötleted', 'ötleteid', 'munkacsoportod', 'fiókod',
-	'jelszavad', 'műhelyed', 'műhelyeid', 'csoportod', 'e-mail-címed', 'eszközöd', 'döntésed', 'véleményed'
+	'szavazatod',
+	'szavazólapod',
+	'pontod',
+	'pontjaid',
+	'kedvenced',
+	'kedvenceid',
+	'rangsorod',
+	'preferenciád',
+	'tetszésed',
+	'rendelkezésed',
+	'szervezeted',
+	'neved',
+	'kártyád',
+	'kártyáid',
+	'ötleted',
+	'ötleteid',
+	'munkacsoportod',
+	'fiókod',
+	'jelszavad',
+	'műhelyed',
+	'műhelyeid',
+	'csoportod',
+	'e-mail-címed',
+	'eszközöd',
+	'döntésed',
+	'véleményed'
 ].join('|');
 const CASE_ENDING = '(?:at|et|ot|öt|t|ban|ben|ba|be|ra|re|on|en|ön|hoz|hez|höz|tól|től|ból|ből|nak|nek|ról|ről|val|vel|ig|ként)?';
 

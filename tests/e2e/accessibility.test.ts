@@ -21,12 +21,22 @@ const LIVE = { timeout: 10_000 };
 async function violations(page: Page): Promise<string[]> {
 	await page.evaluate(axeSource);
 	const result = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+		const axe = (
+			window as unknown as {
+				axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+			}
+		).axe;
 		return axe.run(document, { resultTypes: ['violations'] });
 	});
 	return result.violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+		.map(
+			(v) =>
+				`${v.id} (${v.impact}): ${v.help} — ${v.nodes
+					.slice(0, 3)
+					.map((n) => n.target.join(' '))
+					.join(' | ')}`
+		);
 }
 
 for (const language of ['en', 'hu'] as const) {
@@ -59,7 +69,10 @@ for (const language of ['en', 'hu'] as const) {
 		found['board (participant, phone)'] = await violations(anna.page);
 		found['presenter: join'] = await violations(wall.page);
 
-		await f.getByTestId('board-console').getByRole('button', { name: hu ? 'Mindenkit ide' : 'Bring everyone here' }).click();
+		await f
+			.getByTestId('board-console')
+			.getByRole('button', { name: hu ? 'Mindenkit ide' : 'Bring everyone here' })
+			.click();
 		await f.getByTestId('new-round').click();
 		// Named: an anonymous round of one ballot shows no results (three per shown cell).
 		await f.getByTestId('voting').locator('input[name=anonymous]').uncheck();

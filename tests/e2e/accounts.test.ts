@@ -47,7 +47,10 @@ async function shot(page: Page, name: string) {
 	if (!screens) return;
 	await page.screenshot({ path: path.join(screens, `${name}.png`), fullPage: true });
 	const locale = await page.evaluate(() => navigator.language);
-	const phone = await page.context().browser()!.newContext({ baseURL: app.baseUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale });
+	const phone = await page
+		.context()
+		.browser()!
+		.newContext({ baseURL: app.baseUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale });
 	await phone.addCookies(await page.context().cookies());
 	const p = await phone.newPage();
 	await p.goto(page.url());
@@ -85,7 +88,14 @@ const workshopsListed = async (page: Page) => {
 
 /** A session cookie as @supabase/ssr writes it: `base64-` + base64url(JSON). */
 function sessionCookieValue(accessToken: string, expiresAt: number) {
-	const json = JSON.stringify({ access_token: accessToken, token_type: 'bearer', expires_in: 3600, expires_at: expiresAt, refresh_token: 'not-a-real-refresh-token', user: { id: 'x' } });
+	const json = JSON.stringify({
+		access_token: accessToken,
+		token_type: 'bearer',
+		expires_in: 3600,
+		expires_at: expiresAt,
+		refresh_token: 'not-a-real-refresh-token',
+		user: { id: 'x' }
+	});
 	return `base64-${Buffer.from(json).toString('base64url')}`;
 }
 
@@ -214,7 +224,11 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		expect(await bea.getByTestId('invite').textContent()).toContain('This invitation is for cili@example.org, but you are signed in as bea@example.org');
 		await shot(bea, 'invite-wrong-account');
 		const forced = await bea.evaluate(async (p) => {
-			const r = await fetch(p, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }, body: 'name=Bea' });
+			const r = await fetch(p, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' },
+				body: 'name=Bea'
+			});
 			return r.json();
 		}, invitePath);
 		expect(forced).toMatchObject({ type: 'failure', status: 403 });
@@ -280,10 +294,7 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		await page.getByLabel('Password').fill('eve password');
 		await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 		await shot(page, 'console-add-to-account');
-		await Promise.all([
-			page.waitForResponse((r) => r.url().includes('?/claimWorkshop')),
-			page.getByRole('button', { name: 'Add to my workshops' }).click()
-		]);
+		await Promise.all([page.waitForResponse((r) => r.url().includes('?/claimWorkshop')), page.getByRole('button', { name: 'Add to my workshops' }).click()]);
 		await expect.poll(() => page.getByTestId('co-facilitators').count()).toBe(1);
 		expect(await page.getByTestId('account-offer').count()).toBe(0);
 		const listed = await workshopsListed(page);
@@ -304,7 +315,11 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		expect(await ana.getByTestId('co-facilitators').count()).toBe(0);
 		const sent = auth.mails.length;
 		const forced = await ana.evaluate(async (p) => {
-			const r = await fetch(`${p}?/invite`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }, body: 'email=mallory%40example.org' });
+			const r = await fetch(`${p}?/invite`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' },
+				body: 'email=mallory%40example.org'
+			});
 			return r.json();
 		}, `/w/${id}`);
 		expect(forced).toMatchObject({ type: 'failure', status: 403 });
@@ -354,7 +369,17 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		}
 		// The genuine token in the same cookie opens the account: the check is the token, not the cookie.
 		const page = await open();
-		await page.context().addCookies([{ name: 'sb-127-auth-token', value: sessionCookieValue(await auth.tokenFor('ana@example.org'), now + 3600), url: app.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+		await page
+			.context()
+			.addCookies([
+				{
+					name: 'sb-127-auth-token',
+					value: sessionCookieValue(await auth.tokenFor('ana@example.org'), now + 3600),
+					url: app.baseUrl,
+					httpOnly: true,
+					sameSite: 'Lax'
+				}
+			]);
 		await page.goto('/account');
 		expect(new URL(page.url()).pathname).toBe('/account');
 	});
@@ -365,8 +390,17 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		await page.waitForURL('**/account');
 		await page.goto(`/w/${anaWorkshop}`);
 		const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-		for (const [p, body] of [['/logout', ''], [`/w/${anaWorkshop}?/invite`, 'email=evil%40example.org'], ['/login?/link', 'email=ana%40example.org']]) {
-			const r = await fetch(`${app.baseUrl}${p}`, { method: 'POST', redirect: 'manual', headers: { origin: 'https://evil.example', cookie, 'content-type': 'application/x-www-form-urlencoded' }, body });
+		for (const [p, body] of [
+			['/logout', ''],
+			[`/w/${anaWorkshop}?/invite`, 'email=evil%40example.org'],
+			['/login?/link', 'email=ana%40example.org']
+		]) {
+			const r = await fetch(`${app.baseUrl}${p}`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { origin: 'https://evil.example', cookie, 'content-type': 'application/x-www-form-urlencoded' },
+				body
+			});
 			expect(r.status, p).toBe(403);
 		}
 		expect(auth.mails.some((m) => m.to === 'evil@example.org')).toBe(false);

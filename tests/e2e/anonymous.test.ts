@@ -21,7 +21,9 @@ async function openBoard(page: Page, url: string) {
 }
 
 const cardTexts = (page: Page) =>
-	page.locator('[data-testid=card]').evaluateAll((els) => els.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? ''));
+	page
+		.locator('[data-testid=card]')
+		.evaluateAll((els) => els.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? ''));
 const hidden = (text: string) => !text.includes(NAME) && !text.includes(ORG);
 
 test('an anonymous board shows no author: not on the board, in a snapshot, its exports or the report', async () => {
@@ -29,7 +31,11 @@ test('an anonymous board shows no author: not on the board, in a snapshot, its e
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Anonymous values' });
 	// Before anyone writes, the facilitator makes the Values board anonymous; the form says what that means.
-	await f.getByTestId('board').filter({ hasText: 'Values' }).getByRole('button', { name: /^Edit / }).click();
+	await f
+		.getByTestId('board')
+		.filter({ hasText: 'Values' })
+		.getByRole('button', { name: /^Edit / })
+		.click();
 	const rights = f.getByTestId('board-rights');
 	expect(await rights.textContent()).toContain('Nobody, facilitators included, sees who wrote a card on this board');
 	await rights.getByLabel('Anonymous cards').check();

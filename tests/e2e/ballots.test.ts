@@ -26,7 +26,7 @@ async function castAndReload(page: Page, url: string) {
 	expect(await page.getByTestId('ballot-saved').count()).toBe(1);
 }
 
-test('approval, ranking, budget and score ballots: each method\'s controls, cast, and read back after a reload', { timeout: 180_000 }, async () => {
+test("approval, ranking, budget and score ballots: each method's controls, cast, and read back after a reload", { timeout: 180_000 }, async () => {
 	const facilitator = await newPage(chromium());
 	const f = facilitator.page;
 	const { id, code } = await createWorkshop(f, { title: 'Szavazólapok próbája' });
@@ -64,11 +64,23 @@ test('approval, ranking, budget and score ballots: each method\'s controls, cast
 
 	// Ranking: three ranked, one moved up, one taken out again.
 	await openRound('ranking');
-	for (const label of ['Innováció', 'Bizalom', 'Együttműködés']) await option(anna, label).getByRole('button', { name: /^Rank #/ }).click();
-	const ranking = () => anna.getByTestId('ranking').locator('li').allTextContents().then((t) => t.map((s) => s.replace(/^\d+/, '').trim()));
+	for (const label of ['Innováció', 'Bizalom', 'Együttműködés'])
+		await option(anna, label)
+			.getByRole('button', { name: /^Rank #/ })
+			.click();
+	const ranking = () =>
+		anna
+			.getByTestId('ranking')
+			.locator('li')
+			.allTextContents()
+			.then((t) => t.map((s) => s.replace(/^\d+/, '').trim()));
 	expect(await ranking()).toEqual(['Innováció', 'Bizalom', 'Együttműködés']);
 	// Three places are taken: no fourth is offered.
-	expect(await option(anna, 'Fenntarthatóság').getByRole('button', { name: /^Rank #/ }).count()).toBe(0);
+	expect(
+		await option(anna, 'Fenntarthatóság')
+			.getByRole('button', { name: /^Rank #/ })
+			.count()
+	).toBe(0);
 	await anna.getByRole('button', { name: 'Move Együttműködés up' }).click();
 	await anna.getByRole('button', { name: 'Take Bizalom out of the ranking' }).click();
 	expect(await ranking()).toEqual(['Innováció', 'Együttműködés']);

@@ -28,7 +28,11 @@ async function openBoard(page: Page, url: string) {
 }
 
 const cardTexts = (page: Page) => page.locator('[data-testid=card] textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
-const readOnlyTexts = (page: Page) => page.getByTestId('card-text').allTextContents().then((texts) => texts.map((t) => t.trim()));
+const readOnlyTexts = (page: Page) =>
+	page
+		.getByTestId('card-text')
+		.allTextContents()
+		.then((texts) => texts.map((t) => t.trim()));
 
 describe('the live board', () => {
 	test('two members write in the same card live, one offline for a while; reload, a fresh device and an observer see it all', async () => {
@@ -214,7 +218,16 @@ describe('the live board', () => {
 		await controls.getByRole('tab', { name: /Values/ }).click();
 
 		await controls.getByRole('button', { name: 'Lock board' }).click();
-		await expect.poll(() => p.getByTestId('read-only').textContent().catch(() => ''), LIVE).toContain('locked this board');
+		await expect
+			.poll(
+				() =>
+					p
+						.getByTestId('read-only')
+						.textContent()
+						.catch(() => ''),
+				LIVE
+			)
+			.toContain('locked this board');
 		expect(await p.getByTestId('add-card-top').count()).toBe(0);
 		expect(await p.getByTestId('locked').isVisible()).toBe(true);
 		await controls.getByRole('button', { name: 'Unlock board' }).click();
@@ -231,7 +244,9 @@ describe('the live board', () => {
 		expect(await cardTexts(f)).toEqual([]);
 		await controls.getByRole('button', { name: 'Reveal all cards' }).click();
 		await expect.poll(() => cardTexts(f), LIVE).toEqual(['A secret idea']);
-		await expect.poll(() => p.locator('[data-testid=board] textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value)), LIVE).toEqual(['A secret idea']);
+		await expect
+			.poll(() => p.locator('[data-testid=board] textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value)), LIVE)
+			.toEqual(['A secret idea']);
 
 		// "Bring everyone here" takes the participant to that board.
 		await controls.getByRole('tab', { name: /Mission/ }).click();

@@ -8,7 +8,16 @@ export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
 		executablePath: inject('chromiumPath'),
 		// As root in a container Chromium needs --no-sandbox; the rest keep it off the
 		// network it cannot reach here.
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs]
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			...extraArgs
+		]
 	});
 }
 

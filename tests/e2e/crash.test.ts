@@ -54,7 +54,8 @@ test('SIGKILL during edits, restart, clients reconnect: nothing any client held 
 	// Every card any client held, by id (a card's text may have been edited on one client
 	// after another last saw it; after the restart they must agree on the latest).
 	const expected = [...new Set(clients.flatMap((c) => ids(c.doc)))].sort();
-	const same = () => clients.every((c) => JSON.stringify(ids(c.doc)) === JSON.stringify(expected) && JSON.stringify(texts(c.doc)) === JSON.stringify(texts(clients[0].doc)));
+	const same = () =>
+		clients.every((c) => JSON.stringify(ids(c.doc)) === JSON.stringify(expected) && JSON.stringify(texts(c.doc)) === JSON.stringify(texts(clients[0].doc)));
 	await waitFor(() => same() && clients.every((c) => c.provider.wsconnected), 5000, 'clients converge within 5 s of the restart');
 	const union = texts(clients[0].doc);
 	for (const c of clients) c.destroy();

@@ -38,11 +38,41 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 const NAMES = {
 	board: ['jövőkép-áéíóöőúüű-áéíóöőúüű', 'jovokep-aeiooouuu-aeiooouuu'],
 	snapshot: ['jövőkép-áéíóöőúüű-áéíóöőúüű-szavazás-után-áéíóöőúüű-áéíóöőúüű', 'jovokep-aeiooouuu-aeiooouuu-szavazas-utan-aeiooouuu-aeiooouuu'],
-	report: ['nemzeti-klaszterstratégia-műhely-balatonfüred-áéíóöőúüű-áéíóöőúüű-report', 'nemzeti-klaszterstrategia-muhely-balatonfured-aeiooouuu-aeiooouuu-report']
+	report: [
+		'nemzeti-klaszterstratégia-műhely-balatonfüred-áéíóöőúüű-áéíóöőúüű-report',
+		'nemzeti-klaszterstrategia-muhely-balatonfured-aeiooouuu-aeiooouuu-report'
+	]
 } as const;
 
-const BOARD_HEADINGS = ['Sor típusa', 'Csoport', 'Kártyaazonosító', 'Szöveg', 'Szervezet', 'Mutató', 'Célérték', 'Év', 'Forduló', 'Lehetőség', 'Helyezés', 'Összesen'];
-const REPORT_HEADINGS = ['Tábla', 'Feladat', 'Szakasz', 'Sor típusa', 'Megnevezés', 'Szöveg', 'Megfogalmazás forrása', 'Forduló', 'Szavazási mód', 'Súlyozás', 'Szavazók', 'Helyezés', 'Összesen'];
+const BOARD_HEADINGS = [
+	'Sor típusa',
+	'Csoport',
+	'Kártyaazonosító',
+	'Szöveg',
+	'Szervezet',
+	'Mutató',
+	'Célérték',
+	'Év',
+	'Forduló',
+	'Lehetőség',
+	'Helyezés',
+	'Összesen'
+];
+const REPORT_HEADINGS = [
+	'Tábla',
+	'Feladat',
+	'Szakasz',
+	'Sor típusa',
+	'Megnevezés',
+	'Szöveg',
+	'Megfogalmazás forrása',
+	'Forduló',
+	'Szavazási mód',
+	'Súlyozás',
+	'Szavazók',
+	'Helyezés',
+	'Összesen'
+];
 /** Dots weighted per organisation: TRUST (3 + 2) / 2 = 2.5 from ORG_A's two voters, SHARING 1 from ORG_B, HEATING none. */
 const RESULTS = [
 	[TRUST, 1, 2.5],
@@ -98,9 +128,18 @@ beforeAll(async () => {
 	reader.destroy();
 
 	const boardPath = `/w/${w.id}/b/${w.board}`;
-	await act(`${boardPath}?/openRound`, { title: ROUND, method: 'dots', source: 'cards', dots: '5', maxPerOption: '5', weighting: 'organisation' }, w.facilitator);
+	await act(
+		`${boardPath}?/openRound`,
+		{ title: ROUND, method: 'dots', source: 'cards', dots: '5', maxPerOption: '5', weighting: 'organisation' },
+		w.facilitator
+	);
 	const [{ id: round }] = await db<{ id: string }[]>`select id from public.rounds where board_id = ${w.board}`;
-	const options = Object.fromEntries((await db<{ option_id: string; label: string }[]>`select option_id, label from public.round_options where round_id = ${round}`).map((o) => [o.label, o.option_id]));
+	const options = Object.fromEntries(
+		(await db<{ option_id: string; label: string }[]>`select option_id, label from public.round_options where round_id = ${round}`).map((o) => [
+			o.label,
+			o.option_id
+		])
+	);
 	const marks = (text: string, value: number) => JSON.stringify([{ option: options[text], criterion: 0, value }]);
 	await act(`${boardPath}?/vote`, { round, marks: marks(TRUST, 3) }, anna.cookie);
 	await act(`${boardPath}?/vote`, { round, marks: marks(TRUST, 2) }, aron.cookie);
@@ -135,7 +174,13 @@ interface Source {
 
 const SOURCES: Source[] = [
 	{ what: 'the live board', path: () => `/w/${w.id}/b/${w.board}/export`, cookie: () => w.facilitator, name: 'board', snapshot: null },
-	{ what: 'a snapshot', path: () => `/w/${w.id}/b/${w.board}/snapshots/${w.snapshot}/export`, cookie: () => w.facilitator, name: 'snapshot', snapshot: SNAPSHOT },
+	{
+		what: 'a snapshot',
+		path: () => `/w/${w.id}/b/${w.board}/snapshots/${w.snapshot}/export`,
+		cookie: () => w.facilitator,
+		name: 'snapshot',
+		snapshot: SNAPSHOT
+	},
 	{ what: 'a shared snapshot (/s/)', path: () => `/s/${w.snapshotToken}/export`, cookie: () => null, name: 'snapshot', snapshot: SNAPSHOT },
 	{ what: 'the report', path: () => `/w/${w.id}/report/export`, cookie: () => w.facilitator, name: 'report', snapshot: null },
 	{ what: 'the shared report (/r/)', path: () => `/r/${w.reportToken}/export`, cookie: () => null, name: 'report', snapshot: null }
@@ -165,7 +210,14 @@ describe.each(SOURCES.filter((s) => s.name !== 'report'))('$what', (source) => {
 	test('Markdown: the titles, the group, every card and the weighted total in Hungarian', async () => {
 		const { text: md } = await download(source, 'md');
 		expect(firstHeading(md)).toBe(BOARD);
-		for (const expected of [`**Műhely:** ${WORKSHOP}`, `### ${GROUP}`, `### 1. forduló · ${ROUND}`, ...CARDS.map(oneLine), ORG_A, '| 1 | Együttműködés és bizalom; "nyitott" párbeszéd, minden szinten | 2,5 |'])
+		for (const expected of [
+			`**Műhely:** ${WORKSHOP}`,
+			`### ${GROUP}`,
+			`### 1. forduló · ${ROUND}`,
+			...CARDS.map(oneLine),
+			ORG_A,
+			'| 1 | Együttműködés és bizalom; "nyitott" párbeszéd, minden szinten | 2,5 |'
+		])
 			expect(md).toContain(expected);
 		if (source.snapshot) expect(md).toContain(`**Pillanatkép:** ${source.snapshot}, készült:`);
 		else expect(md).toContain('Az élő tábla jelenlegi állapota');
@@ -205,7 +257,13 @@ describe.each(SOURCES.filter((s) => s.name === 'report'))('$what', (source) => {
 	test('Markdown: the workshop and board titles, the top items with the weighted total, the organisations', async () => {
 		const { text: md } = await download(source, 'md');
 		expect(firstHeading(md)).toBe(`Műhelyjelentés: ${WORKSHOP}`);
-		for (const expected of [`## ${BOARD}`, `### Élen álló javaslatok · 1. forduló · ${ROUND}`, ...CARDS.map(oneLine), `${ORG_B}, ${ORG_A}`, '| 1 | Együttműködés és bizalom; "nyitott" párbeszéd, minden szinten | 2,5 |'])
+		for (const expected of [
+			`## ${BOARD}`,
+			`### Élen álló javaslatok · 1. forduló · ${ROUND}`,
+			...CARDS.map(oneLine),
+			`${ORG_B}, ${ORG_A}`,
+			'| 1 | Együttműködés és bizalom; "nyitott" párbeszéd, minden szinten | 2,5 |'
+		])
 			expect(md).toContain(expected);
 	});
 

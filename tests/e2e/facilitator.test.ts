@@ -11,8 +11,7 @@ afterAll(async () => {
 });
 
 /** The board titles on the agenda, in order. */
-const boardTitles = (page: Page) =>
-	page.$$eval('[data-testid=board] a > span:first-child', (spans) => spans.map((s) => s.textContent?.trim() ?? ''));
+const boardTitles = (page: Page) => page.$$eval('[data-testid=board] a > span:first-child', (spans) => spans.map((s) => s.textContent?.trim() ?? ''));
 
 /** Joins by code in `page` as a participant (or observer); lands on the workshop. */
 
@@ -154,9 +153,9 @@ describe('facilitating a workshop', () => {
 		expect(await p.getByRole('button', { name: 'Add a board' }).count()).toBe(0);
 		expect(await p.locator('select[name=role]').count()).toBe(0);
 		// Both facilitators are listed, with their role shown to participants.
-		await expect.poll(() => p.getByTestId('member').allTextContents()).toEqual(
-			expect.arrayContaining([expect.stringContaining('Facilitator Fanni'), expect.stringContaining('Co-facilitator Csaba')])
-		);
+		await expect
+			.poll(() => p.getByTestId('member').allTextContents())
+			.toEqual(expect.arrayContaining([expect.stringContaining('Facilitator Fanni'), expect.stringContaining('Co-facilitator Csaba')]));
 		expect(await p.getByTestId('member').filter({ hasText: 'Co-facilitator Csaba' }).textContent()).toContain('facilitator');
 
 		await facilitator.context.close();
@@ -249,10 +248,7 @@ describe('facilitating a workshop', () => {
 		const member = await newPage(browser);
 		await joinAs(member.page, code, id, 'Bence Board', 'Cluster One');
 		const p = member.page;
-		await Promise.all([
-			p.waitForURL(new RegExp(`/w/${id}/b/[0-9a-f-]{36}$`)),
-			p.getByTestId('board').filter({ hasText: 'Vision' }).getByRole('link').click()
-		]);
+		await Promise.all([p.waitForURL(new RegExp(`/w/${id}/b/[0-9a-f-]{36}$`)), p.getByTestId('board').filter({ hasText: 'Vision' }).getByRole('link').click()]);
 		expect(await p.getByRole('heading', { level: 1 }).textContent()).toBe('Vision');
 		expect(await p.getByText('Where should we be in ten years?').isVisible()).toBe(true);
 		expect(await p.title()).toBe('Vision · Board links');

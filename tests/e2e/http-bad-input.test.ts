@@ -82,12 +82,25 @@ interface Sent {
 }
 
 /** One request as a browser (or a script) sends it; `origin: null` sends none. */
-async function send(input: { method?: string; path: string; body?: string; contentType?: string; cookie?: string | null; origin?: string | null; accept?: string }): Promise<Sent> {
+async function send(input: {
+	method?: string;
+	path: string;
+	body?: string;
+	contentType?: string;
+	cookie?: string | null;
+	origin?: string | null;
+	accept?: string;
+}): Promise<Sent> {
 	const headers: Record<string, string> = { accept: input.accept ?? 'text/html' };
 	if (input.body !== undefined) headers['content-type'] = input.contentType ?? 'application/x-www-form-urlencoded';
 	if (input.origin !== null) headers.origin = input.origin ?? base;
 	if (input.cookie) headers.cookie = input.cookie;
-	const response = await fetch(base + input.path, { method: input.method ?? (input.body === undefined ? 'GET' : 'POST'), headers, body: input.body, redirect: 'manual' });
+	const response = await fetch(base + input.path, {
+		method: input.method ?? (input.body === undefined ? 'GET' : 'POST'),
+		headers,
+		body: input.body,
+		redirect: 'manual'
+	});
 	const body = await response.text();
 	return {
 		status: response.status,
@@ -101,10 +114,24 @@ async function send(input: { method?: string; path: string; body?: string; conte
 const form = (fields: Partial<Fields>) => new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
 /** Every table a form or action writes, as counts and digests (the document log is compared through the page data). */
-const TABLES = ['workshops', 'workshop_secrets', 'organisations', 'members', 'boards', 'rounds', 'round_options', 'ballots', 'ballot_marks', 'snapshots', 'report_shares'];
+const TABLES = [
+	'workshops',
+	'workshop_secrets',
+	'organisations',
+	'members',
+	'boards',
+	'rounds',
+	'round_options',
+	'ballots',
+	'ballot_marks',
+	'snapshots',
+	'report_shares'
+];
 async function dbState(): Promise<string> {
 	const rows = await db.unsafe<{ t: string; n: number; h: string }[]>(
-		TABLES.map((t) => `select '${t}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from public.${t} x`).join(' union all ')
+		TABLES.map((t) => `select '${t}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from public.${t} x`).join(
+			' union all '
+		)
 	);
 	return rows.map((r) => `${r.t} ${r.n} ${r.h}`).join('\n');
 }
@@ -167,19 +194,28 @@ beforeAll(async () => {
 	// Cards on the first board (through the live board's websocket), a voting round on them.
 	const client = connectClient({ url: `ws://127.0.0.1:${app.port}/sync` }, `board/${w.boards[0]}`, participant.cookie);
 	await client.synced;
-	for (const text of ['Trust', 'Shared services', 'Skills']) addCard(client.doc, { author: { memberId: participant.memberId, name: 'Paul Participant', organisation: 'Org P' }, text });
+	for (const text of ['Trust', 'Shared services', 'Skills'])
+		addCard(client.doc, { author: { memberId: participant.memberId, name: 'Paul Participant', organisation: 'Org P' }, text });
 	await waitFor(async () => (await db`select 1 from public.board_updates where doc = ${`board/${w.boards[0]}`}`).length > 0, 5000, 'the cards stored');
 	client.destroy();
-	const opened = await postForm(`/w/${w.id}/b/${w.boards[0]}?/openRound`, { title: 'Round one', method: 'dots', source: 'cards', dots: '3' }, w.cookies.facilitator);
+	const opened = await postForm(
+		`/w/${w.id}/b/${w.boards[0]}?/openRound`,
+		{ title: 'Round one', method: 'dots', source: 'cards', dots: '3' },
+		w.cookies.facilitator
+	);
 	expect(opened.status).toBe(200);
 	[{ id: w.round }] = await db<{ id: string }[]>`select id from public.rounds where workshop_id = ${w.id}`;
-	w.options = (await db<{ option_id: string }[]>`select option_id from public.round_options where round_id = ${w.round} order by position`).map((o) => o.option_id);
+	w.options = (await db<{ option_id: string }[]>`select option_id from public.round_options where round_id = ${w.round} order by position`).map(
+		(o) => o.option_id
+	);
 	expect(w.options.length).toBe(3);
 
 	// Snapshots: one shared, one not, one shared and then revoked (its old token must be dead).
 	const snapshots = `/w/${w.id}/b/${w.boards[0]}/snapshots`;
 	for (const title of ['Shared', 'Private', 'Revoked']) expect((await postForm(`${snapshots}?/take`, { title }, w.cookies.facilitator)).status).toBe(200);
-	const ids = Object.fromEntries((await db<{ id: string; title: string }[]>`select id, title from public.snapshots where workshop_id = ${w.id}`).map((s) => [s.title, s.id]));
+	const ids = Object.fromEntries(
+		(await db<{ id: string; title: string }[]>`select id, title from public.snapshots where workshop_id = ${w.id}`).map((s) => [s.title, s.id])
+	);
 	w.sharedSnapshot = ids.Shared;
 	w.privateSnapshot = ids.Private;
 	for (const id of [ids.Shared, ids.Revoked]) expect((await postForm(`${snapshots}?/share`, { snapshot: id }, w.cookies.facilitator)).status).toBe(200);
@@ -238,11 +274,34 @@ const actions: ActionSpec[] = [
 		allowed: ['facilitator'],
 		session: 'public',
 		valid: () => ({ template: 'blank', title: 'Made elsewhere', language: 'en', facilitatorName: 'Eve', startsOn: '', venue: '' }),
-		invalid: () => [{ template: 'evil' }, { language: 'fr' }, { title: ' \t ' }, { startsOn: '2021-02-30' }, { facilitatorName: '\u0000\u0001' }, { venue: 'v'.repeat(121) }],
+		invalid: () => [
+			{ template: 'evil' },
+			{ language: 'fr' },
+			{ title: ' \t ' },
+			{ startsOn: '2021-02-30' },
+			{ facilitatorName: '\u0000\u0001' },
+			{ venue: 'v'.repeat(121) }
+		],
 		text: ['title', 'facilitatorName', 'venue']
 	},
-	{ name: 'join by code (/join)', path: () => '/join', allowed: ['facilitator'], session: 'public', valid: () => ({ code: w.code }), invalid: () => [{ code: '!!!' }, { code: '' }, { code: 'ZZZZZZZ' }], text: ['code'] },
-	{ name: 'join by code (home)', path: () => '/?/join', allowed: ['facilitator'], session: 'public', valid: () => ({ code: w.code }), invalid: () => [{ code: '¿¿¿' }, { code: '' }], text: ['code'] },
+	{
+		name: 'join by code (/join)',
+		path: () => '/join',
+		allowed: ['facilitator'],
+		session: 'public',
+		valid: () => ({ code: w.code }),
+		invalid: () => [{ code: '!!!' }, { code: '' }, { code: 'ZZZZZZZ' }],
+		text: ['code']
+	},
+	{
+		name: 'join by code (home)',
+		path: () => '/?/join',
+		allowed: ['facilitator'],
+		session: 'public',
+		valid: () => ({ code: w.code }),
+		invalid: () => [{ code: '¿¿¿' }, { code: '' }],
+		text: ['code']
+	},
 	{
 		name: 'join a workshop',
 		path: () => `/j/${w.code}`,
@@ -252,17 +311,39 @@ const actions: ActionSpec[] = [
 		invalid: () => [{ name: '' }, { organisation: '   ' }, { organisation: 'o'.repeat(121) }, { name: 'n'.repeat(81) }, { observer: 'on', name: '' }],
 		text: ['name', 'organisation']
 	},
-	{ name: 'claim the facilitator link', path: () => `/f/${w.key}`, allowed: ['facilitator'], session: 'public', valid: () => ({ name: 'Mallory' }), invalid: () => [{ name: '' }, { name: 'n'.repeat(81) }], text: ['name'] },
+	{
+		name: 'claim the facilitator link',
+		path: () => `/f/${w.key}`,
+		allowed: ['facilitator'],
+		session: 'public',
+		valid: () => ({ name: 'Mallory' }),
+		invalid: () => [{ name: '' }, { name: 'n'.repeat(81) }],
+		text: ['name']
+	},
 	{
 		name: 'settings',
 		path: W('settings'),
 		allowed: ['facilitator'],
 		session: 'join',
 		valid: () => ({ title: 'Hijacked', language: 'hu', startsOn: '2030-01-01', venue: 'Elsewhere' }),
-		invalid: () => [{ title: '' }, { title: 't'.repeat(121) }, { language: 'fr' }, { startsOn: '2021-02-30' }, { startsOn: 'tomorrow' }, { venue: 'v'.repeat(121) }],
+		invalid: () => [
+			{ title: '' },
+			{ title: 't'.repeat(121) },
+			{ language: 'fr' },
+			{ startsOn: '2021-02-30' },
+			{ startsOn: 'tomorrow' },
+			{ venue: 'v'.repeat(121) }
+		],
 		text: ['title', 'venue']
 	},
-	{ name: 'joining', path: W('joining'), allowed: ['facilitator'], session: 'join', valid: () => ({ open: 'false' }), invalid: () => [{ open: 'maybe' }, { open: '' }] },
+	{
+		name: 'joining',
+		path: W('joining'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ open: 'false' }),
+		invalid: () => [{ open: 'maybe' }, { open: '' }]
+	},
 	{
 		name: 'addBoard',
 		path: W('addBoard'),
@@ -281,7 +362,14 @@ const actions: ActionSpec[] = [
 		invalid: () => [...uuidCases('board'), { board: w.otherBoard }, { title: '' }, { kind: 'evil' }],
 		text: ['title', 'prompt']
 	},
-	{ name: 'removeBoard', path: W('removeBoard'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: w.boards[2] }), invalid: () => [...uuidCases('board'), { board: w.otherBoard }] },
+	{
+		name: 'removeBoard',
+		path: W('removeBoard'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: w.boards[2] }),
+		invalid: () => [...uuidCases('board'), { board: w.otherBoard }]
+	},
 	{
 		name: 'moveBoard',
 		path: W('moveBoard'),
@@ -315,22 +403,75 @@ const actions: ActionSpec[] = [
 		valid: () => ({ member: w.participantId, board: board() }),
 		invalid: () => [...uuidCases('member'), ...uuidCases('board'), { member: w.otherMember }, { board: w.otherBoard }]
 	},
-	{ name: 'setPhase', path: W('setPhase'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: board(), phase: 'discuss' }), invalid: () => [{ phase: 'nope' }, { phase: '' }, ...uuidCases('board'), { board: w.otherBoard }] },
-	{ name: 'setPrivate', path: W('setPrivate'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: board(), on: 'true' }), invalid: () => [{ on: 'yes' }, ...uuidCases('board'), { board: w.otherBoard }] },
-	{ name: 'reveal', path: W('reveal'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: board() }), invalid: () => [...uuidCases('board'), { board: w.otherBoard }] },
-	{ name: 'lockBoard', path: W('lockBoard'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: board(), on: 'true' }), invalid: () => [{ on: 'locked' }, ...uuidCases('board'), { board: w.otherBoard }] },
-	{ name: 'focus', path: W('focus'), allowed: ['facilitator'], session: 'join', valid: () => ({ board: board() }), invalid: () => [{ board: 'everywhere' }, { board: randomUuid() }, { board: w.otherBoard }], emptyIsValid: true },
+	{
+		name: 'setPhase',
+		path: W('setPhase'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: board(), phase: 'discuss' }),
+		invalid: () => [{ phase: 'nope' }, { phase: '' }, ...uuidCases('board'), { board: w.otherBoard }]
+	},
+	{
+		name: 'setPrivate',
+		path: W('setPrivate'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: board(), on: 'true' }),
+		invalid: () => [{ on: 'yes' }, ...uuidCases('board'), { board: w.otherBoard }]
+	},
+	{
+		name: 'reveal',
+		path: W('reveal'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: board() }),
+		invalid: () => [...uuidCases('board'), { board: w.otherBoard }]
+	},
+	{
+		name: 'lockBoard',
+		path: W('lockBoard'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: board(), on: 'true' }),
+		invalid: () => [{ on: 'locked' }, ...uuidCases('board'), { board: w.otherBoard }]
+	},
+	{
+		name: 'focus',
+		path: W('focus'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ board: board() }),
+		invalid: () => [{ board: 'everywhere' }, { board: randomUuid() }, { board: w.otherBoard }],
+		emptyIsValid: true
+	},
 	{
 		name: 'startTimer',
 		path: W('startTimer'),
 		allowed: ['facilitator'],
 		session: 'join',
 		valid: () => ({ board: board(), minutes: '5', lock: 'on' }),
-		invalid: () => [{ minutes: '0' }, { minutes: '-1' }, { minutes: 'NaN' }, { minutes: '1e309' }, { minutes: '241' }, { minutes: '' }, { lock: 'yes' }, ...uuidCases('board'), { board: w.otherBoard }]
+		invalid: () => [
+			{ minutes: '0' },
+			{ minutes: '-1' },
+			{ minutes: 'NaN' },
+			{ minutes: '1e309' },
+			{ minutes: '241' },
+			{ minutes: '' },
+			{ lock: 'yes' },
+			...uuidCases('board'),
+			{ board: w.otherBoard }
+		]
 	},
 	{ name: 'stopTimer', path: W('stopTimer'), allowed: ['facilitator'], session: 'join', valid: () => ({}) },
 	{ name: 'preview', path: W('preview'), allowed: ['facilitator'], session: 'join', valid: () => ({}), readsForm: false },
-	{ name: 'endPreview', path: W('endPreview'), allowed: ['facilitator', 'participant', 'observer'], session: { logout: `/w/{id}` }, valid: () => ({}), readsForm: false },
+	{
+		name: 'endPreview',
+		path: W('endPreview'),
+		allowed: ['facilitator', 'participant', 'observer'],
+		session: { logout: `/w/{id}` },
+		valid: () => ({}),
+		readsForm: false
+	},
 	{ name: 'leave', path: W('leave'), allowed: ['facilitator', 'participant', 'observer'], session: { logout: '/' }, valid: () => ({}), readsForm: false },
 	{
 		name: 'openRound',
@@ -353,8 +494,22 @@ const actions: ActionSpec[] = [
 		],
 		text: ['title', 'criterion1']
 	},
-	{ name: 'closeRound', path: B('closeRound'), allowed: ['facilitator'], session: 'join', valid: () => ({ round: w.round }), invalid: () => uuidCases('round') },
-	{ name: 'revealRound', path: B('revealRound'), allowed: ['facilitator'], session: 'join', valid: () => ({ round: w.round }), invalid: () => uuidCases('round') },
+	{
+		name: 'closeRound',
+		path: B('closeRound'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ round: w.round }),
+		invalid: () => uuidCases('round')
+	},
+	{
+		name: 'revealRound',
+		path: B('revealRound'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ round: w.round }),
+		invalid: () => uuidCases('round')
+	},
 	{
 		name: 'vote',
 		path: B('vote'),
@@ -382,14 +537,57 @@ const actions: ActionSpec[] = [
 		allowed: ['facilitator'],
 		session: 'join',
 		valid: () => ({ round: w.round, name: 'Proxy Pat', organisation: 'Proxy Org', marks: marks([{ value: 1 }]) }),
-		invalid: () => [{ name: '' }, { organisation: 'o'.repeat(121) }, { name: 'n'.repeat(81) }, { marks: '[{' }, { marks: marks([{ value: 9 }]) }, ...uuidCases('round')],
+		invalid: () => [
+			{ name: '' },
+			{ organisation: 'o'.repeat(121) },
+			{ name: 'n'.repeat(81) },
+			{ marks: '[{' },
+			{ marks: marks([{ value: 9 }]) },
+			...uuidCases('round')
+		],
 		text: ['name', 'organisation']
 	},
-	{ name: 'take snapshot', path: S('take'), allowed: ['facilitator'], session: 'join', valid: () => ({ title: 'Taken elsewhere' }), invalid: () => [{ title: '' }, { title: 't'.repeat(121) }, { title: '\u0000\t\r\n' }], text: ['title'] },
-	{ name: 'share snapshot', path: S('share'), allowed: ['facilitator'], session: 'join', valid: () => ({ snapshot: w.privateSnapshot }), invalid: () => uuidCases('snapshot') },
-	{ name: 'revoke snapshot', path: S('revoke'), allowed: ['facilitator'], session: 'join', valid: () => ({ snapshot: w.sharedSnapshot }), invalid: () => uuidCases('snapshot') },
-	{ name: 'remove snapshot', path: S('remove'), allowed: ['facilitator'], session: 'join', valid: () => ({ snapshot: w.privateSnapshot }), invalid: () => uuidCases('snapshot') },
-	{ name: 'snapshot at phase changes', path: S('auto'), allowed: ['facilitator'], session: 'join', valid: () => ({ on: 'true' }), invalid: () => [{ on: 'always' }, { on: '' }] },
+	{
+		name: 'take snapshot',
+		path: S('take'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ title: 'Taken elsewhere' }),
+		invalid: () => [{ title: '' }, { title: 't'.repeat(121) }, { title: '\u0000\t\r\n' }],
+		text: ['title']
+	},
+	{
+		name: 'share snapshot',
+		path: S('share'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ snapshot: w.privateSnapshot }),
+		invalid: () => uuidCases('snapshot')
+	},
+	{
+		name: 'revoke snapshot',
+		path: S('revoke'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ snapshot: w.sharedSnapshot }),
+		invalid: () => uuidCases('snapshot')
+	},
+	{
+		name: 'remove snapshot',
+		path: S('remove'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ snapshot: w.privateSnapshot }),
+		invalid: () => uuidCases('snapshot')
+	},
+	{
+		name: 'snapshot at phase changes',
+		path: S('auto'),
+		allowed: ['facilitator'],
+		session: 'join',
+		valid: () => ({ on: 'true' }),
+		invalid: () => [{ on: 'always' }, { on: '' }]
+	},
 	{ name: 'share report', path: () => `/w/${w.id}/report?/share`, allowed: ['facilitator'], session: 'join', valid: () => ({}), readsForm: false },
 	{ name: 'revoke report', path: () => `/w/${w.id}/report?/revoke`, allowed: ['facilitator'], session: 'join', valid: () => ({}), readsForm: false }
 ];
@@ -413,16 +611,26 @@ function casesOf(s: ActionSpec): Case[] {
 	const post = (fields: Partial<Fields>, extra: Partial<Case['request']> = {}): Case['request'] => ({ path, body: form(fields), cookie: actor, ...extra });
 	const cases: Case[] = [];
 	if (Object.keys(valid).length && !s.emptyIsValid) cases.push({ what: 'no fields', request: post({}), expect: [400] });
-	for (const bad of s.invalid?.() ?? []) cases.push({ what: `invalid ${JSON.stringify(bad).slice(0, 60)}`, request: post({ ...valid, ...bad }), expect: [400, 403, 404] });
+	for (const bad of s.invalid?.() ?? [])
+		cases.push({ what: `invalid ${JSON.stringify(bad).slice(0, 60)}`, request: post({ ...valid, ...bad }), expect: [400, 403, 404] });
 	// 300 kB passes the 512 kB body limit and must fail validation; 1 MB is stopped by the limit.
-	for (const field of Object.keys(valid)) cases.push({ what: `a 300 kB ${field}`, request: post({ ...valid, [field]: 'x'.repeat(300_000) }), expect: [400, 403, 404] });
+	for (const field of Object.keys(valid))
+		cases.push({ what: `a 300 kB ${field}`, request: post({ ...valid, [field]: 'x'.repeat(300_000) }), expect: [400, 403, 404] });
 	if (s.readsForm !== false) {
 		const first = Object.keys(valid)[0] ?? 'x';
 		cases.push({ what: 'a 1 MB field', request: post({ ...valid, [first]: 'a'.repeat(MiB) }), expect: [413] });
 		cases.push({ what: 'a 10 MB body', request: { ...post({}), body: `${first}=${'a'.repeat(10 * MiB)}` }, expect: [413] });
-		cases.push({ what: 'an unreadable multipart body', request: { ...post({}), body: UNREADABLE, contentType: 'multipart/form-data; boundary=x' }, expect: [400] });
+		cases.push({
+			what: 'an unreadable multipart body',
+			request: { ...post({}), body: UNREADABLE, contentType: 'multipart/form-data; boundary=x' },
+			expect: [400]
+		});
 	}
-	cases.push({ what: 'JSON from another site', request: { ...post({}), body: JSON.stringify(valid), contentType: 'application/json', origin: EVIL }, expect: [415] });
+	cases.push({
+		what: 'JSON from another site',
+		request: { ...post({}), body: JSON.stringify(valid), contentType: 'application/json', origin: EVIL },
+		expect: [415]
+	});
 	cases.push({ what: 'cross-site (Origin: evil.example)', request: post(valid, { origin: EVIL }), expect: [403] });
 	cases.push({ what: 'cross-site (no Origin)', request: post(valid, { origin: null }), expect: [403] });
 	cases.push({ what: 'cross-site as text/plain', request: { ...post(valid, { origin: EVIL }), contentType: 'text/plain' }, expect: [403] });
@@ -488,7 +696,12 @@ const tally = { actions: 0, endpoints: 0, other: 0 };
 function endpointCases(): Case[] {
 	const F = w.cookies.facilitator;
 	const join = `/join?from=${w.id}`;
-	const get = (path: string, cookie: string | null, expect: number[], location?: string): Case => ({ what: `GET ${path.slice(0, 90)}`, request: { path, cookie }, expect, location });
+	const get = (path: string, cookie: string | null, expect: number[], location?: string): Case => ({
+		what: `GET ${path.slice(0, 90)}`,
+		request: { path, cookie },
+		expect,
+		location
+	});
 	const boardExport = (format: string, boardId = board()) => `/w/${w.id}/b/${boardId}/export/${format}`;
 	const snapshotExport = (format: string, snapshot = w.sharedSnapshot, boardId = board()) => `/w/${w.id}/b/${boardId}/snapshots/${snapshot}/export/${format}`;
 	const token43 = 'A'.repeat(43);
@@ -500,40 +713,101 @@ function endpointCases(): Case[] {
 		cases.push(get(`/s/${w.snapshotToken}/export/${format}`, null, expect), get(`/r/${w.reportToken}/export/${format}`, null, expect));
 	}
 	for (const boardId of ['not-a-uuid', randomUuid(), w.otherBoard]) cases.push(get(boardExport('json', boardId), F, [404]));
-	for (const snapshot of ['not-a-uuid', randomUuid()]) cases.push(get(snapshotExport('json', snapshot), F, [404]), get(`/w/${w.id}/b/${board()}/snapshots/${snapshot}`, F, [404]));
+	for (const snapshot of ['not-a-uuid', randomUuid()])
+		cases.push(get(snapshotExport('json', snapshot), F, [404]), get(`/w/${w.id}/b/${board()}/snapshots/${snapshot}`, F, [404]));
 	// A snapshot of the first board, asked for under the second.
 	cases.push(get(snapshotExport('json', w.sharedSnapshot, w.boards[1]), F, [404]), get(`/w/${w.id}/b/${w.boards[1]}/snapshots/${w.sharedSnapshot}`, F, [404]));
 	for (const kind of ['none', 'forged', 'expired', 'foreign', 'otherWorkshop'] as const) {
 		const cookie = w.cookies[kind];
-		for (const path of [boardExport('json'), snapshotExport('md'), `/w/${w.id}/report/export/csv`, `/w/${w.id}`, `/w/${w.id}/b/${board()}`, `/w/${w.id}/report`, `/w/${w.id}/b/${board()}/snapshots/${w.sharedSnapshot}`]) {
+		for (const path of [
+			boardExport('json'),
+			snapshotExport('md'),
+			`/w/${w.id}/report/export/csv`,
+			`/w/${w.id}`,
+			`/w/${w.id}/b/${board()}`,
+			`/w/${w.id}/report`,
+			`/w/${w.id}/b/${board()}/snapshots/${w.sharedSnapshot}`
+		]) {
 			cases.push(get(path, cookie, [303], join));
 		}
 	}
-	for (const t of ['x', token43, w.revokedToken, `${w.snapshotToken}A`, w.reportToken, "' or 1=1 --"]) cases.push(get(`/s/${encodeURIComponent(t)}`, null, [404]), get(`/s/${encodeURIComponent(t)}/export/json`, null, [404]));
-	for (const t of ['x', token43, `${w.reportToken}A`, w.snapshotToken]) cases.push(get(`/r/${encodeURIComponent(t)}`, null, [404]), get(`/r/${encodeURIComponent(t)}/export/json`, null, [404]));
+	for (const t of ['x', token43, w.revokedToken, `${w.snapshotToken}A`, w.reportToken, "' or 1=1 --"])
+		cases.push(get(`/s/${encodeURIComponent(t)}`, null, [404]), get(`/s/${encodeURIComponent(t)}/export/json`, null, [404]));
+	for (const t of ['x', token43, `${w.reportToken}A`, w.snapshotToken])
+		cases.push(get(`/r/${encodeURIComponent(t)}`, null, [404]), get(`/r/${encodeURIComponent(t)}/export/json`, null, [404]));
 	// Workshops that are not there, or not a workshop id at all.
-	cases.push(get('/w/not-a-uuid', F, [404]), get(`/w/${randomUuid()}`, F, [303]), get(`/f/${'k'.repeat(200)}`, null, [404]), get('/f/not-the-key', null, [404]));
+	cases.push(
+		get('/w/not-a-uuid', F, [404]),
+		get(`/w/${randomUuid()}`, F, [303]),
+		get(`/f/${'k'.repeat(200)}`, null, [404]),
+		get('/f/not-the-key', null, [404])
+	);
 	// Methods nobody serves: pages without actions, GET-only endpoints.
-	const sameSite = (method: string, path: string, expect = [405]): Case => ({ what: `${method} ${path}`, request: { method, path, body: 'x=1', cookie: F }, expect });
-	cases.push(sameSite('POST', '/api/time'), sameSite('PUT', '/api/time'), sameSite('DELETE', '/api/time'), sameSite('POST', boardExport('json')), sameSite('POST', `/s/${w.snapshotToken}`), sameSite('POST', `/r/${w.reportToken}`));
-	cases.push(sameSite('POST', `/w/${w.id}/b/${board()}/snapshots/${w.sharedSnapshot}`), sameSite('PUT', `/w/${w.id}`), sameSite('DELETE', `/w/${w.id}?/removeBoard`));
+	const sameSite = (method: string, path: string, expect = [405]): Case => ({
+		what: `${method} ${path}`,
+		request: { method, path, body: 'x=1', cookie: F },
+		expect
+	});
+	cases.push(
+		sameSite('POST', '/api/time'),
+		sameSite('PUT', '/api/time'),
+		sameSite('DELETE', '/api/time'),
+		sameSite('POST', boardExport('json')),
+		sameSite('POST', `/s/${w.snapshotToken}`),
+		sameSite('POST', `/r/${w.reportToken}`)
+	);
+	cases.push(
+		sameSite('POST', `/w/${w.id}/b/${board()}/snapshots/${w.sharedSnapshot}`),
+		sameSite('PUT', `/w/${w.id}`),
+		sameSite('DELETE', `/w/${w.id}?/removeBoard`)
+	);
 	// Actions that are not there, and SvelteKit's reserved name.
-	for (const path of [`/w/${w.id}?/default`, '/new?/default', `/w/${w.id}?/nothing`, `/w/${w.id}?/__proto__`, `/w/${w.id}?/constructor`, `/w/${w.id}?/toString`, `/w/${w.id}?/hasOwnProperty`, `/w/${w.id}/report?/default`]) {
+	for (const path of [
+		`/w/${w.id}?/default`,
+		'/new?/default',
+		`/w/${w.id}?/nothing`,
+		`/w/${w.id}?/__proto__`,
+		`/w/${w.id}?/constructor`,
+		`/w/${w.id}?/toString`,
+		`/w/${w.id}?/hasOwnProperty`,
+		`/w/${w.id}/report?/default`
+	]) {
 		cases.push({ what: `POST ${path}`, request: { path, body: form({ title: 'x' }), cookie: F }, expect: [404] });
 	}
 	// Route parameters that are not what they claim.
-	const badBoard = (id: string, action: string, fields: Fields) => ({ what: `POST board ${id.slice(0, 20)} ?/${action}`, request: { path: `/w/${w.id}/b/${id}?/${action}`, body: form(fields), cookie: F }, expect: [400, 403, 404] });
+	const badBoard = (id: string, action: string, fields: Fields) => ({
+		what: `POST board ${id.slice(0, 20)} ?/${action}`,
+		request: { path: `/w/${w.id}/b/${id}?/${action}`, body: form(fields), cookie: F },
+		expect: [400, 403, 404]
+	});
 	for (const id of ['not-a-uuid', randomUuid(), w.otherBoard]) {
 		cases.push(badBoard(id, 'openRound', { title: 'x', method: 'dots', source: 'cards', dots: '3' }));
 		cases.push({ ...badBoard(`${id}/snapshots`, 'take', { title: 'x' }), what: `take a snapshot of board ${id.slice(0, 20)}` });
 		cases.push({ ...badBoard(`${id}/snapshots`, 'auto', { on: 'false' }), what: `auto-snapshot board ${id.slice(0, 20)}` });
 	}
-	cases.push({ what: 'join with a code that is no code', request: { path: `/j/${'Z'.repeat(500)}`, body: form({ name: 'N', organisation: 'O' }) }, expect: [400] });
+	cases.push({
+		what: 'join with a code that is no code',
+		request: { path: `/j/${'Z'.repeat(500)}`, body: form({ name: 'N', organisation: 'O' }) },
+		expect: [400]
+	});
 	cases.push({ what: 'join with a wrong code', request: { path: '/j/ZZZZZZ', body: form({ name: 'N', organisation: 'O' }) }, expect: [400] });
 	cases.push({ what: 'claim with a wrong key', request: { path: '/f/not-the-key', body: form({ name: 'N' }) }, expect: [404] });
-	cases.push({ what: 'a 20 kB cookie header', request: { path: `/w/${w.id}?/addBoard`, body: form({ title: 'x' }), cookie: `${cookieName(w.id)}=${'y'.repeat(20_000)}` }, expect: [431] });
-	cases.push({ what: 'a 3 kB session cookie', request: { path: `/w/${w.id}?/addBoard`, body: form({ title: 'x' }), cookie: `${cookieName(w.id)}=${'y'.repeat(3000)}` }, expect: [303], location: join });
-	cases.push({ what: 'a 100 kB URL', request: { path: `/w/${w.id}?/addBoard&${'q'.repeat(100_000)}`, body: form({ title: 'x' }), cookie: F }, expect: [414, 431] });
+	cases.push({
+		what: 'a 20 kB cookie header',
+		request: { path: `/w/${w.id}?/addBoard`, body: form({ title: 'x' }), cookie: `${cookieName(w.id)}=${'y'.repeat(20_000)}` },
+		expect: [431]
+	});
+	cases.push({
+		what: 'a 3 kB session cookie',
+		request: { path: `/w/${w.id}?/addBoard`, body: form({ title: 'x' }), cookie: `${cookieName(w.id)}=${'y'.repeat(3000)}` },
+		expect: [303],
+		location: join
+	});
+	cases.push({
+		what: 'a 100 kB URL',
+		request: { path: `/w/${w.id}?/addBoard&${'q'.repeat(100_000)}`, body: form({ title: 'x' }), cookie: F },
+		expect: [414, 431]
+	});
 	// A body that does not end where its length says (streamed, no content-length).
 	return cases;
 }
@@ -576,7 +850,7 @@ describe('endpoints, route parameters and methods', () => {
 		tally.other++;
 	});
 
-	test('a page\'s data is not given away without a session', async () => {
+	test("a page's data is not given away without a session", async () => {
 		for (const kind of ['none', 'forged', 'expired', 'foreign', 'otherWorkshop'] as const) {
 			for (const path of [`/w/${w.id}/__data.json`, `/w/${w.id}/b/${board()}/__data.json`, `/w/${w.id}/report/__data.json`]) {
 				const r = await send({ path, cookie: w.cookies[kind] });
@@ -592,7 +866,13 @@ describe('endpoints, route parameters and methods', () => {
 
 /** A CSP header's directives, by name. */
 function directives(csp: string | null): Map<string, string[]> {
-	return new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name, values]));
+	return new Map(
+		(csp ?? '')
+			.split(';')
+			.map((d) => d.trim().split(/\s+/))
+			.filter((d) => d[0])
+			.map(([name, ...values]) => [name, values])
+	);
 }
 
 describe('security headers', () => {
@@ -614,7 +894,10 @@ describe('security headers', () => {
 			const scripts = csp.get('script-src') ?? csp.get('default-src') ?? [];
 			expect(scripts, `${path} script-src`).not.toContain("'unsafe-inline'");
 			expect(scripts, `${path} script-src`).not.toContain("'unsafe-eval'");
-			expect(scripts.some((s) => s === '*' || s.startsWith('http:') || s === 'data:'), `${path} script-src ${scripts}`).toBe(false);
+			expect(
+				scripts.some((s) => s === '*' || s.startsWith('http:') || s === 'data:'),
+				`${path} script-src ${scripts}`
+			).toBe(false);
 			expect(csp.get('frame-ancestors'), path).toEqual(["'none'"]);
 			expect(csp.get('object-src'), path).toEqual(["'none'"]);
 			expect(csp.get('base-uri'), path).toEqual(["'self'"]);
@@ -628,7 +911,12 @@ describe('security headers', () => {
 	});
 
 	test('exports and shared pages: downloads that are not sniffed, nothing for other sites', async () => {
-		const downloads = [`/w/${w.id}/b/${board()}/export/json`, `/w/${w.id}/report/export/md`, `/s/${w.snapshotToken}/export/csv`, `/r/${w.reportToken}/export/json`];
+		const downloads = [
+			`/w/${w.id}/b/${board()}/export/json`,
+			`/w/${w.id}/report/export/md`,
+			`/s/${w.snapshotToken}/export/csv`,
+			`/r/${w.reportToken}/export/json`
+		];
 		for (const path of downloads) {
 			const response = await fetch(base + path, { headers: { cookie: w.cookies.facilitator ?? '', origin: EVIL }, redirect: 'manual' });
 			expect(response.status, path).toBe(200);
@@ -671,7 +959,9 @@ describe('markup in stored text', () => {
 		const payload = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 		const made = await createWorkshopOver(base, `Workshop ${payload}`);
 		const F = made.cookie;
-		expect((await postForm(`/w/${made.workshopId}?/settings`, { title: `Title ${payload}`, language: 'en', startsOn: '', venue: `Venue ${payload}` }, F)).status).toBe(200);
+		expect(
+			(await postForm(`/w/${made.workshopId}?/settings`, { title: `Title ${payload}`, language: 'en', startsOn: '', venue: `Venue ${payload}` }, F)).status
+		).toBe(200);
 		expect((await postForm(`/w/${made.workshopId}?/addBoard`, { title: `Board ${payload}`, prompt: `Prompt ${payload}`, kind: 'free' }, F)).status).toBe(200);
 		expect((await postForm(`/j/${made.code}`, { name: `Name ${payload}`.slice(0, 80), organisation: `Org ${payload}` }, null)).status).toBe(303);
 		const boardPath = `/w/${made.workshopId}/b/${made.boards[0]}`;
@@ -697,5 +987,7 @@ describe('markup in stored text', () => {
 
 afterAll(() => {
 	const total = tally.actions + tally.endpoints + tally.other;
-	console.log(`[http-bad-input] ${total} requests: ${tally.actions} bad requests to ${actions.length} form actions, ${tally.endpoints} to endpoints, route parameters and methods, ${tally.other} header, leak and markup checks`);
+	console.log(
+		`[http-bad-input] ${total} requests: ${tally.actions} bad requests to ${actions.length} form actions, ${tally.endpoints} to endpoints, route parameters and methods, ${tally.other} header, leak and markup checks`
+	);
 });

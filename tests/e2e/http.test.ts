@@ -102,14 +102,25 @@ function postFrom(
 				path: url.pathname + url.search,
 				localAddress,
 				agent: false,
-				headers: { accept: 'text/html', origin: base, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers }
+				headers: {
+					accept: 'text/html',
+					origin: base,
+					'content-type': 'application/x-www-form-urlencoded',
+					'content-length': Buffer.byteLength(body),
+					...headers
+				}
 			},
 			(response) => {
 				let text = '';
 				response.setEncoding('utf8');
 				response.on('data', (chunk) => (text += chunk));
 				response.on('end', () =>
-					resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, retryAfter: (response.headers['retry-after'] as string) ?? null, body: text })
+					resolve({
+						status: response.statusCode ?? 0,
+						location: response.headers.location ?? null,
+						retryAfter: (response.headers['retry-after'] as string) ?? null,
+						body: text
+					})
 				);
 			}
 		);
@@ -327,7 +338,11 @@ describe('oversized and malformed input', () => {
 
 	const valid = { template: 'strategy', title: 'Valid title', language: 'en', facilitatorName: 'Fanni', startsOn: '2026-05-14', venue: 'Budapest' };
 	const cases: { name: string; fields: Fields; errors: Record<string, string> }[] = [
-		{ name: 'no fields at all', fields: {}, errors: { title: 'invalid_title', language: 'invalid_language', template: 'invalid_template', facilitatorName: 'invalid_name' } },
+		{
+			name: 'no fields at all',
+			fields: {},
+			errors: { title: 'invalid_title', language: 'invalid_language', template: 'invalid_template', facilitatorName: 'invalid_name' }
+		},
 		{ name: 'a missing title', fields: { ...valid, title: '' }, errors: { title: 'invalid_title' } },
 		{ name: 'a blank title', fields: { ...valid, title: ' \t\n ' }, errors: { title: 'invalid_title' } },
 		{ name: 'a title over 120 characters', fields: { ...valid, title: 'x'.repeat(121) }, errors: { title: 'invalid_title' } },
@@ -396,7 +411,7 @@ describe('creating workshops', () => {
 });
 
 describe('snapshot share links', () => {
-	test('only facilitators receive share tokens in the snapshot pages\' data; participants and observers get none', async () => {
+	test("only facilitators receive share tokens in the snapshot pages' data; participants and observers get none", async () => {
 		const { id, cookie, code } = await createWorkshop({ template: 'strategy', title: 'Share tokens' });
 		const boardId = /\/w\/[0-9a-f-]{36}\/b\/([0-9a-f-]{36})/.exec(await facilitatorPage(id, cookie))![1];
 		const snapshotsPath = `/w/${id}/b/${boardId}/snapshots`;
@@ -497,16 +512,18 @@ describe('compression', () => {
 	/** A raw GET (no automatic decoding): status, headers and the body decoded by its Content-Encoding. */
 	function rawGet(path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: string; wire: number }> {
 		return new Promise((resolve, reject) => {
-			http.get(new URL(path, base), { headers }, (response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => {
-					const wire = Buffer.concat(chunks);
-					const encoding = response.headers['content-encoding'];
-					const body = encoding === 'br' ? zlib.brotliDecompressSync(wire) : encoding === 'gzip' ? zlib.gunzipSync(wire) : wire;
-					resolve({ headers: response.headers, body: body.toString(), wire: wire.length });
-				});
-			}).on('error', reject);
+			http
+				.get(new URL(path, base), { headers }, (response) => {
+					const chunks: Buffer[] = [];
+					response.on('data', (chunk: Buffer) => chunks.push(chunk));
+					response.on('end', () => {
+						const wire = Buffer.concat(chunks);
+						const encoding = response.headers['content-encoding'];
+						const body = encoding === 'br' ? zlib.brotliDecompressSync(wire) : encoding === 'gzip' ? zlib.gunzipSync(wire) : wire;
+						resolve({ headers: response.headers, body: body.toString(), wire: wire.length });
+					});
+				})
+				.on('error', reject);
 		});
 	}
 
@@ -528,7 +545,8 @@ describe('compression', () => {
 		expect(data.headers['content-encoding']).toBe('br');
 		expect(JSON.parse(data.body).type).toBe('data');
 
-		const script = /<link[^>]+href="\.?(\/_app\/immutable\/[^"]+\.js)"/.exec(plain.body)?.[1] ?? /(\/_app\/immutable\/entry\/start\.[\w-]+\.js)/.exec(plain.body)![1];
+		const script =
+			/<link[^>]+href="\.?(\/_app\/immutable\/[^"]+\.js)"/.exec(plain.body)?.[1] ?? /(\/_app\/immutable\/entry\/start\.[\w-]+\.js)/.exec(plain.body)![1];
 		const asset = await rawGet(script, { 'accept-encoding': 'br' });
 		expect(asset.headers['content-encoding']).toBe('br');
 		expect(Number(asset.headers['content-length'])).toBe(asset.wire);

@@ -34,7 +34,13 @@ const CARDS = { anna: 'Bizalom és őszinte párbeszéd', unige: 'Ügyfélközpo
 const SAME_IN_BOTH = new Set(['Roundtable', 'Markdown', 'CSV', 'JSON', 'SVG', 'PNG', 'PDF', 'English', 'Magyar', 'QR']);
 
 const textsOf = (value: unknown): string[] =>
-	typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(textsOf) : value && typeof value === 'object' ? Object.values((value as { match?: object }).match ?? {}).flatMap(textsOf) : [];
+	typeof value === 'string'
+		? [value]
+		: Array.isArray(value)
+			? value.flatMap(textsOf)
+			: value && typeof value === 'object'
+				? Object.values((value as { match?: object }).match ?? {}).flatMap(textsOf)
+				: [];
 /** The literal parts of the English messages that differ from the Hungarian ones. */
 const ENGLISH = (() => {
 	const exact = new Set<string>();
@@ -42,7 +48,10 @@ const ENGLISH = (() => {
 	for (const [key, value] of Object.entries(en)) {
 		if (key.startsWith('$') || JSON.stringify(value) === JSON.stringify((hu as Record<string, unknown>)[key])) continue;
 		for (const text of textsOf(value)) {
-			const parts = text.split(/\{[^}]*\}/).map((s) => s.trim()).filter(Boolean);
+			const parts = text
+				.split(/\{[^}]*\}/)
+				.map((s) => s.trim())
+				.filter(Boolean);
 			// A whole message without placeholders is matched as a whole text ("Save", "Vote"): short words are too common inside other text.
 			if (parts.length === 1 && parts[0] === text.trim() && !SAME_IN_BOTH.has(parts[0]) && /\p{L}/u.test(parts[0])) exact.add(parts[0]);
 			// Longer phrases, from any message, are looked for inside the page's text.
@@ -94,7 +103,11 @@ async function save(page: Page, click: () => Promise<void>): Promise<Saved> {
 	return { name: file.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }
 
-const headings = (md: string, depth: number) => marked.lexer(md).filter((t): t is Tokens.Heading => t.type === 'heading' && t.depth === depth).map((t) => t.text);
+const headings = (md: string, depth: number) =>
+	marked
+		.lexer(md)
+		.filter((t): t is Tokens.Heading => t.type === 'heading' && t.depth === depth)
+		.map((t) => t.text);
 const readCsv = (text: string): string[][] => parse(text, { delimiter: ';', bom: true, relax_column_count: true });
 
 // --- The workshop ------------------------------------------------------------------------------
@@ -114,7 +127,9 @@ async function openBoard(page: Page, url: string) {
 
 /** Card texts as this member sees them: text fields for the cards they may edit, text for the others'. */
 const cardTexts = (page: Page) =>
-	page.locator('[data-testid=board] [data-testid=card]').evaluateAll((els) => els.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '').sort());
+	page
+		.locator('[data-testid=board] [data-testid=card]')
+		.evaluateAll((els) => els.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '').sort());
 
 async function join(page: Page, code: string, person: { name: string; organisation: string }) {
 	await page.goto(`/j/${code}`);
@@ -165,14 +180,26 @@ test('a short workshop in Hungarian, from creating it to every export, and never
 	await openBoard(board, boardUrl);
 	const controls = board.getByTestId('board-controls');
 	await controls.getByRole('button', { name: 'Egyéni ötletelés', exact: true }).click();
-	for (const [p, text] of [[anna.page, CARDS.anna], [unige.page, CARDS.unige]] as const) {
+	for (const [p, text] of [
+		[anna.page, CARDS.anna],
+		[unige.page, CARDS.unige]
+	] as const) {
 		await openBoard(p, boardUrl);
 		await expect.poll(() => p.getByTestId('add-private-card').count(), LIVE).toBe(1);
 		await p.getByTestId('add-private-card').click();
 		await p.keyboard.type(text);
 	}
 	await expectNoEnglish(unige.page, 'the board in private brainstorming (participant, phone)');
-	await expect.poll(() => board.getByTestId('private-waiting').textContent().catch(() => ''), LIVE).toContain('2 egyéni kártya vár felfedésre, 2 résztvevőtől');
+	await expect
+		.poll(
+			() =>
+				board
+					.getByTestId('private-waiting')
+					.textContent()
+					.catch(() => ''),
+			LIVE
+		)
+		.toContain('2 egyéni kártya vár felfedésre, 2 résztvevőtől');
 	expect(await cardTexts(board)).toEqual([]);
 	await expectNoEnglish(board, 'the board in private brainstorming (facilitator)');
 	// The drafts are typed a key at a time: let the last keys reach the server before the reveal.
@@ -193,8 +220,20 @@ test('a short workshop in Hungarian, from creating it to every export, and never
 	await board.getByTestId('voting').locator('input[name=anonymous]').uncheck();
 	await board.getByTestId('open-round-submit').click();
 	const ballots: [Page, [string, number][]][] = [
-		[anna.page, [[CARDS.anna, 3], [CARDS.unige, 2]]],
-		[unige.page, [[CARDS.unige, 3], [CARDS.facilitator, 1]]]
+		[
+			anna.page,
+			[
+				[CARDS.anna, 3],
+				[CARDS.unige, 2]
+			]
+		],
+		[
+			unige.page,
+			[
+				[CARDS.unige, 3],
+				[CARDS.facilitator, 1]
+			]
+		]
 	];
 	for (const [p, dots] of ballots) {
 		await expect.poll(() => p.getByTestId('ballot').count(), LIVE).toBe(1);
@@ -226,7 +265,11 @@ test('a short workshop in Hungarian, from creating it to every export, and never
 	await expect.poll(() => board.getByTestId('snapshot-item').count(), LIVE).toBe(1);
 	await expectNoEnglish(board, 'the snapshots page');
 	const liveFiles: Record<string, Saved> = {};
-	for (const [format, label] of [['md', 'Az élő tábla exportja: Markdown'], ['csv', 'CSV'], ['json', 'JSON']] as const)
+	for (const [format, label] of [
+		['md', 'Az élő tábla exportja: Markdown'],
+		['csv', 'CSV'],
+		['json', 'JSON']
+	] as const)
 		liveFiles[format] = await save(board, () => board.getByTestId('live-exports').getByRole('link', { name: label, exact: true }).click());
 	await board.getByTestId('snapshot-item').getByRole('link', { name: '1. pillanatkép' }).click();
 	await board.waitForURL(/\/snapshots\/[0-9a-f-]{36}$/);
@@ -240,26 +283,45 @@ test('a short workshop in Hungarian, from creating it to every export, and never
 	expect(await board.getByTestId('report-top').first().textContent()).toContain(CARDS.unige);
 	await expectNoEnglish(board, 'the report');
 	const reportFiles: Record<string, Saved> = {};
-	for (const [format, label] of [['md', 'Markdown'], ['csv', 'CSV'], ['json', 'JSON']]) reportFiles[format] = await save(board, () => board.getByTestId('report').getByRole('link', { name: label, exact: true }).click());
+	for (const [format, label] of [
+		['md', 'Markdown'],
+		['csv', 'CSV'],
+		['json', 'JSON']
+	])
+		reportFiles[format] = await save(board, () => board.getByTestId('report').getByRole('link', { name: label, exact: true }).click());
 
 	// Every file read back: Hungarian names, headings, the accented cards and the weighted results.
 	const stem = 'közös-értékeink-őszintén';
 	expect(Object.values(liveFiles).map((s) => s.name)).toEqual(['md', 'csv', 'json'].map((x) => `${stem}.${x}`));
 	expect(Object.values(snapshotFiles).map((s) => s.name)).toEqual(['md', 'csv', 'json'].map((x) => `${stem}-1-pillanatkép.${x}`));
-	for (const [files, snapshot] of [[liveFiles, false], [snapshotFiles, true]] as const) {
+	for (const [files, snapshot] of [
+		[liveFiles, false],
+		[snapshotFiles, true]
+	] as const) {
 		const md = files.md.text;
 		expect(headings(md, 1)).toEqual([BOARD]);
 		expect(headings(md, 2)).toEqual(expect.arrayContaining(['Kártyák', 'Eredmények']));
 		expect(md).toContain(`**Műhely:** ${WORKSHOP}`);
 		// As a reader sees it (the Markdown escapes "1." so that it never starts a list).
-		expect(marked.parse(md, { async: false })).toContain(snapshot ? '<strong>Pillanatkép:</strong> 1. pillanatkép, készült:' : 'Az élő tábla jelenlegi állapota');
+		expect(marked.parse(md, { async: false })).toContain(
+			snapshot ? '<strong>Pillanatkép:</strong> 1. pillanatkép, készült:' : 'Az élő tábla jelenlegi állapota'
+		);
 		expect(md).toContain('**Szavazási mód:** Pontszavazás');
 		for (const text of Object.values(CARDS)) expect(md).toContain(text);
 		const [head, ...rows] = readCsv(files.csv.text);
 		expect([...files.csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 		expect(head.slice(0, 5)).toEqual(['Sor típusa', 'Csoport', 'Kártyaazonosító', 'Szöveg', 'Szervezet']);
-		expect(rows.filter((r) => r[0] === 'card').map((r) => r[3]).sort()).toEqual(Object.values(CARDS).sort());
-		expect(rows.filter((r) => r[0] === 'result').map((r) => [r[9], r[11]])).toEqual([[CARDS.unige, '5'], [CARDS.anna, '3'], [CARDS.facilitator, '1']]);
+		expect(
+			rows
+				.filter((r) => r[0] === 'card')
+				.map((r) => r[3])
+				.sort()
+		).toEqual(Object.values(CARDS).sort());
+		expect(rows.filter((r) => r[0] === 'result').map((r) => [r[9], r[11]])).toEqual([
+			[CARDS.unige, '5'],
+			[CARDS.anna, '3'],
+			[CARDS.facilitator, '1']
+		]);
 		const json = JSON.parse(files.json.text);
 		expect(json.workshop).toMatchObject({ title: WORKSHOP, language: 'hu' });
 		expect(json.board).toMatchObject({ title: BOARD, prompt: PROMPT });

@@ -27,14 +27,12 @@ describe('joining a workshop', () => {
 		await Promise.all([participant.page.waitForURL(`**/w/${id}`), participant.page.getByRole('button', { name: 'Join the workshop' }).click()]);
 
 		const participantMembers = participant.page.getByTestId('member');
-		await expect.poll(() => participantMembers.allTextContents()).toEqual(
-			expect.arrayContaining([expect.stringContaining('Kovács Anna'), expect.stringContaining('Facilitator Fanni')])
-		);
+		await expect
+			.poll(() => participantMembers.allTextContents())
+			.toEqual(expect.arrayContaining([expect.stringContaining('Kovács Anna'), expect.stringContaining('Facilitator Fanni')]));
 		expect(await participant.page.getByText('Innoskart ICT Cluster').first().isVisible()).toBe(true);
 		await facilitator.page.reload();
-		expect(await facilitator.page.getByTestId('member').allTextContents()).toEqual(
-			expect.arrayContaining([expect.stringContaining('Kovács Anna')])
-		);
+		expect(await facilitator.page.getByTestId('member').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Kovács Anna')]));
 		expect(await facilitator.page.getByTestId('member-count').textContent()).toContain('2 members from 1 organisation');
 
 		// The same browser returning resumes the same member rather than joining again.

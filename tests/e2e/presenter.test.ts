@@ -37,14 +37,21 @@ async function within(name: string, act: () => Promise<unknown>, ...checks: (() 
 function statusFrom(localAddress: string, pathname: string): Promise<number> {
 	const url = new URL(pathname, baseUrl());
 	return new Promise((resolve, reject) => {
-		http.get({ host: url.hostname, port: url.port, path: url.pathname, localAddress, agent: false }, (response) => {
-			response.resume();
-			response.on('end', () => resolve(response.statusCode ?? 0));
-		}).on('error', reject);
+		http
+			.get({ host: url.hostname, port: url.port, path: url.pathname, localAddress, agent: false }, (response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode ?? 0));
+			})
+			.on('error', reject);
 	});
 }
 
-const text = (page: Page, id: string) => page.getByTestId(id).first().textContent().catch(() => '');
+const text = (page: Page, id: string) =>
+	page
+		.getByTestId(id)
+		.first()
+		.textContent()
+		.catch(() => '');
 const stage = (page: Page) => page.getByTestId('presenter').getAttribute('data-stage');
 
 test('a presenter screen and two participants follow the facilitator through a board, live', { timeout: 150_000 }, async () => {
@@ -69,7 +76,11 @@ test('a presenter screen and two participants follow the facilitator through a b
 	// Joins show on the wall and in the facilitator's member list without a reload.
 	const anna = await newPage(chromium());
 	const bela = await newPage(chromium(), { viewport: { width: 390, height: 844 } });
-	await within('join', () => joinAs(anna.page, code, id, 'Anna Őri', 'Innoskart ICT Cluster'), async () => (await text(w, 'screen-joined'))!.includes('1 person has joined · 1 organisation'));
+	await within(
+		'join',
+		() => joinAs(anna.page, code, id, 'Anna Őri', 'Innoskart ICT Cluster'),
+		async () => (await text(w, 'screen-joined'))!.includes('1 person has joined · 1 organisation')
+	);
 	await anna.page.waitForTimeout(300); // Anna's workshop page connects to the room
 	await within(
 		'second join',
@@ -120,7 +131,10 @@ test('a presenter screen and two participants follow the facilitator through a b
 		async () => (await anna.page.locator('[data-testid=board] [data-testid=card]').count()) === 2
 	);
 	expect(await w.getByTestId('cards-wall').textContent()).toContain('Nyitottság a külföldi piacok felé');
-	const cardFont = await w.getByTestId('screen-card').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+	const cardFont = await w
+		.getByTestId('screen-card')
+		.first()
+		.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 	expect(cardFont).toBeGreaterThanOrEqual(24);
 	await shot(w, 'presenter-board-en');
 
@@ -128,8 +142,16 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await console_.getByLabel('minutes').fill('1');
 	await console_.getByRole('button', { name: 'Start' }).click();
 	await expect.poll(() => text(w, 'screen-timer'), LIVE).toMatch(/[01]:[0-5]\d/);
-	await within('timer +1 min', () => console_.getByTestId('timer-add').click(), async () => /(1:5\d|2:0\d)\s*$/.test((await text(w, 'screen-timer'))!));
-	await within('timer stop', () => console_.getByTestId('timer-stop').click(), async () => (await w.getByTestId('screen-timer').count()) === 0);
+	await within(
+		'timer +1 min',
+		() => console_.getByTestId('timer-add').click(),
+		async () => /(1:5\d|2:0\d)\s*$/.test((await text(w, 'screen-timer'))!)
+	);
+	await within(
+		'timer stop',
+		() => console_.getByTestId('timer-stop').click(),
+		async () => (await w.getByTestId('screen-timer').count()) === 0
+	);
 
 	// A countdown that locks the board: the same on the wall, locked everywhere at zero, and
 	// the console offers "Unlock board" and a new timer without a reload.
@@ -150,7 +172,11 @@ test('a presenter screen and two participants follow the facilitator through a b
 		expect.poll(() => console_.getByRole('button', { name: 'Unlock board' }).count(), SECOND).toBe(1)
 	]);
 	took['timer expiry → locked'] = Date.now() - upAt;
-	await within('unlock', () => console_.getByRole('button', { name: 'Unlock board' }).click(), async () => (await w.getByTestId('screen-locked').count()) === 0);
+	await within(
+		'unlock',
+		() => console_.getByRole('button', { name: 'Unlock board' }).click(),
+		async () => (await w.getByTestId('screen-locked').count()) === 0
+	);
 
 	// Moving on ends the expired countdown: no "Time is up" left over in the next phase.
 	await within(
@@ -171,7 +197,11 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await within(
 		'round open',
 		() => f.getByTestId('open-round-submit').click(),
-		async () => (await w.getByTestId('round-stage').getAttribute('data-status').catch(() => null)) === 'open',
+		async () =>
+			(await w
+				.getByTestId('round-stage')
+				.getAttribute('data-status')
+				.catch(() => null)) === 'open',
 		async () => (await anna.page.getByTestId('ballot').count()) === 1
 	);
 	expect(await text(w, 'screen-question')).toBe('Melyik érték határoz meg minket?');
@@ -182,9 +212,17 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await shot(w, 'presenter-vote-en');
 	const ballot = anna.page.getByTestId('ballot');
 	await ballot.getByTestId('ballot-option').first().getByTestId('dot-add').click();
-	await within('ballot', () => ballot.getByTestId('cast').click(), async () => (await text(w, 'screen-turnout'))!.includes('1 of 2 have voted'));
+	await within(
+		'ballot',
+		() => ballot.getByTestId('cast').click(),
+		async () => (await text(w, 'screen-turnout'))!.includes('1 of 2 have voted')
+	);
 	expect(await w.getByTestId('round-stage').getAttribute('data-results')).toBe('false');
-	await within('close', () => f.getByTestId('close-round').click(), async () => (await w.getByTestId('round-stage').getAttribute('data-status')) === 'closed');
+	await within(
+		'close',
+		() => f.getByTestId('close-round').click(),
+		async () => (await w.getByTestId('round-stage').getAttribute('data-status')) === 'closed'
+	);
 	expect(await w.getByTestId('screen-results').count()).toBe(0);
 	expect(await text(anna.page, 'phase-hint')).toContain('Voting has closed');
 	await within(
@@ -198,7 +236,11 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await shot(w, 'presenter-results-en');
 
 	// The end of the day: the report's summary on the wall.
-	await within('report', () => console_.getByRole('button', { name: 'Report' }).click(), async () => (await stage(w)) === 'report');
+	await within(
+		'report',
+		() => console_.getByRole('button', { name: 'Report' }).click(),
+		async () => (await stage(w)) === 'report'
+	);
 	await expect.poll(() => w.getByTestId('screen-report-board').count(), LIVE).toBeGreaterThan(0);
 	await shot(w, 'presenter-report-en');
 
@@ -213,7 +255,11 @@ test('a presenter screen and two participants follow the facilitator through a b
 	await shot(phone, 'console-phone-en');
 
 	// Revoked: the wall's live connection ends, and the link is a plain 404 from then on.
-	await within('revoke', () => console_.getByTestId('revoke-screen').click(), async () => (await w.getByTestId('screen-revoked').count()) === 1);
+	await within(
+		'revoke',
+		() => console_.getByTestId('revoke-screen').click(),
+		async () => (await w.getByTestId('screen-revoked').count()) === 1
+	);
 	const gone = await w.goto(screenUrl);
 	expect(gone?.status()).toBe(404);
 

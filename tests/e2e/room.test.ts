@@ -10,7 +10,6 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-
 test('"I\'m done": the facilitator sees how many participants and organisations are done', async () => {
 	const facilitator = await newPage(browser);
 	const { id, code } = await createWorkshop(facilitator.page, { title: 'Done counting' });

@@ -41,7 +41,9 @@ const columns = (page: Page) =>
 			const title = col.querySelector('[data-testid=group-title]');
 			return {
 				group: col.getAttribute('data-group-id') ? (title instanceof HTMLInputElement ? title.value : (title?.textContent ?? '').trim()) : '',
-				cards: [...col.querySelectorAll('[data-testid=card]')].map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '')
+				cards: [...col.querySelectorAll('[data-testid=card]')].map(
+					(c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? ''
+				)
 			};
 		})
 	);
@@ -88,12 +90,14 @@ test('the facilitator accepts an edited suggestion; it reaches a participant liv
 
 	await f.getByRole('button', { name: 'Csoportok javaslata' }).click();
 	const dialog = f.getByRole('dialog', { name: 'Javasolt csoportok' });
-	await expect.poll(() => proposal(f), LIVE).toEqual([
-		{ title: 'Együttműködés', cards: ['Együttműködés a tagok között', 'Együttműködési kultúra erősítése', 'Nemzetközi együttműködések'] },
-		{ title: 'Innováció', cards: ['Innováció a kkv-knál', 'Innovációs projektek', 'Innovatív megoldások'] },
-		{ title: 'Bizalom', cards: ['Bizalom', 'Bizalomépítés a klaszterben'] },
-		{ title: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] }
-	]);
+	await expect
+		.poll(() => proposal(f), LIVE)
+		.toEqual([
+			{ title: 'Együttműködés', cards: ['Együttműködés a tagok között', 'Együttműködési kultúra erősítése', 'Nemzetközi együttműködések'] },
+			{ title: 'Innováció', cards: ['Innováció a kkv-knál', 'Innovációs projektek', 'Innovatív megoldások'] },
+			{ title: 'Bizalom', cards: ['Bizalom', 'Bizalomépítés a klaszterben'] },
+			{ title: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] }
+		]);
 	// Nothing is on the board until it is accepted.
 	expect(await columns(p)).toEqual([{ group: '', cards: CARDS }]);
 	await shot(f, 'suggest-dialog-hu-desktop.png');
@@ -139,10 +143,12 @@ test('the facilitator accepts an edited suggestion; it reaches a participant liv
 	// On a 390 px phone: the dialog fits the screen and works; with every card grouped there is nothing to suggest.
 	await f.setViewportSize({ width: 390, height: 844 });
 	await f.getByRole('button', { name: 'Csoportok javaslata' }).click();
-	await expect.poll(() => proposal(f), LIVE).toEqual([
-		{ title: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] },
-		{ title: 'Innováció', cards: ['Innovatív megoldások'] }
-	]);
+	await expect
+		.poll(() => proposal(f), LIVE)
+		.toEqual([
+			{ title: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] },
+			{ title: 'Innováció', cards: ['Innovatív megoldások'] }
+		]);
 	const box = (await dialog.boundingBox())!;
 	expect(box.x).toBeGreaterThanOrEqual(0);
 	expect(box.x + box.width).toBeLessThanOrEqual(390);
@@ -150,13 +156,15 @@ test('the facilitator accepts an edited suggestion; it reaches a participant liv
 	expect(await dialog.getByText('A kártyák ebbe a meglévő csoportba kerülnek.').count()).toBe(1);
 	await shot(f, 'suggest-dialog-hu-390.png');
 	await dialog.getByRole('button', { name: 'Elfogadás' }).click();
-	await expect.poll(() => columns(p), LIVE).toEqual([
-		{ group: '', cards: ['Átlátható működés', 'Fenntarthatóság'] },
-		grouped[1],
-		{ group: 'Innováció', cards: ['Innováció a kkv-knál', 'Innovációs projektek', 'Innovatív megoldások'] },
-		grouped[3],
-		{ group: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] }
-	]);
+	await expect
+		.poll(() => columns(p), LIVE)
+		.toEqual([
+			{ group: '', cards: ['Átlátható működés', 'Fenntarthatóság'] },
+			grouped[1],
+			{ group: 'Innováció', cards: ['Innováció a kkv-knál', 'Innovációs projektek', 'Innovatív megoldások'] },
+			grouped[3],
+			{ group: 'Versenyképesség', cards: ['Versenyképesség növelése', 'Versenyképes termékek'] }
+		]);
 	await shot(f, 'suggest-board-hu-390.png');
 
 	await f.getByRole('button', { name: 'Csoportok javaslata' }).click();

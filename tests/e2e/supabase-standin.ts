@@ -173,7 +173,8 @@ export async function startSupabaseStandIn(options: { siteUrl: () => string }): 
 				if (grant === 'pkce') {
 					const flow = flows.get(String(body.auth_code ?? ''));
 					if (!flow || flow.expiresAt < Date.now()) return fail(res, 404, 'flow_state_not_found', 'invalid flow state, no valid flow state found');
-					if (sha256url(String(body.code_verifier ?? '')) !== flow.codeChallenge) return fail(res, 403, 'bad_code_verifier', 'code challenge does not match previously saved code verifier');
+					if (sha256url(String(body.code_verifier ?? '')) !== flow.codeChallenge)
+						return fail(res, 403, 'bad_code_verifier', 'code challenge does not match previously saved code verifier');
 					flows.delete(String(body.auth_code));
 					return send(res, 200, await session(users.get(flow.email)!, 'otp'));
 				}
@@ -199,7 +200,9 @@ export async function startSupabaseStandIn(options: { siteUrl: () => string }): 
 					addUser(email);
 				}
 				const token = b64url(randomBytes(16));
-				const tokenHash = createHash('sha224').update(email + token).digest('hex');
+				const tokenHash = createHash('sha224')
+					.update(email + token)
+					.digest('hex');
 				const redirectTo = u.searchParams.get('redirect_to') ?? options.siteUrl();
 				const challenge = typeof body.code_challenge === 'string' ? body.code_challenge : null;
 				otps.set(tokenHash, { email, tokenHash, redirectTo, codeChallenge: challenge, expiresAt: Date.now() + 3600_000, used: false });
@@ -230,7 +233,11 @@ export async function startSupabaseStandIn(options: { siteUrl: () => string }): 
 				if (!otp.codeChallenge) {
 					// Implicit flow: tokens in the fragment, which a server never sees.
 					const s = await session(users.get(otp.email)!, 'otp');
-					res.writeHead(303, { location: `${redirectTo}#access_token=${s.access_token}&refresh_token=${s.refresh_token}&expires_in=3600&token_type=bearer&type=magiclink` }).end();
+					res
+						.writeHead(303, {
+							location: `${redirectTo}#access_token=${s.access_token}&refresh_token=${s.refresh_token}&expires_in=3600&token_type=bearer&type=magiclink`
+						})
+						.end();
 					return;
 				}
 				const code = randomUUID();

@@ -36,7 +36,8 @@ export async function longPressDrag(page: Page, x: number, y: number): Promise<F
 	}
 	if (!data) throw new Error('a long press started no drag');
 	let entered = false;
-	const drag = (type: 'dragEnter' | 'dragOver' | 'drop', px: number, py: number) => cdp.send('Input.dispatchDragEvent', { type, x: px, y: py, data: data as never });
+	const drag = (type: 'dragEnter' | 'dragOver' | 'drop', px: number, py: number) =>
+		cdp.send('Input.dispatchDragEvent', { type, x: px, y: py, data: data as never });
 	const over = async (px: number, py: number) => {
 		if (!entered) await drag('dragEnter', px, py);
 		entered = true;

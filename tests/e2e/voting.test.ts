@@ -28,7 +28,10 @@ async function rankedOptions(page: Page, scope = page.getByTestId('round-results
 	const chart = scope.getByTestId('chart-ranked');
 	const toggle = chart.getByTestId('chart-table-toggle');
 	if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-	return chart.locator('table tbody tr th').allTextContents().then((t) => t.map((s) => s.trim()));
+	return chart
+		.locator('table tbody tr th')
+		.allTextContents()
+		.then((t) => t.map((s) => s.trim()));
 }
 
 test('a facilitator runs a dot vote: two participants and a proxy ballot, it closes, and every screen shows the chart in order', async () => {
@@ -130,16 +133,21 @@ test('a facilitator runs a dot vote: two participants and a proxy ballot, it clo
 	expect(shown.width).toBeGreaterThan(200);
 	expect(shown.height).toBeGreaterThan(10);
 	// Anonymous, one voter per organisation: their ballots are pooled, and the chart says why.
-	expect(await chart.getByTestId('chart-notes').textContent()).toContain('Other organisations (3): these organisations are shown together so that no single ballot');
+	expect(await chart.getByTestId('chart-notes').textContent()).toContain(
+		'Other organisations (3): these organisations are shown together so that no single ballot'
+	);
 	const hatched = await chart.locator('svg[role=img] rect[fill^="url(#"]').count();
 	expect(hatched).toBeGreaterThanOrEqual(4); // three bars and the legend's swatch
 
 	// A casting attempt after the close is refused by the database, with a clear code.
-	const late = await anna.page.evaluate(async (roundId) => {
-		const body = new URLSearchParams({ round: roundId!, marks: JSON.stringify([{ option: 'x', criterion: 0, value: 1 }]) });
-		const r = await fetch(location.pathname + '?/vote', { method: 'POST', body, headers: { 'x-sveltekit-action': 'true', accept: 'application/json' } });
-		return r.json();
-	}, await f.getByTestId('latest-round').getAttribute('data-round'));
+	const late = await anna.page.evaluate(
+		async (roundId) => {
+			const body = new URLSearchParams({ round: roundId!, marks: JSON.stringify([{ option: 'x', criterion: 0, value: 1 }]) });
+			const r = await fetch(location.pathname + '?/vote', { method: 'POST', body, headers: { 'x-sveltekit-action': 'true', accept: 'application/json' } });
+			return r.json();
+		},
+		await f.getByTestId('latest-round').getAttribute('data-round')
+	);
 	expect(late.type).toBe('failure');
 	expect(late.data).toContain('round_closed');
 

@@ -35,12 +35,14 @@ const memberOf = (cookie: string): string => JSON.parse(Buffer.from(cookie.split
 
 /** One ballot as a comparable string (null: no ballot). */
 const canonical = (marks: Mark[] | null) =>
-	marks === null ? 'none' : JSON.stringify([...marks].sort((a, b) => a.option.localeCompare(b.option) || a.criterion - b.criterion).map((m) => [m.option, m.criterion, m.value]));
+	marks === null
+		? 'none'
+		: JSON.stringify([...marks].sort((a, b) => a.option.localeCompare(b.option) || a.criterion - b.criterion).map((m) => [m.option, m.criterion, m.value]));
 
 /** A valid dot ballot: exactly `dots` dots, at most `max` on one option. */
 function randomBallot(options: string[], dots: number, max: number): Mark[] {
 	const on = new Map<string, number>();
-	for (let left = dots; left > 0; ) {
+	for (let left = dots; left > 0;) {
 		const id = pick(options);
 		if ((on.get(id) ?? 0) >= max) continue;
 		on.set(id, (on.get(id) ?? 0) + 1);
@@ -120,7 +122,13 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 	await Promise.all(peers.map((p) => p.client.synced));
 	await waitFor(() => peers.every((p) => cardsOf(p.client.doc).size === 6), 5000, 'the options on every client');
 	facilitator.destroy();
-	const opened = await formAction(app.baseUrl, boardPath, 'openRound', { title: 'Crash vote', method: 'dots', source: 'cards', dots: '3', maxPerOption: '2', resultsLive: 'on' }, workshop.cookie);
+	const opened = await formAction(
+		app.baseUrl,
+		boardPath,
+		'openRound',
+		{ title: 'Crash vote', method: 'dots', source: 'cards', dots: '3', maxPerOption: '2', resultsLive: 'on' },
+		workshop.cookie
+	);
 	expect(opened.type).toBe('success');
 	// Everyone's screen follows the round in the control document.
 	const control = connectClient(sync, `control/${workshop.workshopId}`, joined[0].cookie);
@@ -130,7 +138,15 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 	const roundId = round!.id;
 	const optionIds = round!.options.map((o) => o.id);
 	expect(optionIds).toHaveLength(6);
-	const voters: Voter[] = joined.map((j, i) => ({ name: people[i], organisation: `Org ${i}`, cookie: j.cookie, memberId: j.memberId, known: null, uncertain: [], acked: 0 }));
+	const voters: Voter[] = joined.map((j, i) => ({
+		name: people[i],
+		organisation: `Org ${i}`,
+		cookie: j.cookie,
+		memberId: j.memberId,
+		known: null,
+		uncertain: [],
+		acked: 0
+	}));
 
 	const stats = { restartMs: [] as number[], convergeMs: [] as number[], publishedMs: [] as number[], edits: 0, received: 0, refusedAnswers: 0 };
 	let running = false;
@@ -236,8 +252,13 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 		await waitFor(converged, CONVERGE_MS * 2, `round ${r}: clients converging`).catch(() => {});
 		const convergeMs = Date.now() - listening;
 		stats.convergeMs.push(convergeMs);
-		expect(peers.flatMap((p) => p.closes), `round ${r}: the server closed a client with an application code`).toEqual([]);
-		expect(convergeMs, `round ${r}: clients converged ${convergeMs} ms after the restart (spawned ${listening - restarting} ms before)`).toBeLessThan(CONVERGE_MS);
+		expect(
+			peers.flatMap((p) => p.closes),
+			`round ${r}: the server closed a client with an application code`
+		).toEqual([]);
+		expect(convergeMs, `round ${r}: clients converged ${convergeMs} ms after the restart (spawned ${listening - restarting} ms before)`).toBeLessThan(
+			CONVERGE_MS
+		);
 		await waitFor(() => publishedMatches(), CONVERGE_MS, `round ${r}: the published results showing the stored ballots`).catch(() => {});
 		stats.publishedMs.push(Date.now() - listening);
 		expect(publishedBallots(), `round ${r}: published results`).toEqual(expectedBallots());
@@ -245,7 +266,11 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 		// The server's copy is the clients' copy (a client that held nothing loads it).
 		const fresh = connectClient(sync, docName, joined[0].cookie);
 		await fresh.synced;
-		await waitFor(() => Buffer.from(Y.encodeStateVector(fresh.doc)).equals(Buffer.from(Y.encodeStateVector(peers[0].client.doc))), 5000, `round ${r}: a fresh client loading the converged board`);
+		await waitFor(
+			() => Buffer.from(Y.encodeStateVector(fresh.doc)).equals(Buffer.from(Y.encodeStateVector(peers[0].client.doc))),
+			5000,
+			`round ${r}: a fresh client loading the converged board`
+		);
 		expect(JSON.stringify(readBoard(fresh.doc))).toBe(JSON.stringify(readBoard(peers[0].client.doc)));
 		fresh.destroy();
 	}
@@ -262,8 +287,12 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 			where b.round_id = ${roundId}`;
 		const [{ ballots }] = await sql<{ ballots: number }[]>`select count(*)::int as ballots from public.ballots where round_id = ${roundId}`;
 		const stored = new Map<string, Mark[]>();
-		for (const row of rows) stored.set(row.member_id, [...(stored.get(row.member_id) ?? []), { option: row.option_id, criterion: row.criterion, value: row.value }]);
-		expect([...stored.keys()].every((id) => voters.some((v) => v.memberId === id)), `round ${r}: ballots of members who never voted`).toBe(true);
+		for (const row of rows)
+			stored.set(row.member_id, [...(stored.get(row.member_id) ?? []), { option: row.option_id, criterion: row.criterion, value: row.value }]);
+		expect(
+			[...stored.keys()].every((id) => voters.some((v) => v.memberId === id)),
+			`round ${r}: ballots of members who never voted`
+		).toBe(true);
 		for (const voter of voters) {
 			const allowed = [voter.known, ...voter.uncertain].map(canonical);
 			const actual = canonical(stored.get(voter.memberId) ?? null);
@@ -279,7 +308,8 @@ test(`${ROUNDS} SIGKILLs while people edit and vote: nothing anyone saw or was t
 		const published = readRounds(control.doc, boardId).find((x) => x.id === roundId);
 		const byOrganisation: Record<string, Mark[]> = {};
 		for (const cell of published?.aggregate?.cells ?? []) {
-			for (let i = 0; i < cell.count; i++) (byOrganisation[cell.organisation] ??= []).push({ option: cell.option, criterion: cell.criterion, value: cell.value });
+			for (let i = 0; i < cell.count; i++)
+				(byOrganisation[cell.organisation] ??= []).push({ option: cell.option, criterion: cell.criterion, value: cell.value });
 		}
 		const voted = published?.turnout.voted ?? -1;
 		return { ...Object.fromEntries(Object.entries(byOrganisation).map(([o, marks]) => [o, canonical(marks)])), voted: String(voted) };

@@ -133,7 +133,11 @@ test('Postgres stops for 10 s: no relay without commit, the server stays up, res
 	editing = false;
 	await Promise.all(editors);
 	const everyone = [...peers.map((p) => p.client), lateClient];
-	await waitFor(() => everyone.every((c) => c.provider.synced && vector(c.doc) === vector(peers[0].client.doc) && board(c.doc) === board(peers[0].client.doc)), 10_000, 'convergence after the outage');
+	await waitFor(
+		() => everyone.every((c) => c.provider.synced && vector(c.doc) === vector(peers[0].client.doc) && board(c.doc) === board(peers[0].client.doc)),
+		10_000,
+		'convergence after the outage'
+	);
 	const convergedMs = Date.now() - upAt;
 
 	expect(editsDuringOutage, 'people kept editing during the outage').toBeGreaterThan(100);
@@ -141,9 +145,15 @@ test('Postgres stops for 10 s: no relay without commit, the server stays up, res
 	expect(lateDuringOutage, 'cards a tab opened during the outage received').toBe(0);
 	expect(failingSeen, 'the server says its store is failing').toBe(true);
 	expect(allConnected, 'every connection stayed open through the outage').toBe(true);
-	expect(peers.flatMap((p) => p.closes), 'connections closed').toEqual([]);
+	expect(
+		peers.flatMap((p) => p.closes),
+		'connections closed'
+	).toEqual([]);
 	expect(server.sync.storeFailing).toBe(false);
-	expect(logged.filter((m) => m.includes('writing updates failed')), 'the failure is logged once, not per retry').toHaveLength(1);
+	expect(
+		logged.filter((m) => m.includes('writing updates failed')),
+		'the failure is logged once, not per retry'
+	).toHaveLength(1);
 	expect(convergedMs, 'convergence after Postgres returned').toBeLessThan(5000);
 
 	// The database: the same board, every card with the text its author last gave it, no
@@ -209,7 +219,10 @@ test('in a real browser, the board says edits are not saved yet while Postgres i
 	const shownAfter = Date.now() - downAt;
 	expect(await badge.textContent()).toContain('Not saved yet');
 	expect(await writer.locator('[data-testid=connection]').getAttribute('data-status')).toBe('online');
-	await writer.screenshot({ path: path.join(process.env.FAULTS_SCREENSHOTS ?? data.dir, 'db-outage-badge.png'), clip: { x: 0, y: 0, width: 1280, height: 360 } });
+	await writer.screenshot({
+		path: path.join(process.env.FAULTS_SCREENSHOTS ?? data.dir, 'db-outage-badge.png'),
+		clip: { x: 0, y: 0, width: 1280, height: 360 }
+	});
 	// Nobody else sees what is not committed.
 	await sleep(1000);
 	expect(await reader.evaluate(cardTexts)).toEqual(['Before the outage']);
@@ -231,12 +244,17 @@ test('in a real browser, the board says edits are not saved yet while Postgres i
 
 /** The texts of the cards on the page: text areas where this member may edit them, text where not (others' cards). */
 function cardTexts(): string[] {
-	return [...document.querySelectorAll('[data-testid=card]')].map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '').filter(Boolean);
+	return [...document.querySelectorAll('[data-testid=card]')]
+		.map((c) => c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim() ?? '')
+		.filter(Boolean);
 }
 
 async function cardWith(page: Page, text: string, timeout = 10_000): Promise<void> {
 	await page.waitForFunction(
-		(t) => [...document.querySelectorAll('[data-testid=card]')].some((c) => (c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim()) === t),
+		(t) =>
+			[...document.querySelectorAll('[data-testid=card]')].some(
+				(c) => (c.querySelector('textarea')?.value ?? c.querySelector('[data-testid=card-text]')?.textContent?.trim()) === t
+			),
 		text,
 		{ timeout }
 	);

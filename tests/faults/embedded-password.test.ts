@@ -92,8 +92,14 @@ test('a cluster initialised with the old constant keeps its data and gets its ow
 	const root = process.getuid?.() === 0;
 	if (root) await import('node:fs/promises').then((fs) => fs.chmod(dataDir, 0o711));
 	const old = new EmbeddedPostgres({
-		databaseDir: cluster, user: 'postgres', password: LEGACY, port, persistent: true, createPostgresUser: root,
-		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], onLog: () => {}
+		databaseDir: cluster,
+		user: 'postgres',
+		password: LEGACY,
+		port,
+		persistent: true,
+		createPostgresUser: root,
+		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+		onLog: () => {}
 	});
 	await old.initialise();
 	await old.start();

@@ -41,7 +41,19 @@ import { migrate } from '$lib/server/db/migrate';
 import { PostgresDocumentStore } from '$lib/server/sync/persistence';
 import type { SyncOptions } from '$lib/server/sync/sync-server';
 import { parseDocName } from '$lib/server/sync/doc-name';
-import { CARD_KEYS, GROUP_KEYS, ROOTS, VARIANT_KEYS, addCard, addGroup, cardsOf, editCardText, ensureVariant, readBoard, setCardField } from '$lib/domain/board/board-model';
+import {
+	CARD_KEYS,
+	GROUP_KEYS,
+	ROOTS,
+	VARIANT_KEYS,
+	addCard,
+	addGroup,
+	cardsOf,
+	editCardText,
+	ensureVariant,
+	readBoard,
+	setCardField
+} from '$lib/domain/board/board-model';
 import { readBoardControl, readSession, setPrivateBrainstorm } from '$lib/domain/workshop/control-model';
 import { createWorkshop, joinWorkshop, type CreatedWorkshop } from '../integration/helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from '../integration/sync-helpers';
@@ -208,7 +220,11 @@ function protocolKit({ yjs, lib0enc, lib0dec, fastCheck }: KitDeps) {
 	const v2RleBomb = (count: number, client: number): Uint8Array => {
 		const rle = (value: number, repeat: number) => concat(varuint(value), varuint(repeat - 1));
 		// UintOptRle: a negative value announces a run length.
-		const optRle = (value: number, repeat: number) => concat(enc((e) => lib0enc.writeVarInt(e, -value)), varuint(repeat - 2));
+		const optRle = (value: number, repeat: number) =>
+			concat(
+				enc((e) => lib0enc.writeVarInt(e, -value)),
+				varuint(repeat - 2)
+			);
 		return enc((e) => {
 			lib0enc.writeVarUint(e, 0); // feature flag
 			lib0enc.writeVarUint8Array(e, new Uint8Array(0)); // key clocks
@@ -311,29 +327,138 @@ function protocolKit({ yjs, lib0enc, lib0dec, fastCheck }: KitDeps) {
 	type Arb<T> = import('fast-check').Arbitrary<T>;
 	const u32 = fastCheck.tuple(fastCheck.nat(0xffff), fastCheck.nat(0xffff)).map(([h, l]) => h * 0x10000 + l);
 	/** Lengths and counts at the edges: 7- and 14-bit boundaries, 2^31, 2^32, 2^53, past 2^53. */
-	const claim = fastCheck.constantFrom(0x7f, 0x80, 0x3fff, 0x4000, 1 << 20, 0x7fffffff, 0xffffffff, 2 ** 32, 2 ** 40, 2 ** 53 - 1, 7 * 2 ** 53, 2 ** 56 - 2 ** 49);
+	const claim = fastCheck.constantFrom(
+		0x7f,
+		0x80,
+		0x3fff,
+		0x4000,
+		1 << 20,
+		0x7fffffff,
+		0xffffffff,
+		2 ** 32,
+		2 ** 40,
+		2 ** 53 - 1,
+		7 * 2 ** 53,
+		2 ** 56 - 2 ** 49
+	);
 	const position = fastCheck.nat(999_999).map((n) => n / 1_000_000);
-	const mutationOp: Arb<MutationOp> = fastCheck.record({ op: fastCheck.nat(8), at: position, value: fastCheck.nat(255), bytes: fastCheck.uint8Array({ minLength: 1, maxLength: 16 }), other: fastCheck.nat(), claim });
+	const mutationOp: Arb<MutationOp> = fastCheck.record({
+		op: fastCheck.nat(8),
+		at: position,
+		value: fastCheck.nat(255),
+		bytes: fastCheck.uint8Array({ minLength: 1, maxLength: 16 }),
+		other: fastCheck.nat(),
+		claim
+	});
 	const safePlan: Arb<SafePlan> = fastCheck.oneof(
-		{ weight: 5, arbitrary: fastCheck.record({ t: fastCheck.constant('step1' as const), fake: fastCheck.array(fastCheck.tuple(u32, fastCheck.nat(5000)), { maxLength: 3 }), trailing: fastCheck.uint8Array({ maxLength: 8 }), full: fastCheck.nat(99).map((n) => n < 2) }) },
+		{
+			weight: 5,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('step1' as const),
+				fake: fastCheck.array(fastCheck.tuple(u32, fastCheck.nat(5000)), { maxLength: 3 }),
+				trailing: fastCheck.uint8Array({ maxLength: 8 }),
+				full: fastCheck.nat(99).map((n) => n < 2)
+			})
+		},
 		{ weight: 14, arbitrary: fastCheck.record({ t: fastCheck.constant('replay' as const), index: fastCheck.nat() }) },
-		{ weight: 28, arbitrary: fastCheck.record({ t: fastCheck.constant('mutate' as const), index: fastCheck.nat(), ops: fastCheck.array(mutationOp, { minLength: 1, maxLength: 3 }) }) },
-		{ weight: 12, arbitrary: fastCheck.record({ t: fastCheck.constant('aw' as const), entries: fastCheck.array(fastCheck.record({ slot: fastCheck.nat(3), state: fastCheck.nat(), remove: fastCheck.nat(19).map((n) => n === 0) }), { minLength: 1, maxLength: 4 }) }) },
-		{ weight: 6, arbitrary: fastCheck.record({ t: fastCheck.constant('awForeign' as const), ids: fastCheck.array(u32, { minLength: 1, maxLength: 3 }), clock: fastCheck.nat(3), state: fastCheck.nat(), honest: fastCheck.boolean() }) },
+		{
+			weight: 28,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('mutate' as const),
+				index: fastCheck.nat(),
+				ops: fastCheck.array(mutationOp, { minLength: 1, maxLength: 3 })
+			})
+		},
+		{
+			weight: 12,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('aw' as const),
+				entries: fastCheck.array(fastCheck.record({ slot: fastCheck.nat(3), state: fastCheck.nat(), remove: fastCheck.nat(19).map((n) => n === 0) }), {
+					minLength: 1,
+					maxLength: 4
+				})
+			})
+		},
+		{
+			weight: 6,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('awForeign' as const),
+				ids: fastCheck.array(u32, { minLength: 1, maxLength: 3 }),
+				clock: fastCheck.nat(3),
+				state: fastCheck.nat(),
+				honest: fastCheck.boolean()
+			})
+		},
 		{ weight: 3, arbitrary: fastCheck.record({ t: fastCheck.constant('query' as const), trailing: fastCheck.uint8Array({ maxLength: 16 }) }) },
 		{ weight: 10, arbitrary: fastCheck.record({ t: fastCheck.constant('auth' as const), payload: fastCheck.uint8Array({ maxLength: 48 }) }) },
-		{ weight: 1, arbitrary: fastCheck.record({ t: fastCheck.constant('edit' as const), text: fastCheck.oneof(fastCheck.string({ maxLength: 120 }), fastCheck.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u0000\u202e', '𝕏'.repeat(50))) }) }
+		{
+			weight: 1,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('edit' as const),
+				text: fastCheck.oneof(
+					fastCheck.string({ maxLength: 120 }),
+					fastCheck.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u0000\u202e', '𝕏'.repeat(50))
+				)
+			})
+		}
 	);
 	const riskyPlan: Arb<RiskyPlan> = fastCheck.oneof(
-		{ weight: 20, arbitrary: fastCheck.record({ t: fastCheck.constant('mutate' as const), index: fastCheck.nat(), ops: fastCheck.array(mutationOp, { minLength: 1, maxLength: 4 }) }) },
-		{ weight: 10, arbitrary: fastCheck.record({ t: fastCheck.constant('random' as const), bytes: fastCheck.oneof({ weight: 9, arbitrary: fastCheck.uint8Array({ maxLength: 64 }) }, { weight: 1, arbitrary: fastCheck.uint8Array({ minLength: 64, maxLength: 4096 }) }), header: fastCheck.nat(3) }) },
-		{ weight: 8, arbitrary: fastCheck.record({ t: fastCheck.constant('varuint' as const), variant: fastCheck.nat(9), claim, tail: fastCheck.uint8Array({ maxLength: 8 }) }) },
+		{
+			weight: 20,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('mutate' as const),
+				index: fastCheck.nat(),
+				ops: fastCheck.array(mutationOp, { minLength: 1, maxLength: 4 })
+			})
+		},
+		{
+			weight: 10,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('random' as const),
+				bytes: fastCheck.oneof(
+					{ weight: 9, arbitrary: fastCheck.uint8Array({ maxLength: 64 }) },
+					{ weight: 1, arbitrary: fastCheck.uint8Array({ minLength: 64, maxLength: 4096 }) }
+				),
+				header: fastCheck.nat(3)
+			})
+		},
+		{
+			weight: 8,
+			arbitrary: fastCheck.record({ t: fastCheck.constant('varuint' as const), variant: fastCheck.nat(9), claim, tail: fastCheck.uint8Array({ maxLength: 8 }) })
+		},
 		{ weight: 10, arbitrary: fastCheck.record({ t: fastCheck.constant('rule' as const), index: fastCheck.nat() }) },
 		{ weight: 3, arbitrary: fastCheck.record({ t: fastCheck.constant('deep' as const), index: fastCheck.nat() }) },
-		{ weight: 1, arbitrary: fastCheck.record({ t: fastCheck.constant('big' as const), size: fastCheck.integer({ min: 1024 * 1024 - 16, max: 4 * 1024 * 1024 }), variant: fastCheck.nat(2) }) },
-		{ weight: 10, arbitrary: fastCheck.record({ t: fastCheck.constant('bomb' as const), variant: fastCheck.nat(7), claim, client: u32, ranges: fastCheck.integer({ min: 1, max: 20_000 }) }) },
-		{ weight: 8, arbitrary: fastCheck.record({ t: fastCheck.constant('badAwareness' as const), variant: fastCheck.nat(5), text: fastCheck.string({ maxLength: 40 }), claim }) },
-		{ weight: 5, arbitrary: fastCheck.record({ t: fastCheck.constant('frame' as const), variant: fastCheck.nat(4), text: fastCheck.string({ maxLength: 40 }), claim }) }
+		{
+			weight: 1,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('big' as const),
+				size: fastCheck.integer({ min: 1024 * 1024 - 16, max: 4 * 1024 * 1024 }),
+				variant: fastCheck.nat(2)
+			})
+		},
+		{
+			weight: 10,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('bomb' as const),
+				variant: fastCheck.nat(7),
+				claim,
+				client: u32,
+				ranges: fastCheck.integer({ min: 1, max: 20_000 })
+			})
+		},
+		{
+			weight: 8,
+			arbitrary: fastCheck.record({
+				t: fastCheck.constant('badAwareness' as const),
+				variant: fastCheck.nat(5),
+				text: fastCheck.string({ maxLength: 40 }),
+				claim
+			})
+		},
+		{
+			weight: 5,
+			arbitrary: fastCheck.record({ t: fastCheck.constant('frame' as const), variant: fastCheck.nat(4), text: fastCheck.string({ maxLength: 40 }), claim })
+		}
 	);
 	const batchPlan = (riskyEvery: number): Arb<BatchPlan> =>
 		fastCheck.record({
@@ -346,7 +471,9 @@ function protocolKit({ yjs, lib0enc, lib0dec, fastCheck }: KitDeps) {
 
 	/** Awareness states: fast-check JSON, plus shapes that have broken presence code elsewhere. */
 	const awarenessStates = (seed: number): string[] => {
-		const objects = fastCheck.sample(fastCheck.dictionary(fastCheck.string({ maxLength: 12 }), fastCheck.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), { seed, numRuns: 400 }).map((o) => JSON.stringify(o));
+		const objects = fastCheck
+			.sample(fastCheck.dictionary(fastCheck.string({ maxLength: 12 }), fastCheck.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), { seed, numRuns: 400 })
+			.map((o) => JSON.stringify(o));
 		const others = fastCheck.sample(fastCheck.jsonValue({ maxDepth: 2 }), { seed: seed + 1, numRuns: 60 }).map((v) => JSON.stringify(v) ?? 'null');
 		const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
 		return [
@@ -362,7 +489,23 @@ function protocolKit({ yjs, lib0enc, lib0dec, fastCheck }: KitDeps) {
 		];
 	};
 
-	return { enc, varuint, concat, syncMsg, awarenessMsg, awarenessPayload, stateVector, answersWithStep2, wellFormed, v2RleBomb, v1HugeStruct, v1DeleteRun, mutate, batchPlan, awarenessStates };
+	return {
+		enc,
+		varuint,
+		concat,
+		syncMsg,
+		awarenessMsg,
+		awarenessPayload,
+		stateVector,
+		answersWithStep2,
+		wellFormed,
+		v2RleBomb,
+		v1HugeStruct,
+		v1DeleteRun,
+		mutate,
+		batchPlan,
+		awarenessStates
+	};
 }
 
 const kit = protocolKit({ yjs: Y, lib0enc: encoding, lib0dec: decoding, fastCheck: fc });
@@ -444,7 +587,17 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 	const k = makeKit({ yjs, lib0enc: req('lib0/encoding') as typeof import('lib0/encoding'), lib0dec, fastCheck });
 
 	type Msg = { kind: string; data: Uint8Array | string };
-	const tally = { messages: 0, probes: 0, connections: 0, edits: 0, denied: 0, byKind: new Map<string, number>(), closes: new Map<string, number>(), refusals: new Map<string, number>(), unexpected: [] as string[] };
+	const tally = {
+		messages: 0,
+		probes: 0,
+		connections: 0,
+		edits: 0,
+		denied: 0,
+		byKind: new Map<string, number>(),
+		closes: new Map<string, number>(),
+		refusals: new Map<string, number>(),
+		unexpected: [] as string[]
+	};
 	const ruleBreaking = new Set(input.ruleBreaking);
 	const count = (kind: string) => tally.byKind.set(kind, (tally.byKind.get(kind) ?? 0) + 1);
 	const done = () => tally.messages >= input.target || Date.now() > input.deadline;
@@ -611,7 +764,10 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 				switch (p.t) {
 					case 'step1': {
 						const entries: [number, number][] = p.full ? [] : [...known(t.docName)].map((c) => [c, Number.MAX_SAFE_INTEGER]);
-						return { kind: p.full ? 'sync step 1 (whole document)' : 'sync step 1', data: k.concat(k.syncMsg(0, k.stateVector([...entries, ...p.fake])), p.trailing) };
+						return {
+							kind: p.full ? 'sync step 1 (whole document)' : 'sync step 1',
+							data: k.concat(k.syncMsg(0, k.stateVector([...entries, ...p.fake])), p.trailing)
+						};
 					}
 					case 'replay':
 						return { kind: 'captured message, replayed', data: replays[p.index % replays.length] };
@@ -621,7 +777,11 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 						return { kind: 'mutated captured message', data: k.mutate(bases[p.index % bases.length], p.ops, corpusAll) };
 					}
 					case 'aw': {
-						const entries = p.entries.map((e) => ({ clientId: awareness.ids[e.slot], clock: ++awareness.clocks[e.slot], state: e.remove ? 'null' : stateOf(e.state) }));
+						const entries = p.entries.map((e) => ({
+							clientId: awareness.ids[e.slot],
+							clock: ++awareness.clocks[e.slot],
+							state: e.remove ? 'null' : stateOf(e.state)
+						}));
 						return { kind: 'awareness', data: k.awarenessMsg(k.awarenessPayload(entries)) };
 					}
 					case 'awForeign': {
@@ -667,7 +827,10 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 					case 'rule': {
 						const i = p.index % rules.length;
 						// (a v2 update may read as an empty v1 one: the server reads nothing and applies nothing)
-						return { kind: input.emptyRules[index][i] ? 'rule-breaking update that reads as nothing' : 'rule-breaking update', data: k.syncMsg(p.index % 2 ? 1 : 2, rules[i]) };
+						return {
+							kind: input.emptyRules[index][i] ? 'rule-breaking update that reads as nothing' : 'rule-breaking update',
+							data: k.syncMsg(p.index % 2 ? 1 : 2, rules[i])
+						};
 					}
 					case 'deep': {
 						const pool = deep.get(t.kind)!;
@@ -678,7 +841,9 @@ async function fuzzClients(req: (id: string) => unknown, input: ClientInput, mak
 						if (p.variant === 1) return { kind: 'oversized update', data: input.overLimit };
 						return {
 							kind: 'oversized awareness',
-							data: k.awarenessMsg(k.awarenessPayload([{ clientId: awareness.ids[0], clock: ++awareness.clocks[0], state: JSON.stringify({ blob: 'b'.repeat(p.size) }) }]))
+							data: k.awarenessMsg(
+								k.awarenessPayload([{ clientId: awareness.ids[0], clock: ++awareness.clocks[0], state: JSON.stringify({ blob: 'b'.repeat(p.size) }) }])
+							)
 						};
 					case 'bomb': {
 						const len = Math.max(1, p.claim);
@@ -873,7 +1038,13 @@ beforeAll(async () => {
 	workshop = await createWorkshop(sql);
 	[{ id: boardA }, { id: boardB }] = await sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position`;
 	server = await startSyncServer(sql, serverOptions());
-	facilitator = { id: workshop.member_id, name: 'Facilitator', organisation: '', role: 'facilitator', cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, workshop.member_id, 'facilitator') };
+	facilitator = {
+		id: workshop.member_id,
+		name: 'Facilitator',
+		organisation: '',
+		role: 'facilitator',
+		cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, workshop.member_id, 'facilitator')
+	};
 	honest = await member('Anna', 'participant');
 	watcher = await member('Béla', 'participant');
 	for (let i = 0; i < 8; i++) fuzzMembers.push(await member(`Fuzzer ${i}`, i < 6 ? 'participant' : 'observer'));
@@ -897,7 +1068,7 @@ const controlAccess = () => ({ doc: parseDocName(`control/${workshop.workshop_id
 
 // ── found by fuzzing: the control document's shape ────────────────────────────
 
-describe('the control document keeps its shape whatever a facilitator\'s client sends', () => {
+describe("the control document keeps its shape whatever a facilitator's client sends", () => {
 	/** A facilitator's provider on the control document, synced. */
 	async function facilitatorClient(): Promise<{ client: TestClient; closed: Promise<number> }> {
 		const client = connectClient(server, `control/${workshop.workshop_id}`, facilitator.cookie);
@@ -906,7 +1077,7 @@ describe('the control document keeps its shape whatever a facilitator\'s client 
 		return { client, closed };
 	}
 
-	test('a facilitator\'s client cannot overwrite a voting round the server published', async () => {
+	test("a facilitator's client cannot overwrite a voting round the server published", async () => {
 		const published = JSON.stringify({ id: 'r1', boardId: boardA, title: 'published by the server' });
 		await server.sync.write(controlAccess(), (doc) => doc.getMap('rounds').set('r1', published));
 		const { client, closed } = await facilitatorClient();
@@ -983,7 +1154,7 @@ describe('huge clocks', () => {
 		const doc = await server.sync.read({ doc: parseDocName(`board/${boardB}`)!, workshopId: workshop.workshop_id });
 		expect(() => Y.decodeStateVector(Y.encodeStateVector(doc))).not.toThrow();
 		const fresh = connectClient(server, `board/${boardB}`, watcher.cookie);
-		await within(fresh.synced, 5000, 'a fresh provider\'s sync');
+		await within(fresh.synced, 5000, "a fresh provider's sync");
 		expect(code).toBe(4403);
 		fresh.destroy();
 	});
@@ -1112,11 +1283,21 @@ function ruleBreakingBoardUpdates(sender: Member, otherMemberId: string, honestS
 		fresh((doc) => addCard(doc, { author: { ...author, memberId: otherMemberId }, text: 'forged author' })),
 		fresh((doc) => cardsOf(doc).set(crypto.randomUUID(), new Y.Map())),
 		fresh((doc) => (card(doc).get('text') as Y.Text).insert(0, 'x'.repeat(1001))),
-		fresh((doc) => doc.transact(() => { for (let i = 0; i < 501; i++) cardsOf(doc).set(`c${i}`, new Y.Map()); })),
+		fresh((doc) =>
+			doc.transact(() => {
+				for (let i = 0; i < 501; i++) cardsOf(doc).set(`c${i}`, new Y.Map());
+			})
+		),
 		fresh((doc) => card(doc).set('colour', new Uint8Array([1, 2, 3]))),
 		fresh((doc) => card(doc).set('group', new Y.Doc())),
 		fresh((doc) => card(doc).set('group', new Y.XmlFragment())),
-		fresh((doc) => { for (let i = 0; i < 101; i++) { const g = new Y.Map<unknown>(); doc.getMap('groups').set(`g${i}`, g); g.set('title', `g${i}`); } }),
+		fresh((doc) => {
+			for (let i = 0; i < 101; i++) {
+				const g = new Y.Map<unknown>();
+				doc.getMap('groups').set(`g${i}`, g);
+				g.set('title', `g${i}`);
+			}
+		}),
 		fresh((doc) => addCard(doc, { author, text: 'v2-encoded, read as v1' }), true),
 		onHonest((_doc, c) => c.set('author', memberId)),
 		onHonest((_doc, c) => c.set('unknownKey', 'x')),
@@ -1159,7 +1340,11 @@ function ruleBreakingControlUpdates(state: Uint8Array): Uint8Array[] {
 /** Chains nested thousands deep, per document kind; refused before anything is applied. */
 function deepUpdates(kind: DocKind, memberId: string): Uint8Array[] {
 	if (kind === 'control')
-		return [deepUpdate('map', 5000, { root: 'boards', key: boardA }), deepUpdate('map', 3000, { root: 'session' }), deepUpdate('xml', 3000, { root: 'session' })];
+		return [
+			deepUpdate('map', 5000, { root: 'boards', key: boardA }),
+			deepUpdate('map', 3000, { root: 'session' }),
+			deepUpdate('xml', 3000, { root: 'session' })
+		];
 	return [
 		deepUpdate('map', 1000, { root: 'cards', memberId, key: 'group' }),
 		deepUpdate('map', 30_000, { root: 'cards', memberId, key: 'indicator' }),
@@ -1216,7 +1401,7 @@ function slopeMbPerMinute(samples: { t: number; rss: number }[]): number {
 	const mr = samples.reduce((s, x) => s + x.rss, 0) / n;
 	const num = samples.reduce((s, x) => s + (x.t - mt) * (x.rss - mr), 0);
 	const den = samples.reduce((s, x) => s + (x.t - mt) ** 2, 0);
-	return den === 0 ? 0 : (num / den) * 60_000 / MiB;
+	return den === 0 ? 0 : ((num / den) * 60_000) / MiB;
 }
 
 /** A fuzzing slot as this thread sees it: a member on a document. */
@@ -1255,9 +1440,13 @@ describe('a million fuzzed messages', () => {
 		// The honest member and a watcher, on real providers, with real content.
 		const anna = connectClient(server, boardDoc, honest.cookie);
 		const bela = connectClient(server, boardDoc, watcher.cookie);
-		await within(Promise.all([anna.synced, bela.synced]), 10_000, 'the honest providers\' sync');
+		await within(Promise.all([anna.synced, bela.synced]), 10_000, "the honest providers' sync");
 		const drops: string[] = [];
-		for (const [who, c] of [['Anna', anna], ['Béla', bela]] as const) c.provider.on('status', ({ status }: { status: string }) => status !== 'connected' && drops.push(`${who}: ${status}`));
+		for (const [who, c] of [
+			['Anna', anna],
+			['Béla', bela]
+		] as const)
+			c.provider.on('status', ({ status }: { status: string }) => status !== 'connected' && drops.push(`${who}: ${status}`));
 		anna.provider.awareness.setLocalStateField('cursor', 'anna');
 		const author = { memberId: honest.id, name: 'Anna', organisation: 'Anna Ltd' };
 		const group = addGroup(anna.doc, 'Cooperation', undefined, { createdBy: honest.id });
@@ -1299,9 +1488,20 @@ describe('a million fuzzed messages', () => {
 		known.get(boardDoc)!.push(anna.doc.clientID, bela.doc.clientID);
 		const input: ClientInput = {
 			url: server.url,
-			targets: slots.map((s) => ({ docName: s.docName, kind: s.kind, cookie: s.member.cookie, memberId: s.member.id, name: s.member.name, organisation: s.member.organisation, role: s.member.role, writes: s.writes })),
+			targets: slots.map((s) => ({
+				docName: s.docName,
+				kind: s.kind,
+				cookie: s.member.cookie,
+				memberId: s.member.id,
+				name: s.member.name,
+				organisation: s.member.organisation,
+				role: s.member.role,
+				writes: s.writes
+			})),
 			corpus: [...captured],
-			rules: slots.map((s) => (s.kind === 'control' ? ruleBreakingControlUpdates(controlState) : ruleBreakingBoardUpdates(s.member, honest.id, honestState, honestCards))),
+			rules: slots.map((s) =>
+				s.kind === 'control' ? ruleBreakingControlUpdates(controlState) : ruleBreakingBoardUpdates(s.member, honest.id, honestState, honestCards)
+			),
 			deep: (['board', 'draft', 'control'] as const).map((k) => [k, deepUpdates(k, fuzzMembers[0].id)]),
 			overLimit,
 			protectedClients: [anna.doc.clientID, bela.doc.clientID],
@@ -1370,16 +1570,24 @@ describe('a million fuzzed messages', () => {
 			return (role === 'writer' ? [`closed ${RULE_BREAKING[kind]}`, 'closed 4429'] : ['denied', 'closed 4429']).includes(outcome);
 		};
 		expect(refusals.filter((r) => !refusedRight(r))).toEqual([]);
-		for (const kind of Object.keys(RULE_BREAKING)) expect(refusals.some(([key]) => key.startsWith(`${kind}, writer`)), `${kind} sent by a writer`).toBe(true);
+		for (const kind of Object.keys(RULE_BREAKING))
+			expect(
+				refusals.some(([key]) => key.startsWith(`${kind}, writer`)),
+				`${kind} sent by a writer`
+			).toBe(true);
 
 		// The honest providers were never disconnected, and Béla kept receiving Anna's edits.
 		await waitFor(() => seenByBela === tick, 10_000, `Béla to see tick ${tick} (has ${seenByBela})`);
 		expect(drops).toEqual([]);
 		expect(tick).toBeGreaterThan(20);
-		await waitFor(() => {
-			const seen = bela.provider.awareness.getStates().get(anna.provider.awareness.clientID) as { user?: { memberId?: string }; cursor?: string } | undefined;
-			return seen?.cursor === 'anna' && seen.user?.memberId === honest.id;
-		}, 5000, 'Anna\'s presence intact at Béla');
+		await waitFor(
+			() => {
+				const seen = bela.provider.awareness.getStates().get(anna.provider.awareness.clientID) as { user?: { memberId?: string }; cursor?: string } | undefined;
+				return seen?.cursor === 'anna' && seen.user?.memberId === honest.id;
+			},
+			5000,
+			"Anna's presence intact at Béla"
+		);
 
 		// Memory: bounded, and not still growing in the second half. Each quarter of the second
 		// half is judged by its floor (its lowest sample, after collections): steady growth is a
@@ -1394,14 +1602,20 @@ describe('a million fuzzed messages', () => {
 		expect(rssMax).toBeLessThan(RSS_LIMIT);
 		if (fuzzMs >= 60_000) {
 			const rising = (f: number[]) => f.every((x, i) => i === 0 || x > f[i - 1]);
-			expect(rising(rssFloors) && rssFloors[3] - rssFloors[0] > 100 * MiB, `RSS floors over the second half: ${rssFloors.map((f) => Math.round(f / MiB))} MB`).toBe(false);
-			expect(rising(heapFloors) && heapFloors[3] - heapFloors[0] > 50 * MiB, `heap floors over the second half: ${heapFloors.map((f) => Math.round(f / MiB))} MB`).toBe(false);
+			expect(
+				rising(rssFloors) && rssFloors[3] - rssFloors[0] > 100 * MiB,
+				`RSS floors over the second half: ${rssFloors.map((f) => Math.round(f / MiB))} MB`
+			).toBe(false);
+			expect(
+				rising(heapFloors) && heapFloors[3] - heapFloors[0] > 50 * MiB,
+				`heap floors over the second half: ${heapFloors.map((f) => Math.round(f / MiB))} MB`
+			).toBe(false);
 		}
 
 		// A fresh connection is accepted and loads the honest content.
 		const expected = honestView(anna.doc, honestCards);
 		const fresh = connectClient(server, boardDoc, watcher.cookie);
-		await within(fresh.synced, 10_000, 'a fresh provider\'s sync');
+		await within(fresh.synced, 10_000, "a fresh provider's sync");
 		expect(honestView(fresh.doc, honestCards)).toBe(expected);
 		expect(String(cardsOf(fresh.doc).get(ticker)?.get('text'))).toBe(`tick ${tick}`);
 		fresh.destroy();
@@ -1412,7 +1626,9 @@ describe('a million fuzzed messages', () => {
 		const docs = [...new Set(slots.map((s) => s.docName))];
 		const live = new Map<string, string>();
 		const view = (name: string, d: Y.Doc) =>
-			name === controlDoc ? JSON.stringify({ session: readSession(d), board: readBoardControl(d, boardA), rounds: d.getMap('rounds').toJSON() }) : JSON.stringify(readBoard(d));
+			name === controlDoc
+				? JSON.stringify({ session: readSession(d), board: readBoardControl(d, boardA), rounds: d.getMap('rounds').toJSON() })
+				: JSON.stringify(readBoard(d));
 		for (const name of docs) {
 			const doc = await server.sync.read({ doc: parseDocName(name)!, workshopId: workshop.workshop_id });
 			const stored = await fromStore(name);
@@ -1441,10 +1657,16 @@ describe('a million fuzzed messages', () => {
 			expect(view(name, doc)).toBe(live.get(name));
 		}
 
-		const kinds = tally.byKind.sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+		const kinds = tally.byKind
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, n]) => `${k} ${n}`)
+			.join(', ');
 		const byCode = new Map<string, number>();
 		for (const [key, n] of tally.closes) byCode.set(key.split(' ')[0], (byCode.get(key.split(' ')[0]) ?? 0) + n);
-		const closes = [...byCode].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ');
+		const closes = [...byCode]
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, n]) => `${k} ×${n}`)
+			.join(', ');
 		const mb = (b: number) => `${Math.round(b / MiB)} MB`;
 		console.log(
 			`[fuzz-million] ${tally.messages} messages over ${tally.connections} connections in ${(fuzzMs / 1000).toFixed(1)} s ` +

@@ -95,7 +95,12 @@ function recordBadge(): void {
 	const read = () => {
 		const badge = document.querySelector('[data-testid=connection]');
 		if (!badge) return;
-		const state = { at: Date.now(), status: badge.getAttribute('data-status') ?? '', save: badge.getAttribute('data-save') ?? '', text: badge.textContent?.trim() ?? '' };
+		const state = {
+			at: Date.now(),
+			status: badge.getAttribute('data-status') ?? '',
+			save: badge.getAttribute('data-save') ?? '',
+			text: badge.textContent?.trim() ?? ''
+		};
 		const key = `${state.status}|${state.save}|${state.text}`;
 		if (key === last) return;
 		last = key;
@@ -106,15 +111,20 @@ function recordBadge(): void {
 }
 
 const badgeLog = (page: Page) => page.evaluate(() => (window as unknown as { badgeLog: BadgeState[] }).badgeLog);
-const badge = (page: Page) => page.evaluate(() => {
-	const el = document.querySelector('[data-testid=connection]');
-	return { status: el?.getAttribute('data-status') ?? '', save: el?.getAttribute('data-save') ?? '', text: el?.textContent?.trim() ?? '' };
-});
+const badge = (page: Page) =>
+	page.evaluate(() => {
+		const el = document.querySelector('[data-testid=connection]');
+		return { status: el?.getAttribute('data-status') ?? '', save: el?.getAttribute('data-save') ?? '', text: el?.textContent?.trim() ?? '' };
+	});
 
 /** Waits until `page` shows a card with exactly `text`; returns its id. */
 async function cardId(page: Page, text: string, what: string): Promise<string> {
 	const handle = await page
-		.waitForFunction((t) => [...document.querySelectorAll('[data-testid=card]')].find((c) => c.querySelector('textarea')?.value === t)?.getAttribute('data-card-id'), text, { timeout: SHOW_MS })
+		.waitForFunction(
+			(t) => [...document.querySelectorAll('[data-testid=card]')].find((c) => c.querySelector('textarea')?.value === t)?.getAttribute('data-card-id'),
+			text,
+			{ timeout: SHOW_MS }
+		)
 		.catch(() => {
 			throw new Error(`${what}: no card "${text}" on the screen within ${SHOW_MS} ms`);
 		});
@@ -290,280 +300,368 @@ async function moveCard(page: Page, id: string, group: string): Promise<void> {
 async function storedBoard(sql: Sql, boardId: string): Promise<Shown> {
 	const view = readBoard(await storedDoc(sql, `board/${boardId}`));
 	return {
-		columns: [{ group: '', cards: view.ungrouped }, ...view.groups.map((g) => ({ group: g.id, cards: g.cards }))].map((col) => ({ group: col.group, cards: col.cards.map((card) => ({ id: card.id, text: card.text })) })),
+		columns: [{ group: '', cards: view.ungrouped }, ...view.groups.map((g) => ({ group: g.id, cards: g.cards }))].map((col) => ({
+			group: col.group,
+			cards: col.cards.map((card) => ({ id: card.id, text: card.text }))
+		})),
 		statement: view.variants.find((v) => v.id === 'main')?.text ?? ''
 	};
 }
 
-test.concurrent(`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`, async ({ onTestFinished }) => {
-	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Offline for two minutes', onTestFinished);
-	const [anna, bela, csilla] = await Promise.all([
-		joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'),
-		joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon'),
-		joinOver(app.baseUrl, workshop.code, 'Csilla', 'Agrár')
-	]);
-	const A = await open(anna.cookie, PHONE);
-	const b = (await open(bela.cookie, DESKTOP)).page;
-	const c = (await open(csilla.cookie, DESKTOP)).page;
-	const a = A.page;
-	const all = [a, b, c];
+test.concurrent(
+	`a participant offline for ${OFFLINE_MS / 1000} s with edits, then back: everything merges, nothing is lost, her screen says so honestly`,
+	async ({ onTestFinished }) => {
+		const { app, data, workshop, boardId, open, cleanups } = await startBoard('Offline for two minutes', onTestFinished);
+		const [anna, bela, csilla] = await Promise.all([
+			joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'),
+			joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon'),
+			joinOver(app.baseUrl, workshop.code, 'Csilla', 'Agrár')
+		]);
+		const A = await open(anna.cookie, PHONE);
+		const b = (await open(bela.cookie, DESKTOP)).page;
+		const c = (await open(csilla.cookie, DESKTOP)).page;
+		const a = A.page;
+		const all = [a, b, c];
 
-	// Before: two groups, a card everyone will write in, a card Anna will move, the statement.
-	await addGroup(b, 'People');
-	await addGroup(c, 'Place');
-	await addCard(b, 'Trust');
-	const shared = await cardId(a, 'Trust', "Anna sees Béla's card");
-	await addCard(c, 'Openness');
-	const toMove = await cardId(a, 'Openness', "Anna sees Csilla's card");
-	await addCard(c, 'Quality');
-	const csillaMoves = await cardId(b, 'Quality', "Béla sees Csilla's second card");
-	await typeInStatement(b, 'end', 'We connect firms');
-	for (const page of all) {
-		await until(async () => (await page.evaluate(readScreen)).columns.filter((col) => col.group).length === 2, SHOW_MS, 'every screen shows both groups');
-		await until(async () => (await page.locator('textarea[data-testid=statement-text]').inputValue()) === 'We connect firms', SHOW_MS, 'every screen shows the statement');
-		await until(async () => (await texts(page)).length === 3, SHOW_MS, 'every screen shows the three cards');
-	}
-	const groupIds = await b.evaluate(() =>
-		Object.fromEntries(
-			[...document.querySelectorAll('[data-testid=column]')].map((col) => [col.querySelector<HTMLInputElement>('input[data-testid=group-title]')?.value ?? '', col.getAttribute('data-group-id') ?? ''])
-		)
-	);
-	expect(Object.keys(groupIds).sort(), 'the groups on Béla\'s screen').toEqual(['', 'People', 'Place']);
-	await until(async () => (await a.locator('[data-testid=connection][data-save=saved][data-status=online]').count()) === 1, SHOW_MS, "Anna's badge says live and saved before she goes");
-	// (an avatar shows initials; the name and organisation are its text for screen readers)
-	const avatars = (page: Page) => page.getByTestId('avatar').evaluateAll((els) => els.map((e) => e.querySelector('.sr-only')?.textContent ?? ''));
-	expect((await avatars(b)).some((l) => l.startsWith('Anna')), 'Béla sees Anna here').toBe(true);
-
-	// Anna's network goes.
-	await A.context.setOffline(true);
-	const offlineAt = Date.now();
-	const shownOfflineMs = await until(async () => (await badge(a)).status === 'offline', SHOW_MS, "Anna's badge leaves 'online'");
-	const checks: { at: string; badge: Awaited<ReturnType<typeof badge>> }[] = [{ at: 'going offline', badge: await badge(a) }];
-
-	// Away: Anna adds two cards and types at the end of the shared card; Béla writes at its
-	// start, Csilla adds a card and moves another one.
-	const firstEditAt = [Date.now()];
-	await addCard(a, 'Anna offline one');
-	firstEditAt.push(Date.now());
-	await addCard(a, 'Anna offline two');
-	await typeInCard(a, shared, 'end', ' between members');
-	await typeInCard(b, shared, 'start', 'Mutual ');
-	await addCard(b, 'Béla online one');
-	await addCard(c, 'Csilla online one');
-	await moveCard(c, csillaMoves, 'People');
-	checks.push({ at: 'after the first offline edits', badge: await badge(a) });
-	// Anna's screen once she has edited: offline, and her work not saved yet.
-	await until(async () => (await badge(a)).text.startsWith('Offline — not saved yet'), SHOW_MS, "Anna's badge says her edits are not saved yet");
-
-	// Half time: nothing crossed either way. Meanwhile, when does Béla's screen stop showing Anna as here?
-	let annaGoneFromBelaMs: number | null = null;
-	while (Date.now() < offlineAt + OFFLINE_MS / 2) {
-		if (annaGoneFromBelaMs === null && !(await avatars(b)).some((l) => l.startsWith('Anna'))) annaGoneFromBelaMs = Date.now() - offlineAt;
-		await sleep(Math.min(1000, Math.max(0, offlineAt + OFFLINE_MS / 2 - Date.now())));
-	}
-	checks.push({ at: 'half time', badge: await badge(a) });
-	await screenshots(a, 'offline');
-	expect(await texts(a), "Anna's screen while away: none of the others' new work").not.toContain('Béla online one');
-	for (const page of [b, c]) expect(await texts(page), 'the others while Anna is away: none of her new cards').not.toContain('Anna offline one');
-
-	// Second half: Anna moves Csilla's card and writes in the statement; Béla writes in the
-	// statement too; Csilla types in the shared card; Anna adds a last card.
-	await moveCard(a, toMove, 'Place');
-	await a.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
-	await typeInStatement(a, 'end', ' and universities', true);
-	// Writing at the foot of her phone's screen, the badge at the top is out of sight: a short copy stays in view.
-	const float = a.getByTestId('connection-float');
-	await float.waitFor({ state: 'visible', timeout: SHOW_MS }).catch(() => {
-		throw new Error("Anna's phone, scrolled to the statement: no offline notice in view");
-	});
-	expect(await float.textContent().then((t) => t?.trim()), 'the notice in view while she writes').toBe('Offline — not saved yet');
-	const inView = await a.evaluate(() => {
-		const box = (el: Element | null) => el?.getBoundingClientRect() ?? null;
-		const badge = box(document.querySelector('[data-testid=connection]'));
-		const copy = box(document.querySelector('[data-testid=connection-float]'));
-		return { badge: !!badge && badge.bottom > 0 && badge.top < innerHeight, copy: !!copy && copy.top >= 0 && copy.bottom <= innerHeight };
-	});
-	expect(inView, "what Anna's phone shows while she writes the statement").toEqual({ badge: false, copy: true });
-	await a.screenshot({ path: path.join(SHOTS, 'offline-phone-writing.png') });
-	await a.getByTestId('statement-toggle').click();
-	await typeInStatement(b, 'start', 'Together, ');
-	await typeInCard(c, shared, 'end', ' (Csilla)');
-	await addCard(c, 'Csilla online two');
-	await addCard(a, 'Anna offline three');
-	await addCard(b, 'Béla online two');
-
-	// Just before she is back.
-	await sleep(Math.max(0, offlineAt + OFFLINE_MS - 3000 - Date.now()));
-	checks.push({ at: 'before coming back', badge: await badge(a) });
-	for (const page of [b, c]) expect(await texts(page), 'the others just before Anna is back: none of her new cards').not.toContain('Anna offline three');
-	const annaBefore = await a.evaluate(readScreen);
-	await sleep(Math.max(0, offlineAt + OFFLINE_MS - Date.now()));
-
-	// Back.
-	await A.context.setOffline(false);
-	const backAt = Date.now();
-	const offlineFor = backAt - offlineAt;
-	const reconnectMs = await until(async () => (await badge(a)).status === 'online', RECONNECT_MS, 'Anna reconnects by herself');
-	await until(async () => {
-		const now = await badge(a);
-		return now.status === 'online' && now.save === 'saved';
-	}, RECONNECT_MS, "Anna's badge says live and saved");
-	const savedMs = Date.now() - backAt;
-	await float.waitFor({ state: 'detached', timeout: SHOW_MS });
-	const annaCards = ['Anna offline one', 'Anna offline two', 'Anna offline three'];
-	const seen = [0, 0];
-	const seenBy = async (page: Page, who: string) => {
-		await until(async () => {
-			const now = await texts(page);
-			return annaCards.every((t) => now.includes(t));
-		}, RECONNECT_MS, `${who} sees Anna's offline cards`);
-		seen[page === b ? 0 : 1] = Date.now();
-	};
-	await Promise.all([seenBy(b, 'Béla'), seenBy(c, 'Csilla')]);
-	const [belaSeesMs, csillaSeesMs] = seen.map((at) => at - backAt);
-
-	// Everyone and the database agree.
-	const pg = await appDatabase(data.dir);
-	cleanups.push(() => pg.sql.end({ timeout: 1 }));
-	const stored = () => storedBoard(pg.sql, boardId);
-	let screens: Shown[] = [];
-	let database: Shown = { columns: [], statement: '' };
-	const convergedMs = await until(async () => {
-		screens = await Promise.all(all.map((p) => p.evaluate(readScreen)));
-		database = await stored();
-		const expected = JSON.stringify(canonical(database));
-		return screens.every((s) => JSON.stringify(canonical(s)) === expected) && screens.every((s) => JSON.stringify(s) === JSON.stringify(screens[0]));
-	}, SHOW_MS, 'every screen and the database hold the same board').catch(async (error) => {
-		console.error('[offline] screens', JSON.stringify(screens, null, 1), 'database', JSON.stringify(database, null, 1));
-		throw error;
-	});
-	await screenshots(a, 'back');
-
-	// Nothing lost, nothing twice.
-	const cards = database.columns.flatMap((col) => col.cards.map((card) => ({ ...card, group: col.group })));
-	const expectedTexts = ['Anna offline one', 'Anna offline two', 'Anna offline three', 'Béla online one', 'Béla online two', 'Csilla online one', 'Csilla online two', 'Openness', 'Quality'];
-	const sharedCard = cards.find((card) => card.id === shared);
-	expect(cards.map((card) => card.text).filter((t) => t !== sharedCard?.text).sort(), 'every card once, with its text').toEqual(expectedTexts.sort());
-	expect(cards).toHaveLength(10);
-	const once = (text: string, part: string) => text.split(part).length - 1;
-	for (const part of ['Mutual ', 'Trust', ' between members', ' (Csilla)']) expect(once(sharedCard?.text ?? '', part), `"${part}" in the shared card "${sharedCard?.text}"`).toBe(1);
-	expect(sharedCard?.text.startsWith('Mutual Trust'), 'Béla wrote before "Trust"').toBe(true);
-	expect(cards.find((card) => card.id === toMove)?.group, "Anna's move").toBe(groupIds.Place);
-	expect(cards.find((card) => card.id === csillaMoves)?.group, "Csilla's move").toBe(groupIds.People);
-	for (const part of ['Together, ', 'We connect firms', ' and universities']) expect(once(database.statement, part), `"${part}" in the statement "${database.statement}"`).toBe(1);
-	expect(database.statement.startsWith('Together, We connect firms')).toBe(true);
-	// What Anna had on her screen when she came back is all still there.
-	for (const card of annaBefore.columns.flatMap((col) => col.cards)) expect(cards.some((c) => c.id === card.id), `Anna's card "${card.text}"`).toBe(true);
-
-	// Honesty: what Anna's badge said at each check, and everything it said while she was away.
-	const log = await badgeLog(a);
-	console.log(`[offline] Anna's badge: ${log.map((s) => `${((s.at - offlineAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
-	// Presence: the awareness protocol drops a peer it has not heard from for 30 s.
-	if (OFFLINE_MS >= 90_000) expect(annaGoneFromBelaMs, "Béla's screen stops showing Anna as here").not.toBeNull();
-	// She came back by herself: her page was never reloaded (what the page recorded is still there).
-	expect(await a.evaluate(() => 'badgeLog' in window), "Anna's page is the one she had before").toBe(true);
-	// Back, the badge goes from offline to live and saved; it never blames the database, which never failed.
-	const after = log.filter((s) => s.at >= backAt);
-	expect(after.filter((s) => s.text.includes('database')), "Anna's badge on the way back").toEqual([]);
-	expect(log.at(-1)).toMatchObject({ status: 'online', save: 'saved', text: 'Live' });
-	// Away: offline at every check, and once she had edited, "not saved yet" since her first offline edit.
-	for (const check of checks) {
-		expect(check.badge.status, `Anna's badge ${check.at}`).toBe('offline');
-		expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(/^Offline/);
-	}
-	const clock = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeStyle: 'short' }).format(ms);
-	const since = new RegExp(`not saved yet: your edits since (${clock(firstEditAt[0])}|${clock(firstEditAt[1])}) `);
-	for (const check of checks.slice(1)) expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(since);
-	const away = log.filter((s) => s.at > offlineAt + shownOfflineMs && s.at < backAt);
-	expect(away.filter((s) => s.status !== 'offline' || !/^Offline/.test(s.text)), "Anna's badge while she was away").toEqual([]);
-
-	console.log(
-		`[offline] ${Math.round(offlineFor / 1000)} s offline · badge left "online" ${shownOfflineMs} ms after the network went · back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, ` +
-			`Anna's offline cards on Béla's screen in ${belaSeesMs} ms, on Csilla's in ${csillaSeesMs} ms, all screens = database in ${convergedMs} ms · ` +
-			`${cards.length} cards (${annaCards.length} written offline), 0 lost, 0 duplicated · shared card "${sharedCard?.text}" · statement "${database.statement}" · ` +
-			`Béla's screen stopped showing Anna as here ${annaGoneFromBelaMs === null ? 'never while she was away' : `${Math.round(annaGoneFromBelaMs / 1000)} s after she went`}`
-	);
-});
-
-test.concurrent(`the network goes silently for ${OFFLINE_MS / 1000} s (no offline event): the badge stops saying live, the provider reconnects by itself, nothing is lost`, async ({ onTestFinished }) => {
-	const { app, data, workshop, boardId, open, cleanups } = await startBoard('Silent network', onTestFinished);
-	const [anna, bela] = await Promise.all([joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'), joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon')]);
-	const network = await SilentNetwork.to(app.port);
-	cleanups.push(() => network.close());
-	const a = (await open(anna.cookie, DESKTOP, network.url)).page;
-	const b = (await open(bela.cookie, PHONE)).page;
-	await addCard(b, 'Shared');
-	const shared = await cardId(a, 'Shared', "Anna sees Béla's card");
-	await until(async () => {
-		const now = await badge(a);
-		return now.status === 'online' && now.save === 'saved';
-	}, SHOW_MS, "Anna's badge says live and saved before the network goes");
-
-	network.cut();
-	const cutAt = Date.now();
-	const firstEditAt = Date.now();
-	await addCard(a, 'Anna silent one');
-	await typeInCard(a, shared, 'end', ' from Anna');
-	await typeInCard(b, shared, 'start', 'Béla: ');
-	await addCard(b, 'Béla while Anna is cut off');
-	// The browser is not told. The page asks the server while her edits are unconfirmed, and
-	// says "not saved yet, no answer" when nothing comes back; the provider gives the socket up
-	// after 30 s of silence, and the badge says offline.
-	let unansweredShownMs: number | null = null;
-	let offlineShownMs: number | null = null;
-	while (Date.now() < cutAt + OFFLINE_MS / 2) {
-		const now = await badge(a);
-		if (unansweredShownMs === null && now.save === 'unanswered' && now.status === 'online') {
-			unansweredShownMs = Date.now() - firstEditAt;
-			await a.screenshot({ path: path.join(SHOTS, 'silent-unanswered-desktop.png') });
+		// Before: two groups, a card everyone will write in, a card Anna will move, the statement.
+		await addGroup(b, 'People');
+		await addGroup(c, 'Place');
+		await addCard(b, 'Trust');
+		const shared = await cardId(a, 'Trust', "Anna sees Béla's card");
+		await addCard(c, 'Openness');
+		const toMove = await cardId(a, 'Openness', "Anna sees Csilla's card");
+		await addCard(c, 'Quality');
+		const csillaMoves = await cardId(b, 'Quality', "Béla sees Csilla's second card");
+		await typeInStatement(b, 'end', 'We connect firms');
+		for (const page of all) {
+			await until(async () => (await page.evaluate(readScreen)).columns.filter((col) => col.group).length === 2, SHOW_MS, 'every screen shows both groups');
+			await until(
+				async () => (await page.locator('textarea[data-testid=statement-text]').inputValue()) === 'We connect firms',
+				SHOW_MS,
+				'every screen shows the statement'
+			);
+			await until(async () => (await texts(page)).length === 3, SHOW_MS, 'every screen shows the three cards');
 		}
-		if (offlineShownMs === null && now.status === 'offline') offlineShownMs = Date.now() - cutAt;
-		await sleep(Math.min(250, Math.max(0, cutAt + OFFLINE_MS / 2 - Date.now())));
+		const groupIds = await b.evaluate(() =>
+			Object.fromEntries(
+				[...document.querySelectorAll('[data-testid=column]')].map((col) => [
+					col.querySelector<HTMLInputElement>('input[data-testid=group-title]')?.value ?? '',
+					col.getAttribute('data-group-id') ?? ''
+				])
+			)
+		);
+		expect(Object.keys(groupIds).sort(), "the groups on Béla's screen").toEqual(['', 'People', 'Place']);
+		await until(
+			async () => (await a.locator('[data-testid=connection][data-save=saved][data-status=online]').count()) === 1,
+			SHOW_MS,
+			"Anna's badge says live and saved before she goes"
+		);
+		// (an avatar shows initials; the name and organisation are its text for screen readers)
+		const avatars = (page: Page) => page.getByTestId('avatar').evaluateAll((els) => els.map((e) => e.querySelector('.sr-only')?.textContent ?? ''));
+		expect(
+			(await avatars(b)).some((l) => l.startsWith('Anna')),
+			'Béla sees Anna here'
+		).toBe(true);
+
+		// Anna's network goes.
+		await A.context.setOffline(true);
+		const offlineAt = Date.now();
+		const shownOfflineMs = await until(async () => (await badge(a)).status === 'offline', SHOW_MS, "Anna's badge leaves 'online'");
+		const checks: { at: string; badge: Awaited<ReturnType<typeof badge>> }[] = [{ at: 'going offline', badge: await badge(a) }];
+
+		// Away: Anna adds two cards and types at the end of the shared card; Béla writes at its
+		// start, Csilla adds a card and moves another one.
+		const firstEditAt = [Date.now()];
+		await addCard(a, 'Anna offline one');
+		firstEditAt.push(Date.now());
+		await addCard(a, 'Anna offline two');
+		await typeInCard(a, shared, 'end', ' between members');
+		await typeInCard(b, shared, 'start', 'Mutual ');
+		await addCard(b, 'Béla online one');
+		await addCard(c, 'Csilla online one');
+		await moveCard(c, csillaMoves, 'People');
+		checks.push({ at: 'after the first offline edits', badge: await badge(a) });
+		// Anna's screen once she has edited: offline, and her work not saved yet.
+		await until(async () => (await badge(a)).text.startsWith('Offline — not saved yet'), SHOW_MS, "Anna's badge says her edits are not saved yet");
+
+		// Half time: nothing crossed either way. Meanwhile, when does Béla's screen stop showing Anna as here?
+		let annaGoneFromBelaMs: number | null = null;
+		while (Date.now() < offlineAt + OFFLINE_MS / 2) {
+			if (annaGoneFromBelaMs === null && !(await avatars(b)).some((l) => l.startsWith('Anna'))) annaGoneFromBelaMs = Date.now() - offlineAt;
+			await sleep(Math.min(1000, Math.max(0, offlineAt + OFFLINE_MS / 2 - Date.now())));
+		}
+		checks.push({ at: 'half time', badge: await badge(a) });
+		await screenshots(a, 'offline');
+		expect(await texts(a), "Anna's screen while away: none of the others' new work").not.toContain('Béla online one');
+		for (const page of [b, c]) expect(await texts(page), 'the others while Anna is away: none of her new cards').not.toContain('Anna offline one');
+
+		// Second half: Anna moves Csilla's card and writes in the statement; Béla writes in the
+		// statement too; Csilla types in the shared card; Anna adds a last card.
+		await moveCard(a, toMove, 'Place');
+		await a.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+		await typeInStatement(a, 'end', ' and universities', true);
+		// Writing at the foot of her phone's screen, the badge at the top is out of sight: a short copy stays in view.
+		const float = a.getByTestId('connection-float');
+		await float.waitFor({ state: 'visible', timeout: SHOW_MS }).catch(() => {
+			throw new Error("Anna's phone, scrolled to the statement: no offline notice in view");
+		});
+		expect(await float.textContent().then((t) => t?.trim()), 'the notice in view while she writes').toBe('Offline — not saved yet');
+		const inView = await a.evaluate(() => {
+			const box = (el: Element | null) => el?.getBoundingClientRect() ?? null;
+			const badge = box(document.querySelector('[data-testid=connection]'));
+			const copy = box(document.querySelector('[data-testid=connection-float]'));
+			return { badge: !!badge && badge.bottom > 0 && badge.top < innerHeight, copy: !!copy && copy.top >= 0 && copy.bottom <= innerHeight };
+		});
+		expect(inView, "what Anna's phone shows while she writes the statement").toEqual({ badge: false, copy: true });
+		await a.screenshot({ path: path.join(SHOTS, 'offline-phone-writing.png') });
+		await a.getByTestId('statement-toggle').click();
+		await typeInStatement(b, 'start', 'Together, ');
+		await typeInCard(c, shared, 'end', ' (Csilla)');
+		await addCard(c, 'Csilla online two');
+		await addCard(a, 'Anna offline three');
+		await addCard(b, 'Béla online two');
+
+		// Just before she is back.
+		await sleep(Math.max(0, offlineAt + OFFLINE_MS - 3000 - Date.now()));
+		checks.push({ at: 'before coming back', badge: await badge(a) });
+		for (const page of [b, c]) expect(await texts(page), 'the others just before Anna is back: none of her new cards').not.toContain('Anna offline three');
+		const annaBefore = await a.evaluate(readScreen);
+		await sleep(Math.max(0, offlineAt + OFFLINE_MS - Date.now()));
+
+		// Back.
+		await A.context.setOffline(false);
+		const backAt = Date.now();
+		const offlineFor = backAt - offlineAt;
+		const reconnectMs = await until(async () => (await badge(a)).status === 'online', RECONNECT_MS, 'Anna reconnects by herself');
+		await until(
+			async () => {
+				const now = await badge(a);
+				return now.status === 'online' && now.save === 'saved';
+			},
+			RECONNECT_MS,
+			"Anna's badge says live and saved"
+		);
+		const savedMs = Date.now() - backAt;
+		await float.waitFor({ state: 'detached', timeout: SHOW_MS });
+		const annaCards = ['Anna offline one', 'Anna offline two', 'Anna offline three'];
+		const seen = [0, 0];
+		const seenBy = async (page: Page, who: string) => {
+			await until(
+				async () => {
+					const now = await texts(page);
+					return annaCards.every((t) => now.includes(t));
+				},
+				RECONNECT_MS,
+				`${who} sees Anna's offline cards`
+			);
+			seen[page === b ? 0 : 1] = Date.now();
+		};
+		await Promise.all([seenBy(b, 'Béla'), seenBy(c, 'Csilla')]);
+		const [belaSeesMs, csillaSeesMs] = seen.map((at) => at - backAt);
+
+		// Everyone and the database agree.
+		const pg = await appDatabase(data.dir);
+		cleanups.push(() => pg.sql.end({ timeout: 1 }));
+		const stored = () => storedBoard(pg.sql, boardId);
+		let screens: Shown[] = [];
+		let database: Shown = { columns: [], statement: '' };
+		const convergedMs = await until(
+			async () => {
+				screens = await Promise.all(all.map((p) => p.evaluate(readScreen)));
+				database = await stored();
+				const expected = JSON.stringify(canonical(database));
+				return screens.every((s) => JSON.stringify(canonical(s)) === expected) && screens.every((s) => JSON.stringify(s) === JSON.stringify(screens[0]));
+			},
+			SHOW_MS,
+			'every screen and the database hold the same board'
+		).catch(async (error) => {
+			console.error('[offline] screens', JSON.stringify(screens, null, 1), 'database', JSON.stringify(database, null, 1));
+			throw error;
+		});
+		await screenshots(a, 'back');
+
+		// Nothing lost, nothing twice.
+		const cards = database.columns.flatMap((col) => col.cards.map((card) => ({ ...card, group: col.group })));
+		const expectedTexts = [
+			'Anna offline one',
+			'Anna offline two',
+			'Anna offline three',
+			'Béla online one',
+			'Béla online two',
+			'Csilla online one',
+			'Csilla online two',
+			'Openness',
+			'Quality'
+		];
+		const sharedCard = cards.find((card) => card.id === shared);
+		expect(
+			cards
+				.map((card) => card.text)
+				.filter((t) => t !== sharedCard?.text)
+				.sort(),
+			'every card once, with its text'
+		).toEqual(expectedTexts.sort());
+		expect(cards).toHaveLength(10);
+		const once = (text: string, part: string) => text.split(part).length - 1;
+		for (const part of ['Mutual ', 'Trust', ' between members', ' (Csilla)'])
+			expect(once(sharedCard?.text ?? '', part), `"${part}" in the shared card "${sharedCard?.text}"`).toBe(1);
+		expect(sharedCard?.text.startsWith('Mutual Trust'), 'Béla wrote before "Trust"').toBe(true);
+		expect(cards.find((card) => card.id === toMove)?.group, "Anna's move").toBe(groupIds.Place);
+		expect(cards.find((card) => card.id === csillaMoves)?.group, "Csilla's move").toBe(groupIds.People);
+		for (const part of ['Together, ', 'We connect firms', ' and universities'])
+			expect(once(database.statement, part), `"${part}" in the statement "${database.statement}"`).toBe(1);
+		expect(database.statement.startsWith('Together, We connect firms')).toBe(true);
+		// What Anna had on her screen when she came back is all still there.
+		for (const card of annaBefore.columns.flatMap((col) => col.cards))
+			expect(
+				cards.some((c) => c.id === card.id),
+				`Anna's card "${card.text}"`
+			).toBe(true);
+
+		// Honesty: what Anna's badge said at each check, and everything it said while she was away.
+		const log = await badgeLog(a);
+		console.log(`[offline] Anna's badge: ${log.map((s) => `${((s.at - offlineAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
+		// Presence: the awareness protocol drops a peer it has not heard from for 30 s.
+		if (OFFLINE_MS >= 90_000) expect(annaGoneFromBelaMs, "Béla's screen stops showing Anna as here").not.toBeNull();
+		// She came back by herself: her page was never reloaded (what the page recorded is still there).
+		expect(await a.evaluate(() => 'badgeLog' in window), "Anna's page is the one she had before").toBe(true);
+		// Back, the badge goes from offline to live and saved; it never blames the database, which never failed.
+		const after = log.filter((s) => s.at >= backAt);
+		expect(
+			after.filter((s) => s.text.includes('database')),
+			"Anna's badge on the way back"
+		).toEqual([]);
+		expect(log.at(-1)).toMatchObject({ status: 'online', save: 'saved', text: 'Live' });
+		// Away: offline at every check, and once she had edited, "not saved yet" since her first offline edit.
+		for (const check of checks) {
+			expect(check.badge.status, `Anna's badge ${check.at}`).toBe('offline');
+			expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(/^Offline/);
+		}
+		const clock = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeStyle: 'short' }).format(ms);
+		const since = new RegExp(`not saved yet: your edits since (${clock(firstEditAt[0])}|${clock(firstEditAt[1])}) `);
+		for (const check of checks.slice(1)) expect(check.badge.text, `Anna's badge ${check.at}`).toMatch(since);
+		const away = log.filter((s) => s.at > offlineAt + shownOfflineMs && s.at < backAt);
+		expect(
+			away.filter((s) => s.status !== 'offline' || !/^Offline/.test(s.text)),
+			"Anna's badge while she was away"
+		).toEqual([]);
+
+		console.log(
+			`[offline] ${Math.round(offlineFor / 1000)} s offline · badge left "online" ${shownOfflineMs} ms after the network went · back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, ` +
+				`Anna's offline cards on Béla's screen in ${belaSeesMs} ms, on Csilla's in ${csillaSeesMs} ms, all screens = database in ${convergedMs} ms · ` +
+				`${cards.length} cards (${annaCards.length} written offline), 0 lost, 0 duplicated · shared card "${sharedCard?.text}" · statement "${database.statement}" · ` +
+				`Béla's screen stopped showing Anna as here ${annaGoneFromBelaMs === null ? 'never while she was away' : `${Math.round(annaGoneFromBelaMs / 1000)} s after she went`}`
+		);
 	}
-	const halfTime = await badge(a);
-	await addCard(a, 'Anna silent two');
-	expect(await texts(b), 'Béla while Anna is cut off: none of her new cards').not.toContain('Anna silent one');
-	await sleep(Math.max(0, cutAt + OFFLINE_MS - Date.now()));
-	const beforeBack = await badge(a);
+);
 
-	network.restore();
-	const backAt = Date.now();
-	const reconnectMs = await until(async () => (await badge(a)).status === 'online', SILENT_RECONNECT_MS, 'Anna reconnects by herself once the network is back');
-	await until(async () => {
-		const now = await badge(a);
-		return now.status === 'online' && now.save === 'saved';
-	}, RECONNECT_MS, "Anna's badge says live and saved");
-	const savedMs = Date.now() - backAt;
-	await until(async () => (await texts(b)).filter((t) => t.startsWith('Anna silent')).length === 2, RECONNECT_MS, "Béla sees Anna's cards");
-	const belaSeesMs = Date.now() - backAt;
+test.concurrent(
+	`the network goes silently for ${OFFLINE_MS / 1000} s (no offline event): the badge stops saying live, the provider reconnects by itself, nothing is lost`,
+	async ({ onTestFinished }) => {
+		const { app, data, workshop, boardId, open, cleanups } = await startBoard('Silent network', onTestFinished);
+		const [anna, bela] = await Promise.all([joinOver(app.baseUrl, workshop.code, 'Anna', 'Innoskart'), joinOver(app.baseUrl, workshop.code, 'Béla', 'Pannon')]);
+		const network = await SilentNetwork.to(app.port);
+		cleanups.push(() => network.close());
+		const a = (await open(anna.cookie, DESKTOP, network.url)).page;
+		const b = (await open(bela.cookie, PHONE)).page;
+		await addCard(b, 'Shared');
+		const shared = await cardId(a, 'Shared', "Anna sees Béla's card");
+		await until(
+			async () => {
+				const now = await badge(a);
+				return now.status === 'online' && now.save === 'saved';
+			},
+			SHOW_MS,
+			"Anna's badge says live and saved before the network goes"
+		);
 
-	const pg = await appDatabase(data.dir);
-	cleanups.push(() => pg.sql.end({ timeout: 1 }));
-	let database: Shown = { columns: [], statement: '' };
-	await until(async () => {
-		database = await storedBoard(pg.sql, boardId);
-		const expected = JSON.stringify(canonical(database));
-		return (await Promise.all([a, b].map((p) => p.evaluate(readScreen)))).every((s) => JSON.stringify(canonical(s)) === expected);
-	}, SHOW_MS, 'both screens and the database hold the same board');
-	const cards = database.columns.flatMap((col) => col.cards);
-	expect(cards.map((card) => card.text).sort()).toEqual(['Anna silent one', 'Anna silent two', 'Béla while Anna is cut off', 'Béla: Shared from Anna']);
+		network.cut();
+		const cutAt = Date.now();
+		const firstEditAt = Date.now();
+		await addCard(a, 'Anna silent one');
+		await typeInCard(a, shared, 'end', ' from Anna');
+		await typeInCard(b, shared, 'start', 'Béla: ');
+		await addCard(b, 'Béla while Anna is cut off');
+		// The browser is not told. The page asks the server while her edits are unconfirmed, and
+		// says "not saved yet, no answer" when nothing comes back; the provider gives the socket up
+		// after 30 s of silence, and the badge says offline.
+		let unansweredShownMs: number | null = null;
+		let offlineShownMs: number | null = null;
+		while (Date.now() < cutAt + OFFLINE_MS / 2) {
+			const now = await badge(a);
+			if (unansweredShownMs === null && now.save === 'unanswered' && now.status === 'online') {
+				unansweredShownMs = Date.now() - firstEditAt;
+				await a.screenshot({ path: path.join(SHOTS, 'silent-unanswered-desktop.png') });
+			}
+			if (offlineShownMs === null && now.status === 'offline') offlineShownMs = Date.now() - cutAt;
+			await sleep(Math.min(250, Math.max(0, cutAt + OFFLINE_MS / 2 - Date.now())));
+		}
+		const halfTime = await badge(a);
+		await addCard(a, 'Anna silent two');
+		expect(await texts(b), 'Béla while Anna is cut off: none of her new cards').not.toContain('Anna silent one');
+		await sleep(Math.max(0, cutAt + OFFLINE_MS - Date.now()));
+		const beforeBack = await badge(a);
 
-	const log = await badgeLog(a);
-	console.log(`[offline] silent: Anna's badge: ${log.map((s) => `${((s.at - cutAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
-	// Once her first edit has gone unanswered for 3 s (a tick of grace), her badge never says live
-	// or saved until the network is back, and never blames the database, which never failed.
-	const silent = log.filter((s, i) => (log[i + 1]?.at ?? Infinity) > firstEditAt + 3500 && s.at < backAt);
-	expect(silent.filter((s) => s.status === 'connecting' || (s.status === 'online' && s.save !== 'unanswered')), "Anna's badge while the network was silent").toEqual([]);
-	expect(log.filter((s) => s.text.includes('database')), "Anna's badge, all along").toEqual([]);
-	expect(unansweredShownMs, 'Anna is told her edits get no answer').not.toBeNull();
-	expect(unansweredShownMs!, '"no answer" within 3 s of unconfirmed edits, give or take a second').toBeLessThan(5000);
-	for (const [at, now] of [['half time', halfTime], ['before the network is back', beforeBack]] as const) {
-		expect(now.status, `Anna's badge at ${at}`).toBe('offline');
-		expect(now.text, `Anna's badge at ${at}`).toMatch(/^Offline — not saved yet/);
+		network.restore();
+		const backAt = Date.now();
+		const reconnectMs = await until(
+			async () => (await badge(a)).status === 'online',
+			SILENT_RECONNECT_MS,
+			'Anna reconnects by herself once the network is back'
+		);
+		await until(
+			async () => {
+				const now = await badge(a);
+				return now.status === 'online' && now.save === 'saved';
+			},
+			RECONNECT_MS,
+			"Anna's badge says live and saved"
+		);
+		const savedMs = Date.now() - backAt;
+		await until(async () => (await texts(b)).filter((t) => t.startsWith('Anna silent')).length === 2, RECONNECT_MS, "Béla sees Anna's cards");
+		const belaSeesMs = Date.now() - backAt;
+
+		const pg = await appDatabase(data.dir);
+		cleanups.push(() => pg.sql.end({ timeout: 1 }));
+		let database: Shown = { columns: [], statement: '' };
+		await until(
+			async () => {
+				database = await storedBoard(pg.sql, boardId);
+				const expected = JSON.stringify(canonical(database));
+				return (await Promise.all([a, b].map((p) => p.evaluate(readScreen)))).every((s) => JSON.stringify(canonical(s)) === expected);
+			},
+			SHOW_MS,
+			'both screens and the database hold the same board'
+		);
+		const cards = database.columns.flatMap((col) => col.cards);
+		expect(cards.map((card) => card.text).sort()).toEqual(['Anna silent one', 'Anna silent two', 'Béla while Anna is cut off', 'Béla: Shared from Anna']);
+
+		const log = await badgeLog(a);
+		console.log(`[offline] silent: Anna's badge: ${log.map((s) => `${((s.at - cutAt) / 1000).toFixed(1)} s ${s.status}/${s.save} "${s.text}"`).join(' → ')}`);
+		// Once her first edit has gone unanswered for 3 s (a tick of grace), her badge never says live
+		// or saved until the network is back, and never blames the database, which never failed.
+		const silent = log.filter((s, i) => (log[i + 1]?.at ?? Infinity) > firstEditAt + 3500 && s.at < backAt);
+		expect(
+			silent.filter((s) => s.status === 'connecting' || (s.status === 'online' && s.save !== 'unanswered')),
+			"Anna's badge while the network was silent"
+		).toEqual([]);
+		expect(
+			log.filter((s) => s.text.includes('database')),
+			"Anna's badge, all along"
+		).toEqual([]);
+		expect(unansweredShownMs, 'Anna is told her edits get no answer').not.toBeNull();
+		expect(unansweredShownMs!, '"no answer" within 3 s of unconfirmed edits, give or take a second').toBeLessThan(5000);
+		for (const [at, now] of [
+			['half time', halfTime],
+			['before the network is back', beforeBack]
+		] as const) {
+			expect(now.status, `Anna's badge at ${at}`).toBe('offline');
+			expect(now.text, `Anna's badge at ${at}`).toMatch(/^Offline — not saved yet/);
+		}
+		expect(offlineShownMs, 'the page finds out it is offline').not.toBeNull();
+		console.log(
+			`[offline] silent: ${Math.round((backAt - cutAt) / 1000)} s without a network, no offline event · "not saved yet, the server does not answer" ${((unansweredShownMs ?? 0) / 1000).toFixed(1)} s after her first edit · badge "offline" ${((offlineShownMs ?? 0) / 1000).toFixed(1)} s after the cut · ` +
+				`back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, Anna's cards on Béla's screen in ${belaSeesMs} ms · ${cards.length} cards, 0 lost, 0 duplicated`
+		);
 	}
-	expect(offlineShownMs, 'the page finds out it is offline').not.toBeNull();
-	console.log(
-		`[offline] silent: ${Math.round((backAt - cutAt) / 1000)} s without a network, no offline event · "not saved yet, the server does not answer" ${((unansweredShownMs ?? 0) / 1000).toFixed(1)} s after her first edit · badge "offline" ${((offlineShownMs ?? 0) / 1000).toFixed(1)} s after the cut · ` +
-			`back: reconnected in ${reconnectMs} ms, live and saved in ${savedMs} ms, Anna's cards on Béla's screen in ${belaSeesMs} ms · ${cards.length} cards, 0 lost, 0 duplicated`
-	);
-});
+);

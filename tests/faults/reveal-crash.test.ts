@@ -64,7 +64,11 @@ test('a SIGKILL mid-reveal, then a second reveal: every draft card on the board 
 	let db = await appDatabase(data.dir);
 	cleanups.push(() => db.sql.end({ timeout: 1 }));
 	const draftNames = members.map((m) => `draft/${boardId}/${m.memberId}`);
-	await waitFor(async () => (await Promise.all(draftNames.map(async (n) => cardsOf(await storedDoc(db.sql, n)).size))).every((n) => n === CARDS), 15_000, 'every draft stored');
+	await waitFor(
+		async () => (await Promise.all(draftNames.map(async (n) => cardsOf(await storedDoc(db.sql, n)).size))).every((n) => n === CARDS),
+		15_000,
+		'every draft stored'
+	);
 
 	// The first revealed cards to reach a client are committed: kill the app then, mid-reveal.
 	const watcher = connectClient(sync, `board/${boardId}`, workshop.cookie);

@@ -162,11 +162,18 @@ test('clients that read nothing are dropped past the limit, with bounded buffers
 		expect(w.peakBuffered, 'bytes the server held for a stuck client').toBeLessThan(MAX_BUFFERED + 256 * 1024);
 		expect(w.goneAt! - w.closedAt!, 'a client that never answers the close is let go of soon').toBeLessThan(10_000);
 	}
-	expect(editorsWatched.every((w) => w.closedWith === null), 'no editor was closed').toBe(true);
+	expect(
+		editorsWatched.every((w) => w.closedWith === null),
+		'no editor was closed'
+	).toBe(true);
 	expect(latency.stuck.length).toBeGreaterThan(1000);
 	expect(p99.stuck, 'edit-to-peer p99 while clients are stuck').toBeLessThan(200);
 	// Everyone still agrees.
-	await waitFor(() => editors.every((c) => Buffer.from(Y.encodeStateVector(c.doc)).equals(Buffer.from(Y.encodeStateVector(editors[0].doc)))), 5000, 'editors converged');
+	await waitFor(
+		() => editors.every((c) => Buffer.from(Y.encodeStateVector(c.doc)).equals(Buffer.from(Y.encodeStateVector(editors[0].doc)))),
+		5000,
+		'editors converged'
+	);
 });
 
 const kb = (n: number) => Math.round(n / 1024);

@@ -18,14 +18,16 @@ const ana: Account = { sub: randomUUID(), email: 'ana@example.org' };
 const bela: Account = { sub: randomUUID(), email: 'bela@example.org' };
 const cili: Account = { sub: randomUUID(), email: 'cili@example.org' };
 
-const asAccount = <T>(account: Account, fn: (tx: Tx) => Promise<T>) =>
-	asUser(sql, { sub: account.sub, role: 'authenticated', email: account.email }, fn);
+const asAccount = <T>(account: Account, fn: (tx: Tx) => Promise<T>) => asUser(sql, { sub: account.sub, role: 'authenticated', email: account.email }, fn);
 
 const boards = [{ kind: 'values', title: 'Values', prompt: '' }];
 
 async function createOwned(account: Account, title: string) {
-	const [row] = await asAccount(account, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
-		select * from public.create_account_workshop(${title}, ${'2026-03-01'}, ${'Győr'}, ${'en'}, ${'strategy'}, ${'Owner'}, ${tx.json(boards)})`);
+	const [row] = await asAccount(
+		account,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select * from public.create_account_workshop(${title}, ${'2026-03-01'}, ${'Győr'}, ${'en'}, ${'strategy'}, ${'Owner'}, ${tx.json(boards)})`
+	);
 	return row;
 }
 
@@ -39,10 +41,13 @@ function newToken() {
 
 async function invite(by: Account, workshopId: string, email: string, expiresAt?: Date) {
 	const { token, hash } = newToken();
-	const [{ id }] = await asAccount(by, (tx) => tx<{ id: string }[]>`
+	const [{ id }] = await asAccount(
+		by,
+		(tx) => tx<{ id: string }[]>`
 		insert into public.facilitator_invites (workshop_id, email, token_hash, invited_by, expires_at)
 		values (${workshopId}, ${email}, ${hash}, ${by.sub}, ${expiresAt ?? new Date(Date.now() + 86_400_000)})
-		returning id`);
+		returning id`
+	);
 	return { id, token, hash };
 }
 
@@ -85,11 +90,22 @@ describe('accounts and their workshops', () => {
 	});
 
 	test('creating as an account needs a signed-in user with an e-mail; nobody writes workshop_accounts directly', async () => {
-		const noEmail = await rejection(asUser(sql, { sub: randomUUID(), role: 'authenticated' }, (tx) => tx`
-			select * from public.create_account_workshop('x', null, '', 'en', 'blank', 'Me', '[]'::jsonb)`));
+		const noEmail = await rejection(
+			asUser(
+				sql,
+				{ sub: randomUUID(), role: 'authenticated' },
+				(tx) => tx`
+			select * from public.create_account_workshop('x', null, '', 'en', 'blank', 'Me', '[]'::jsonb)`
+			)
+		);
 		expect(noEmail.message).toBe('not_allowed');
-		const direct = await rejection(asAccount(cili, (tx) => tx`
-			insert into public.workshop_accounts (workshop_id, user_id, role) values (${anaWorkshop.workshop_id}, ${cili.sub}, 'owner')`));
+		const direct = await rejection(
+			asAccount(
+				cili,
+				(tx) => tx`
+			insert into public.workshop_accounts (workshop_id, user_id, role) values (${anaWorkshop.workshop_id}, ${cili.sub}, 'owner')`
+			)
+		);
 		expect(direct.code).toBe('42501');
 		const steal = await asAccount(cili, (tx) => tx`update public.workshops set title = 'Mine' where id = ${anaWorkshop.workshop_id}`);
 		expect(steal.count).toBe(0);
@@ -124,7 +140,9 @@ describe('claiming a workshop made without an account', () => {
 			insert into public.members (workshop_id, name, role) values (${w.workshop_id}, 'Second', 'facilitator') returning id`;
 		expect((await rejection(claim(bela, otherFacilitator))).message).toBe('already_owned');
 		// Without an e-mail in the token (not a signed-in account): refused.
-		const noEmail = await rejection(asUser(sql, { sub: randomUUID(), role: 'authenticated' }, (tx) => tx`select public.claim_workshop(${w.workshop_id}, ${otherFacilitator})`));
+		const noEmail = await rejection(
+			asUser(sql, { sub: randomUUID(), role: 'authenticated' }, (tx) => tx`select public.claim_workshop(${w.workshop_id}, ${otherFacilitator})`)
+		);
 		expect(noEmail.message).toBe('not_allowed');
 	});
 });
@@ -139,9 +157,14 @@ describe('co-facilitator invites', () => {
 		const forged = await rejection(invite(bela, anaWorkshop.workshop_id, 'bela2@example.org'));
 		expect(forged.code).toBe('42501');
 		// Nor in his own name as someone else, nor pre-accepted.
-		const asOther = await rejection(asAccount(bela, (tx) => tx`
+		const asOther = await rejection(
+			asAccount(
+				bela,
+				(tx) => tx`
 			insert into public.facilitator_invites (workshop_id, email, token_hash, invited_by)
-			values (${belaWorkshop.workshop_id}, 'x@example.org', ${newToken().hash}, ${ana.sub})`));
+			values (${belaWorkshop.workshop_id}, 'x@example.org', ${newToken().hash}, ${ana.sub})`
+			)
+		);
 		expect(asOther.code).toBe('42501');
 		// The token hash is not readable even by the workshop's own accounts.
 		const hidden = await rejection(asAccount(ana, (tx) => tx`select token_hash from public.facilitator_invites`));
@@ -163,7 +186,10 @@ describe('co-facilitator invites', () => {
 		const [member] = await sql`select name, role, user_id from public.members where id = ${accepted.member_id}`;
 		expect(member).toEqual({ name: 'Cili', role: 'facilitator', user_id: cili.sub });
 		expect(await titles(cili)).toEqual(['Ana’s workshop']);
-		const [me] = await asAccount(cili, (tx) => tx`select role from public.workshop_accounts where workshop_id = ${anaWorkshop.workshop_id} and user_id = ${cili.sub}`);
+		const [me] = await asAccount(
+			cili,
+			(tx) => tx`select role from public.workshop_accounts where workshop_id = ${anaWorkshop.workshop_id} and user_id = ${cili.sub}`
+		);
 		expect(me.role).toBe('co-facilitator');
 		// Accepting again is harmless for the same account; another account cannot reuse it.
 		expect((await accept(cili, hash))[0].member_id).toBe(accepted.member_id);
@@ -206,10 +232,12 @@ describe('co-facilitator invites', () => {
 		expect(preview).toEqual({ workshop_id: anaWorkshop.workshop_id, workshop_title: 'Ana’s workshop', email: 'eva@example.org', status: 'pending' });
 		expect(await asAccount(bela, (tx) => tx`select * from public.facilitator_invite(${newToken().hash})`)).toEqual([]);
 		// Not for anonymous callers.
-		const anon = await rejection(sql.begin(async (tx) => {
-			await tx`select set_config('role', 'anon', true)`;
-			return tx`select * from public.facilitator_invite(${hash})`;
-		}));
+		const anon = await rejection(
+			sql.begin(async (tx) => {
+				await tx`select set_config('role', 'anon', true)`;
+				return tx`select * from public.facilitator_invite(${hash})`;
+			})
+		);
 		expect(anon.code).toBe('42501');
 	});
 });

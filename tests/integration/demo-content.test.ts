@@ -44,7 +44,7 @@ describe.each([
 		expect(w).toEqual({ id: workshopId, title, language });
 	});
 
-	test('Values: sixteen cards in four groups, each signed exactly as its author\'s member row', async () => {
+	test("Values: sixteen cards in four groups, each signed exactly as its author's member row", async () => {
 		const view = readBoard(await read(1));
 		expect(view.groups.map((g) => g.title)[0]).toBe(firstGroup);
 		expect(view.groups.map((g) => g.cards.length)).toEqual([4, 4, 4, 3]);
@@ -77,19 +77,29 @@ describe.each([
 			[MISSION.alternative.label[language], MISSION.alternative.text[language]]
 		]);
 		const goals = readBoard(await read(4)).ungrouped;
-		expect(goals.map((c) => [c.text, c.indicator, c.target, c.year])).toEqual(GOALS.map((g) => [g.text[language], g.indicator[language], g.target[language], g.year]));
+		expect(goals.map((c) => [c.text, c.indicator, c.target, c.year])).toEqual(
+			GOALS.map((g) => [g.text[language], g.indicator[language], g.target[language], g.year])
+		);
 		expect(goals[1].text).toBe(goal);
 	});
 
 	test('the report shows the values that came out on top and the mission draft', async () => {
-		const [w] = await db.sql<{ title: string; starts_on: string; venue: string }[]>`select title, starts_on, venue from public.workshops where id = ${workshopId}`;
-		const report = compileReport({ workshop: { title: w.title, language, startsOn: w.starts_on, venue: w.venue }, boards: await renderWorkshop(db.sql, server.sync, workshopId) });
+		const [w] = await db.sql<
+			{ title: string; starts_on: string; venue: string }[]
+		>`select title, starts_on, venue from public.workshops where id = ${workshopId}`;
+		const report = compileReport({
+			workshop: { title: w.title, language, startsOn: w.starts_on, venue: w.venue },
+			boards: await renderWorkshop(db.sql, server.sync, workshopId)
+		});
 		const [values, mission] = report.boards;
 		// Weighted per organisation: the two NOHAC members' dots count half each.
 		expect(values.round).toMatchObject({ method: 'dots', voters: 7, weighting: 'organisation' });
 		const first = language === 'hu' ? 'A versenytársak is együtt dolgoznak közös projekteken' : 'Competitors work together on joint projects';
 		const second = language === 'hu' ? 'Kaput nyit a külföldi piacokra a kkv-k előtt' : 'Opens foreign markets to SMEs';
-		expect(values.top.slice(0, 2).map((t) => [t.label, t.total, t.rank])).toEqual([[first, 10, 1], [second, 7.5, 2]]);
+		expect(values.top.slice(0, 2).map((t) => [t.label, t.total, t.rank])).toEqual([
+			[first, 10, 1],
+			[second, 7.5, 2]
+		]);
 		expect(mission).toMatchObject({ statementFrom: 'draft', statement: { text: MISSION.main[language] } });
 	});
 });

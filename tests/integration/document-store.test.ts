@@ -15,7 +15,12 @@ async function postgres(options: { shared?: boolean }): Promise<StoreFixture> {
 		boardId: board.id,
 		members: [ada.member_id, bob.member_id],
 		cardAuthors: async (boardId) =>
-			new Map((await db.sql<{ card_id: string; member_id: string }[]>`select card_id, member_id from public.card_authors where board_id = ${boardId}`).map((r) => [r.card_id, r.member_id])),
+			new Map(
+				(await db.sql<{ card_id: string; member_id: string }[]>`select card_id, member_id from public.card_authors where board_id = ${boardId}`).map((r) => [
+					r.card_id,
+					r.member_id
+				])
+			),
 		close: () => db.drop()
 	};
 }

@@ -55,9 +55,7 @@ export async function freshDatabase(options: { max?: number } = {}): Promise<Tes
 }
 
 /** A fresh database with the migrations applied (and the seed, unless `seed: false`). */
-export async function migratedDatabase(
-	options: { seed?: false; max?: number } = {}
-): Promise<TestDatabase & { migration: MigrationResult }> {
+export async function migratedDatabase(options: { seed?: false; max?: number } = {}): Promise<TestDatabase & { migration: MigrationResult }> {
 	const db = await freshDatabase({ max: options.max });
 	try {
 		const migration = await migrate(db.sql, options.seed === false ? { seed: false } : {});
@@ -136,14 +134,7 @@ export async function countRows(sql: Sql, table: string, workshopId?: string): P
 }
 
 /** claim_facilitator as a visitor holding the facilitator link (role anon). */
-export async function claimFacilitator(
-	sql: Sql,
-	key: string,
-	name: string
-): Promise<{ workshop_id: string; member_id: string }> {
-	const [row] = await asAnon(
-		sql,
-		(tx) => tx<{ workshop_id: string; member_id: string }[]>`select * from public.claim_facilitator(${key}, ${name})`
-	);
+export async function claimFacilitator(sql: Sql, key: string, name: string): Promise<{ workshop_id: string; member_id: string }> {
+	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`select * from public.claim_facilitator(${key}, ${name})`);
 	return row;
 }

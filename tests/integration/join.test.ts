@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAnon, type Sql } from '$lib/server/db/client';
-import {
-	claimFacilitator,
-	countRows,
-	createWorkshop,
-	joinWorkshop,
-	migratedDatabase,
-	rejection,
-	type CreatedWorkshop,
-	type TestDatabase
-} from './helpers';
+import { claimFacilitator, countRows, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 
 let db: TestDatabase;
 let sql: Sql;
@@ -93,7 +84,8 @@ describe('join_workshop accepts', () => {
 		const name = 'n'.repeat(80);
 		const org = 'O'.repeat(120);
 		const { member_id } = await joinWorkshop(sql, W.join_code, name, org);
-		const [row] = await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
+		const [row] =
+			await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
 		expect(row).toEqual({ name, org });
 	});
 
@@ -101,13 +93,15 @@ describe('join_workshop accepts', () => {
 		const name = '<script>alert(1)</script>';
 		const org = `"><img src=x onerror=alert('org')>`;
 		const { member_id } = await joinWorkshop(sql, W.join_code, name, org);
-		const [row] = await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
+		const [row] =
+			await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
 		expect(row).toEqual({ name, org });
 	});
 
 	it('names with runs of whitespace and control characters, collapsed and trimmed', async () => {
 		const { member_id } = await joinWorkshop(sql, W.join_code, '  Anna \n\t Kovács\u0007 ', ' Szeged \r\n Cluster ');
-		const [row] = await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
+		const [row] =
+			await sql`select m.name, o.name as org from public.members m join public.organisations o on o.id = m.organisation_id where m.id = ${member_id}`;
 		expect(row).toEqual({ name: 'Anna Kovács', org: 'Szeged Cluster' });
 	});
 

@@ -54,12 +54,25 @@ describe('member colours', () => {
 			boardId: board.id,
 			title: 'Proxy round',
 			source: 'cards',
-			settings: { method: 'dots', dots: 5, maxPerOption: 3, choices: 2, top: 3, budget: 100, criteria: [''], anonymous: true, resultsLive: false, weighting: 'person' },
+			settings: {
+				method: 'dots',
+				dots: 5,
+				maxPerOption: 3,
+				choices: 2,
+				top: 3,
+				budget: 100,
+				criteria: [''],
+				anonymous: true,
+				resultsLive: false,
+				weighting: 'person'
+			},
 			seconds: null,
 			parentRound: null,
 			options: [{ id: 'a', label: 'A' }]
 		});
-		await voting.castProxyBallot(db.sql, facilitator, round, { name: 'Deviceless Dénes', organisation: 'Innoskart' }, [{ option: 'a', criterion: 0, value: 1 }]);
+		await voting.castProxyBallot(db.sql, facilitator, round, { name: 'Deviceless Dénes', organisation: 'Innoskart' }, [
+			{ option: 'a', criterion: 0, value: 1 }
+		]);
 		const next = await joinWorkshop(db.sql, w.join_code, 'Anna', 'Innoskart');
 		const [{ colour }] = await db.sql<{ colour: number }[]>`select colour from public.members where id = ${next.member_id}`;
 		expect(colour).toBe(1);
@@ -69,7 +82,11 @@ describe('member colours', () => {
 	it('the database alone chooses: a member cannot pick or change a colour', async () => {
 		const w = await createWorkshop(db.sql, { title: 'No picking' });
 		const anna = await joinWorkshop(db.sql, w.join_code, 'Anna', 'Innoskart');
-		const attempt = asUser(db.sql, { sub: anna.member_id, role: 'authenticated', workshop_id: w.workshop_id }, (tx) => tx`update public.members set colour = 7 where id = ${anna.member_id}`);
+		const attempt = asUser(
+			db.sql,
+			{ sub: anna.member_id, role: 'authenticated', workshop_id: w.workshop_id },
+			(tx) => tx`update public.members set colour = 7 where id = ${anna.member_id}`
+		);
 		await expect(attempt).rejects.toThrow(/permission denied/);
 	});
 });

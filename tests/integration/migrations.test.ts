@@ -118,9 +118,7 @@ describe('migrate() options and failure', () => {
 		const db = await freshDatabase();
 		try {
 			const broken = { version: '29991231000000', name: 'broken', sql: 'create table public.half (id int); select 1/0;' };
-			await expect(migrate(db.sql, { migrations: [...bundledMigrations(), broken], seed: false })).rejects.toThrow(
-				/division by zero/
-			);
+			await expect(migrate(db.sql, { migrations: [...bundledMigrations(), broken], seed: false })).rejects.toThrow(/division by zero/);
 			const [state] = await db.sql`select to_regclass('public.workshops') as workshops, to_regclass('public.half') as half,
 				to_regclass('supabase_migrations.schema_migrations') as record`;
 			expect(state).toEqual({ workshops: null, half: null, record: null });

@@ -61,7 +61,16 @@ export async function startRedis(binary = process.env.REDIS_SERVER ?? 'redis-ser
 		await exited;
 	};
 	await launch();
-	return { url: `redis://127.0.0.1:${port}`, port, get child() { return child; }, kill, start: launch, stop: kill };
+	return {
+		url: `redis://127.0.0.1:${port}`,
+		port,
+		get child() {
+			return child;
+		},
+		kill,
+		start: launch,
+		stop: kill
+	};
 }
 
 /**

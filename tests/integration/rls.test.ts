@@ -110,9 +110,7 @@ describe('between workshops', () => {
 			);
 			expect(board.code).toBe('42501');
 			expect(board.message).toMatch(/row-level security/);
-			const org = await rejection(
-				asMember(sql, member, (tx) => tx`insert into public.organisations (workshop_id, name) values (${bid}, 'Intruders')`)
-			);
+			const org = await rejection(asMember(sql, member, (tx) => tx`insert into public.organisations (workshop_id, name) values (${bid}, 'Intruders')`));
 			expect(org.code).toBe('42501');
 			for (const statement of [
 				(tx: Sql) => tx`update public.workshop_secrets set facilitator_key = ${'x'.repeat(40)} where workshop_id = ${bid}`,
@@ -266,9 +264,7 @@ describe('an observer', () => {
 			(await tx`update public.workshops set title = 'x' where id = ${A.workshop_id}`).count
 		]);
 		expect(counts).toEqual([0, 0, 0, 0, 0]);
-		const org = await rejection(
-			asMember(sql, oA, (tx) => tx`insert into public.organisations (workshop_id, name) values (${A.workshop_id}, 'Observers Ltd')`)
-		);
+		const org = await rejection(asMember(sql, oA, (tx) => tx`insert into public.organisations (workshop_id, name) values (${A.workshop_id}, 'Observers Ltd')`));
 		expect(org.code).toBe('42501');
 		const board = await rejection(
 			asMember(sql, oA, (tx) => tx`insert into public.boards (workshop_id, position, kind, title) values (${A.workshop_id}, 9, 'free', 'x')`)

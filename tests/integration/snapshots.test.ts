@@ -50,7 +50,16 @@ afterAll(async () => {
 });
 
 test('a snapshot is the board at that moment: its rendering and its stored Yjs state; later edits do not touch it', async () => {
-	const round = await voting.open(facilitator(), { boardId, title: 'Values', source: 'cards', settings: { ...defaultSettings('dots'), anonymous: true }, seconds: null, chosen: [], parentRound: null, parentTop: 3 });
+	const round = await voting.open(facilitator(), {
+		boardId,
+		title: 'Values',
+		source: 'cards',
+		settings: { ...defaultSettings('dots'), anonymous: true },
+		seconds: null,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
+	});
 	const trust = [...cardsOf(await server.sync.read(board())).entries()].find(([, c]) => String(c.get('text')) === 'Trust')![0];
 	await voting.cast(viewer(anna), round, [{ option: trust, criterion: 0, value: 3 }]);
 	await voting.reveal(facilitator(), round);
@@ -93,10 +102,16 @@ test('only facilitators take, share and revoke; a share link works for anyone un
 	expect((await rejection(asMember(db.sql, anna, (tx) => tx`select share_token from public.snapshots where id = ${id}`))).code).toBe('42501');
 	expect(await asMember(db.sql, anna, (tx) => tx`select title from public.snapshots where id = ${id}`)).toEqual([{ title: 'Shared' }]);
 	// Anonymous visitors cannot read the table itself, only that one snapshot through its token.
-	expect((await rejection(db.sql.begin(async (tx) => {
-		await tx`select set_config('role', 'anon', true)`;
-		return tx`select * from public.snapshots`;
-	}))).code).toBe('42501');
+	expect(
+		(
+			await rejection(
+				db.sql.begin(async (tx) => {
+					await tx`select set_config('role', 'anon', true)`;
+					return tx`select * from public.snapshots`;
+				})
+			)
+		).code
+	).toBe('42501');
 	expect(await snapshots.revokeSnapshot(db.sql, viewer(anna), id)).toBe(false);
 	expect(await snapshots.revokeSnapshot(db.sql, facilitator(), id)).toBe(true);
 	expect(await snapshots.snapshotByToken(db.sql, token)).toBeNull();

@@ -53,7 +53,10 @@ describe('Supabase access tokens, verified by the server', () => {
 		const past = Math.floor(Date.now() / 1000) - 60;
 		expect(await verify(await token({ exp: past }).setProtectedHeader({ alg: 'HS256' }).sign(secret))).toEqual({ ok: false, reason: 'expired' });
 		expect(await verify(await token({ aud: 'anon' }).setProtectedHeader({ alg: 'HS256' }).sign(secret))).toEqual({ ok: false, reason: 'wrong_audience' });
-		expect(await verify(await token({ iss: 'https://elsewhere.supabase.co/auth/v1' }).setProtectedHeader({ alg: 'HS256' }).sign(secret))).toEqual({ ok: false, reason: 'wrong_issuer' });
+		expect(await verify(await token({ iss: 'https://elsewhere.supabase.co/auth/v1' }).setProtectedHeader({ alg: 'HS256' }).sign(secret))).toEqual({
+			ok: false,
+			reason: 'wrong_issuer'
+		});
 		const other = new TextEncoder().encode(`${SECRET}-not`);
 		expect(await verify(await token().setProtectedHeader({ alg: 'HS256' }).sign(other))).toEqual({ ok: false, reason: 'bad_signature' });
 		// The anon key is a JWT too, but not a user.
@@ -89,10 +92,17 @@ describe('Supabase access tokens, verified by the server', () => {
 			// The facilitator's member row belongs to the Supabase user (as signing in links it).
 			await db.sql`update public.members set user_id = ${owner} where id = ${workshop.member_id}`;
 			const sign = (sub: string) => token({ sub }).setProtectedHeader({ alg: 'ES256', kid: 'project-key-1' }).sign(key.privateKey);
-			for (const [sub, expected] of [[owner, ['Owned workshop']], [randomUUID(), []]] as const) {
+			for (const [sub, expected] of [
+				[owner, ['Owned workshop']],
+				[randomUUID(), []]
+			] as const) {
 				const verdict = await verify(await sign(sub));
 				if (!verdict.ok) throw new Error(verdict.reason);
-				const titles = await asUser(db.sql, { sub: verdict.claims.sub, role: 'authenticated' }, (tx) => tx<{ title: string }[]>`select title from public.workshops`);
+				const titles = await asUser(
+					db.sql,
+					{ sub: verdict.claims.sub, role: 'authenticated' },
+					(tx) => tx<{ title: string }[]>`select title from public.workshops`
+				);
 				expect(titles.map((t) => t.title)).toEqual(expected);
 			}
 		} finally {
@@ -101,11 +111,13 @@ describe('Supabase access tokens, verified by the server', () => {
 	});
 });
 
-test('the migrations apply cleanly on a database that already has Supabase\'s auth schema and roles', async () => {
+test("the migrations apply cleanly on a database that already has Supabase's auth schema and roles", async () => {
 	const db: TestDatabase = await freshDatabase();
 	try {
 		// As Supabase's own images create them (supabase/postgres migrations), before any project migration.
-		await db.sql.unsafe(`
+		await db.sql
+			.unsafe(
+				`
 			do $$ begin
 				if not exists (select from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
 				if not exists (select from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
@@ -127,16 +139,22 @@ test('the migrations apply cleanly on a database that already has Supabase\'s au
 				select coalesce(nullif(current_setting('request.jwt.claim', true), ''),
 					nullif(current_setting('request.jwt.claims', true), ''))::jsonb $f$;
 			grant usage on schema auth to anon, authenticated, service_role;
-		`).simple();
-		const before = await db.sql`select p.proname, md5(p.prosrc) as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'auth' order by 1`;
+		`
+			)
+			.simple();
+		const before =
+			await db.sql`select p.proname, md5(p.prosrc) as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'auth' order by 1`;
 		const result = await migrate(db.sql);
 		expect(result.applied.length).toBe(bundledMigrations().length);
 		expect(result.seeded).toBe(true);
 		// Supabase's own functions are left exactly as they were.
-		const after = await db.sql`select p.proname, md5(p.prosrc) as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'auth' order by 1`;
+		const after =
+			await db.sql`select p.proname, md5(p.prosrc) as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'auth' order by 1`;
 		expect(after).toEqual(before);
 		// And the policies work with Supabase's auth.uid(): a member reads their own workshop.
-		const [{ id: member }] = await db.sql<{ id: string }[]>`select m.id from public.members m join public.workshops w on w.id = m.workshop_id where w.join_code = 'BFURED' and m.role = 'facilitator' limit 1`;
+		const [{ id: member }] = await db.sql<
+			{ id: string }[]
+		>`select m.id from public.members m join public.workshops w on w.id = m.workshop_id where w.join_code = 'BFURED' and m.role = 'facilitator' limit 1`;
 		const titles = await asUser(db.sql, { sub: member, role: 'authenticated' }, (tx) => tx<{ title: string }[]>`select title from public.workshops`);
 		expect(titles).toHaveLength(1);
 	} finally {

@@ -25,7 +25,10 @@ beforeAll(async () => {
 	workshop = await createWorkshop(db.sql, { facilitator: 'Facilitator Fac' });
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
 	server = await startSyncServer(db.sql);
-	for (const [key, name, organisation] of [['pal', 'Pál', 'NOHAC'], ['zita', 'Zita', 'IQ Kecskemét']] as const) {
+	for (const [key, name, organisation] of [
+		['pal', 'Pál', 'NOHAC'],
+		['zita', 'Zita', 'IQ Kecskemét']
+	] as const) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, organisation);
 		people[key] = { memberId: member_id, name, organisation, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id) };
 	}
@@ -46,7 +49,12 @@ const closeOf = (client: TestClient) =>
 async function storedCards(docName = boardDoc()) {
 	const fresh = connectClient(server, docName, people.zita.cookie, new Y.Doc());
 	await fresh.synced;
-	const cards = [...cardsOf(fresh.doc).values()].map((c) => ({ text: String(c.get('text')), author: c.get('author'), authorName: c.get('authorName'), organisation: c.get('organisation') }));
+	const cards = [...cardsOf(fresh.doc).values()].map((c) => ({
+		text: String(c.get('text')),
+		author: c.get('author'),
+		authorName: c.get('authorName'),
+		organisation: c.get('organisation')
+	}));
 	fresh.destroy();
 	return cards;
 }
@@ -79,7 +87,7 @@ describe('a card says who wrote it as the member row has it', () => {
 		const pal = connectClient(server, boardDoc(), people.pal.cookie);
 		await Promise.all([zita.synced, pal.synced]);
 		const before = await updatesIn(boardDoc());
-		const id = addCard(zita.doc, { author: people.zita, text: 'Zita\'s idea' });
+		const id = addCard(zita.doc, { author: people.zita, text: "Zita's idea" });
 		await waitFor(() => cardsOf(pal.doc).has(id), 5000, 'the honest card reaches Pál');
 		expect(await updatesIn(boardDoc())).toBe(before + 1);
 		zita.destroy();
@@ -90,8 +98,8 @@ describe('a card says who wrote it as the member row has it', () => {
 		await expectRefused(people.pal, (doc) => cardsOf(doc).get(id)!.set('author', people.pal.memberId));
 		await expectRefused(people.zita, (doc) => cardsOf(doc).get(id)!.set('organisation', SPOOF));
 		await expectRefused(people.pal, (doc) => cardsOf(doc).get(id)!.delete('organisation'));
-		expect((await storedCards()).find((c) => c.text === 'Zita\'s idea')).toEqual({
-			text: 'Zita\'s idea',
+		expect((await storedCards()).find((c) => c.text === "Zita's idea")).toEqual({
+			text: "Zita's idea",
 			author: people.zita.memberId,
 			authorName: 'Zita',
 			organisation: 'IQ Kecskemét'
@@ -110,11 +118,21 @@ describe('a card says who wrote it as the member row has it', () => {
 		);
 		const moved = await control.reveal(workshop.workshop_id, boardId);
 		expect(moved).toEqual({ revealed: 1, notRevealed: 0 });
-		expect((await storedCards()).find((c) => c.text === 'old draft')).toEqual({ text: 'old draft', author: people.pal.memberId, authorName: 'Pál', organisation: 'NOHAC' });
+		expect((await storedCards()).find((c) => c.text === 'old draft')).toEqual({
+			text: 'old draft',
+			author: people.pal.memberId,
+			authorName: 'Pál',
+			organisation: 'NOHAC'
+		});
 	});
 
 	test('snapshot, report and its export name only the organisations that wrote', async () => {
-		const id = await takeSnapshot(db.sql, server.sync, { memberId: workshop.member_id, workshopId: workshop.workshop_id }, { boardId, title: 'After the forgeries' });
+		const id = await takeSnapshot(
+			db.sql,
+			server.sync,
+			{ memberId: workshop.member_id, workshopId: workshop.workshop_id },
+			{ boardId, title: 'After the forgeries' }
+		);
 		const stored = (await snapshots.getSnapshot(db.sql, { memberId: people.zita.memberId, workshopId: workshop.workshop_id }, id!))!;
 		expect(stored.rendering.organisations).toEqual(['IQ Kecskemét', 'NOHAC']);
 		expect(JSON.stringify(stored.rendering)).not.toContain(SPOOF);

@@ -23,7 +23,10 @@ beforeAll(async () => {
 	boards = (await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position`).map((b) => b.id);
 	server = await startSyncServer(db.sql);
 	control = new LiveControl(db.sql, server.sync);
-	for (const [key, name, organisation] of [['anna', 'Anna', 'Innoskart'], ['bela', 'Béla', 'NOHAC']] as const) {
+	for (const [key, name, organisation] of [
+		['anna', 'Anna', 'Innoskart'],
+		['bela', 'Béla', 'NOHAC']
+	] as const) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, organisation);
 		people[key] = { memberId: member_id, name, organisation, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id) };
 	}
@@ -95,7 +98,7 @@ describe('a draft takes writes only in private brainstorming', () => {
 	});
 });
 
-describe('the reveal goes through the board\'s rules', () => {
+describe("the reveal goes through the board's rules", () => {
 	test('draft ids are kept, the 500-card limit holds, what does not fit is reported and stays, and no card comes twice', async () => {
 		const boardId = boards[1];
 		const board = access(`board/${boardId}`);
@@ -106,7 +109,10 @@ describe('the reveal goes through the board\'s rules', () => {
 		});
 		await control.setPrivate(workshop.workshop_id, boardId, true);
 		const written: Record<string, string[]> = {};
-		for (const [who, n] of [[people.anna, 8], [people.bela, 2]] as const) {
+		for (const [who, n] of [
+			[people.anna, 8],
+			[people.bela, 2]
+		] as const) {
 			const client = connectClient(server, draftOf(boardId, who), who.cookie);
 			await client.synced;
 			written[who.memberId] = Array.from({ length: n }, (_, i) => addCard(client.doc, { author: author(who), text: `${who.name} ${i}` }));

@@ -283,7 +283,11 @@ beforeAll(async () => {
 	for (let i = 0; i < WORKERS; i++) {
 		const observer = i < OBSERVER_WORKERS;
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, `Fuzzer ${i}`, 'Fuzz Ltd', observer ? 'observer' : 'participant');
-		fuzzers.push({ id: member_id, observer, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id, observer ? 'observer' : 'participant') });
+		fuzzers.push({
+			id: member_id,
+			observer,
+			cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id, observer ? 'observer' : 'participant')
+		});
 	}
 });
 
@@ -315,12 +319,19 @@ describe('sync protocol fuzzing', () => {
 			const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
 			await new Promise((resolve) => ws.on('open', resolve));
 			const doc = new Y.Doc();
-			addCard(doc, { author: { memberId: fuzzers[OBSERVER_WORKERS].id, name: `Fuzzer ${OBSERVER_WORKERS}`, organisation: 'Fuzz Ltd' }, text: 'edit in flight' });
+			addCard(doc, {
+				author: { memberId: fuzzers[OBSERVER_WORKERS].id, name: `Fuzzer ${OBSERVER_WORKERS}`, organisation: 'Fuzz Ltd' },
+				text: 'edit in flight'
+			});
 			ws.send(syncMsg(2, Y.encodeStateAsUpdate(doc)));
 			ws.send(syncMsg(0, new Uint8Array([5])));
 			const code = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open after 3 s'), 3000))]);
 			expect(code, 'the malformed step 1 did not close its connection (its reply waited for the commit and threw there)').toBe(4400);
-			await waitFor(() => cardsOf(watcher.doc).size > 0 && [...cardsOf(watcher.doc).values()].some((c) => String(c.get('text')) === 'edit in flight'), 3000, 'the edit relayed');
+			await waitFor(
+				() => cardsOf(watcher.doc).size > 0 && [...cardsOf(watcher.doc).values()].some((c) => String(c.get('text')) === 'edit in flight'),
+				3000,
+				'the edit relayed'
+			);
 			const late = connectClient(own, docName, honest[0].cookie);
 			await Promise.race([late.synced, new Promise((_, reject) => setTimeout(() => reject(new Error('a new provider could not sync')), 3000))]);
 			late.destroy();
@@ -340,7 +351,11 @@ describe('sync protocol fuzzing', () => {
 		const bela = connectClient(server, docName, honest[1].cookie);
 		await Promise.all([anna.synced, bela.synced]);
 		const drops: string[] = [];
-		for (const [who, c] of [['Anna', anna], ['Béla', bela]] as const) c.provider.on('status', ({ status }: { status: string }) => status !== 'connected' && drops.push(`${who}: ${status}`));
+		for (const [who, c] of [
+			['Anna', anna],
+			['Béla', bela]
+		] as const)
+			c.provider.on('status', ({ status }: { status: string }) => status !== 'connected' && drops.push(`${who}: ${status}`));
 		anna.provider.awareness.setLocalStateField('cursor', 'anna');
 		bela.provider.awareness.setLocalStateField('cursor', 'bela');
 
@@ -356,11 +371,17 @@ describe('sync protocol fuzzing', () => {
 		const originalView = () => {
 			const view = readBoard(anna.doc);
 			const cards = [...view.groups.flatMap((g) => g.cards), ...view.ungrouped].filter((c) => originals.includes(c.id));
-			return JSON.stringify({ cards: cards.sort((a, b) => a.id.localeCompare(b.id)), variants: view.variants, groups: view.groups.map((g) => ({ id: g.id, title: g.title })) });
+			return JSON.stringify({
+				cards: cards.sort((a, b) => a.id.localeCompare(b.id)),
+				variants: view.variants,
+				groups: view.groups.map((g) => ({ id: g.id, title: g.title }))
+			});
 		};
 		const expectedOriginal = originalView();
 		await waitFor(() => cardsOf(bela.doc).has(ticker) && originals.every((id) => cardsOf(bela.doc).has(id)), 5000, 'Béla sees the content');
-		await new Promise<void>((resolve) => server.sync.read({ doc: { kind: 'board', name: docName, boardId }, workshopId: workshop.workshop_id }).then(() => resolve()));
+		await new Promise<void>((resolve) =>
+			server.sync.read({ doc: { kind: 'board', name: docName, boardId }, workshopId: workshop.workshop_id }).then(() => resolve())
+		);
 		const store = new PostgresDocumentStore(db.sql);
 		const before = await store.load(docName);
 		const [{ max: seqBefore }] = await db.sql<{ max: string | null }[]>`select max(seq)::text as max from public.board_updates`;
@@ -397,7 +418,8 @@ describe('sync protocol fuzzing', () => {
 			};
 			const validEdit = (): Uint8Array => {
 				(me.observer ? fuzzDocClients.observer : fuzzDocClients.participant).add(doc.clientID);
-				if (myCard === null) myCard = addCard(doc, { author: { memberId: me.id, name: `Fuzzer ${index}`, organisation: 'Fuzz Ltd' }, text: `fuzz card ${index}` });
+				if (myCard === null)
+					myCard = addCard(doc, { author: { memberId: me.id, name: `Fuzzer ${index}`, organisation: 'Fuzz Ltd' }, text: `fuzz card ${index}` });
 				else
 					doc.transact(() => {
 						const card = cardsOf(doc).get(myCard!)!;
@@ -447,7 +469,11 @@ describe('sync protocol fuzzing', () => {
 				if (roll < 15) return { kind: 'empty', data: new Uint8Array(0) };
 				if (roll < 18) return { kind: 'text frame', data: rng.pick(['hello', '\u0000\u0001', JSON.stringify({ type: 'sync' }), '💥'.repeat(rng.int(100))]) };
 				if (roll < 28) return { kind: 'valid edit', data: syncMsg(rng.chance(0.5) ? 2 : 1, validEdit()), edit: true };
-				if (roll < 40) return { kind: 'mutated update', data: rng.chance(0.5) ? syncMsg(rng.pick([1, 2]), mutate(rng, mutationBase())) : mutate(rng, syncMsg(2, mutationBase())) };
+				if (roll < 40)
+					return {
+						kind: 'mutated update',
+						data: rng.chance(0.5) ? syncMsg(rng.pick([1, 2]), mutate(rng, mutationBase())) : mutate(rng, syncMsg(2, mutationBase()))
+					};
 				if (roll < 45) return { kind: 'mutated step 1', data: mutate(rng, syncMsg(0, Y.encodeStateVector(doc))) };
 				if (roll < 53) {
 					const claims = [0x7fffffff, 0xffffffff, 2 ** 35, Number.MAX_SAFE_INTEGER, 2 ** 60];
@@ -595,10 +621,14 @@ describe('sync protocol fuzzing', () => {
 		expect(anna.provider.wsconnected && bela.provider.wsconnected).toBe(true);
 		expect(tick).toBeGreaterThan(20);
 		// Nobody took over their presence.
-		await waitFor(() => {
-			const seen = bela.provider.awareness.getStates().get(anna.provider.awareness.clientID) as { user?: { memberId?: string }; cursor?: string } | undefined;
-			return seen?.cursor === 'anna' && seen.user?.memberId === honest[0].id;
-		}, 3000, 'Anna\'s presence intact at Béla');
+		await waitFor(
+			() => {
+				const seen = bela.provider.awareness.getStates().get(anna.provider.awareness.clientID) as { user?: { memberId?: string }; cursor?: string } | undefined;
+				return seen?.cursor === 'anna' && seen.user?.memberId === honest[0].id;
+			},
+			3000,
+			"Anna's presence intact at Béla"
+		);
 		expect(originalView()).toBe(expectedOriginal);
 
 		// board_updates: every row written since the fuzz started is Anna's or a valid edit of a participant.
@@ -615,12 +645,15 @@ describe('sync protocol fuzzing', () => {
 			const update = new Uint8Array(row.data);
 			const { structs, ds } = Y.decodeUpdate(update);
 			const clients = new Set([...structs.map((s) => s.id.client), ...ds.clients.keys()]);
-			for (const c of clients) expect(fuzzDocClients.observer.has(c), 'an observer\'s edit was stored').toBe(false);
+			for (const c of clients) expect(fuzzDocClients.observer.has(c), "an observer's edit was stored").toBe(false);
 			if ([...clients].every((c) => c === anna.doc.clientID)) annaRows++;
 			else {
 				fuzzRows++;
 				const verdicts = participants.map((f) => checkBoardUpdate(replay, update, { author: { memberId: f.id, name: f.name, organisation: 'Fuzz Ltd' } }));
-				expect(verdicts.some((v) => v.ok), `row ${row.seq} is not a valid edit: ${JSON.stringify(verdicts)}`).toBe(true);
+				expect(
+					verdicts.some((v) => v.ok),
+					`row ${row.seq} is not a valid edit: ${JSON.stringify(verdicts)}`
+				).toBe(true);
 			}
 			Y.applyUpdate(replay, update);
 		}
@@ -635,7 +668,11 @@ describe('sync protocol fuzzing', () => {
 		const onFresh = (doc: Y.Doc) => {
 			const view = readBoard(doc);
 			const cards = [...view.groups.flatMap((g) => g.cards), ...view.ungrouped].filter((c) => originals.includes(c.id));
-			return JSON.stringify({ cards: cards.sort((a, b) => a.id.localeCompare(b.id)), variants: view.variants, groups: view.groups.map((g) => ({ id: g.id, title: g.title })) });
+			return JSON.stringify({
+				cards: cards.sort((a, b) => a.id.localeCompare(b.id)),
+				variants: view.variants,
+				groups: view.groups.map((g) => ({ id: g.id, title: g.title }))
+			});
 		};
 		expect(onFresh(fresh1.doc)).toBe(expectedOriginal);
 		expect(cardsOf(fresh1.doc).get(ticker)?.get('text')?.toString()).toBe(`tick ${tick}`);
@@ -653,10 +690,16 @@ describe('sync protocol fuzzing', () => {
 		expect(onFresh(fresh2.doc)).toBe(expectedOriginal);
 		fresh2.destroy();
 
-		const kinds = [...tally.byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+		const kinds = [...tally.byKind]
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, n]) => `${k} ${n}`)
+			.join(', ');
 		const byCode = new Map<string, number>();
 		for (const [key, n] of tally.closes) byCode.set(key.split(' ')[0], (byCode.get(key.split(' ')[0]) ?? 0) + n);
-		const closes = [...byCode].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ');
+		const closes = [...byCode]
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, n]) => `${k} ×${n}`)
+			.join(', ');
 		console.log(
 			`[fuzz] seed ${SEED}: ${tally.sent} messages over ${tally.connections} connections in ${fuzzMs} ms (${kinds}); ` +
 				`server closes by code: ${closes}; board_updates +${rows.length} (Anna ${annaRows}, valid fuzz edits ${fuzzRows} of ${tally.validEdits} sent intact); ` +

@@ -22,7 +22,11 @@ export interface TestSyncServer {
 /** The real sync server (same code as the app) on a real HTTP server on port 0. */
 export async function startSyncServer(sql: Sql, options: Partial<SyncOptions> & { port?: number } = {}): Promise<TestSyncServer> {
 	const sessionKey = await loadSessionKey(sql);
-	const sync = new SyncServer({ store: new PostgresDocumentStore(sql), log: process.env.SYNC_LOG ? (m, e) => console.log('[sync]', m, e) : () => {}, ...options });
+	const sync = new SyncServer({
+		store: new PostgresDocumentStore(sql),
+		log: process.env.SYNC_LOG ? (m, e) => console.log('[sync]', m, e) : () => {},
+		...options
+	});
 	const upgrade = createUpgradeHandler({ sql, sessionKey, sync });
 	const server = http.createServer((_req, res) => res.writeHead(404).end());
 	server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));

@@ -48,7 +48,10 @@ beforeAll(async () => {
 	const dirs = await Promise.all([tempDataDir(), tempDataDir()]);
 	for (const d of dirs) cleanups.push(d.remove);
 	[a, b] = await Promise.all(dirs.map((d) => startApp({ dataDir: d.dir, env })));
-	cleanups.push(() => stopApp(a), () => stopApp(b));
+	cleanups.push(
+		() => stopApp(a),
+		() => stopApp(b)
+	);
 }, 180_000);
 
 interface Person {
@@ -63,9 +66,11 @@ interface Person {
 }
 
 const presenceOf = (client: TestClient) =>
-	new Map([...client.provider.awareness.getStates()].map(([id, s]) => [id, s as { user?: { memberId: string; name: string }; cursor?: string; evil?: boolean }]));
+	new Map(
+		[...client.provider.awareness.getStates()].map(([id, s]) => [id, s as { user?: { memberId: string; name: string }; cursor?: string; evil?: boolean }])
+	);
 
-test('two instances share a board live: edits, presence, lock and votes cross; a SIGKILLed instance\'s clients carry on through the other', async () => {
+test("two instances share a board live: edits, presence, lock and votes cross; a SIGKILLed instance's clients carry on through the other", async () => {
 	const t0 = Date.now();
 	const lbA = await startBalancer(() => [a.port, b.port]);
 	const lbB = await startBalancer(() => [b.port, a.port]);
@@ -128,7 +133,7 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	await waitFor(
 		() => people.every((viewer) => people.every((p) => p === viewer || presenceOf(viewer.client).get(p.client.doc.clientID)?.user?.memberId === p.memberId)),
 		5000,
-		'everyone\'s presence on every client'
+		"everyone's presence on every client"
 	);
 	// A member on B may not speak for a client of A: not with a newer clock, not at all.
 	const erika = joined[4];
@@ -165,22 +170,43 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	const controls = [connectClient(lbA, control, anna.cookie), connectClient(lbB, control, csilla.cookie)];
 	cleanups.push(async () => controls.forEach((c) => c.destroy()));
 	await Promise.all(controls.map((c) => c.synced));
-	const opened = await formAction(a.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'openRound', { title: 'Across', method: 'dots', source: 'cards', dots: '2', maxPerOption: '2', anonymous: 'on', resultsLive: 'on', minutes: '0.25' }, workshop.cookie);
+	const opened = await formAction(
+		a.baseUrl,
+		`/w/${workshop.workshopId}/b/${boardId}`,
+		'openRound',
+		{ title: 'Across', method: 'dots', source: 'cards', dots: '2', maxPerOption: '2', anonymous: 'on', resultsLive: 'on', minutes: '0.25' },
+		workshop.cookie
+	);
 	expect(opened.type).toBe('success');
 	// And a countdown on the second board that locks it at zero, also started on A.
-	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'startTimer', { board: workshop.boards[1], minutes: '0.25', lock: 'on' }, workshop.cookie)).type).toBe('success');
+	expect(
+		(await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'startTimer', { board: workshop.boards[1], minutes: '0.25', lock: 'on' }, workshop.cookie)).type
+	).toBe('success');
 	let round: PublishedRound | undefined;
 	for (const c of controls) await waitFor(() => (round = readRounds(c.doc, boardId)[0]) !== undefined, 5000, 'the round on both instances');
 	const options = round!.options.map((o) => o.id);
 	const ballot = (i: number) => JSON.stringify([{ option: options[i % options.length], criterion: 0, value: 2 }]);
-	const votes: [Person, AppProcess, number][] = [[anna, a, 0], [bela, b, 1], [csilla, b, 2], [denes, a, 3], [anna, b, 5]];
-	for (const [p, app, i] of votes) expect((await formAction(app.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'vote', { round: round!.id, marks: ballot(i) }, p.cookie)).type).toBe('success');
+	const votes: [Person, AppProcess, number][] = [
+		[anna, a, 0],
+		[bela, b, 1],
+		[csilla, b, 2],
+		[denes, a, 3],
+		[anna, b, 5]
+	];
+	for (const [p, app, i] of votes)
+		expect((await formAction(app.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'vote', { round: round!.id, marks: ballot(i) }, p.cookie)).type).toBe(
+			'success'
+		);
 	// Turnout reaches screens on both instances; "present" counts the members connected to either.
 	for (const c of controls) {
-		await waitFor(() => {
-			const t = readRounds(c.doc, boardId)[0]?.turnout;
-			return t?.voted === 4 && t.present === 4;
-		}, 8000, 'turnout 4 of 4 present on both instances').catch((error) => {
+		await waitFor(
+			() => {
+				const t = readRounds(c.doc, boardId)[0]?.turnout;
+				return t?.voted === 4 && t.present === 4;
+			},
+			8000,
+			'turnout 4 of 4 present on both instances'
+		).catch((error) => {
 			throw new Error(`${error.message}: ${JSON.stringify(readRounds(c.doc, boardId)[0]?.turnout)}`);
 		});
 	}
@@ -195,7 +221,7 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	cleanups.push(async () => ghost.terminate());
 	const ghostId = 987654321;
 	ghost.send(awarenessMessage(encodeAwareness([{ clientId: ghostId, clock: 1, state: JSON.stringify({ cursor: null }) }])));
-	await waitFor(() => presenceOf(csilla.client).has(ghostId), 5000, 'the ghost\'s presence on B');
+	await waitFor(() => presenceOf(csilla.client).has(ghostId), 5000, "the ghost's presence on B");
 	const typing = Promise.all(people.map((p) => type(p, 2500)));
 	await sleep(700);
 	a.child.kill('SIGKILL');
@@ -213,7 +239,7 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	expect(texts(await storedDoc(db.sql, board))).toEqual(everyoneTyped());
 	for (const p of onA) expect(p.client.provider.wsconnected).toBe(true);
 	// The ghost's presence goes once B notices A is gone (its heartbeats stop: ~7 s).
-	await waitFor(() => !presenceOf(csilla.client).has(ghostId), 15_000, 'the ghost\'s presence removed on B');
+	await waitFor(() => !presenceOf(csilla.client).has(ghostId), 15_000, "the ghost's presence removed on B");
 	const presenceGoneMs = Date.now() - killedAt;
 	// The round A opened closes at its deadline all the same, closed by B, ballots untouched.
 	for (const c of controls) await waitFor(() => readRounds(c.doc, boardId)[0]?.status === 'closed', 25_000, 'the round closed by B at its deadline');
@@ -222,8 +248,14 @@ test('two instances share a board live: edits, presence, lock and votes cross; a
 	expect({ status, n }).toEqual({ status: 'closed', n: 4 });
 	expect(readRounds(controls[1].doc, boardId)[0].turnout.voted).toBe(4);
 	// A's countdown locked the second board at zero all the same: B did.
-	await waitFor(async () => (await db.sql<{ locked: boolean }[]>`select locked from public.boards where id = ${workshop.boards[1]}`)[0].locked, 5000, 'the second board locked by B at zero');
-	console.log(`[instances] ${people.length} clients, ${Object.keys(everyoneTyped()).length} cards; presence of a dead instance gone after ${presenceGoneMs} ms; whole test ${Date.now() - t0} ms`);
+	await waitFor(
+		async () => (await db.sql<{ locked: boolean }[]>`select locked from public.boards where id = ${workshop.boards[1]}`)[0].locked,
+		5000,
+		'the second board locked by B at zero'
+	);
+	console.log(
+		`[instances] ${people.length} clients, ${Object.keys(everyoneTyped()).length} cards; presence of a dead instance gone after ${presenceGoneMs} ms; whole test ${Date.now() - t0} ms`
+	);
 
 	ghost.terminate();
 	for (const c of [...controls, ...people.map((p) => p.client)]) c.destroy();
@@ -255,7 +287,7 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	clients[0] = connectClient(servers[0], board, joined[0].cookie);
 	clients[1] = connectClient(servers[1], board, joined[1].cookie);
 	await Promise.all(clients.map((c) => c.synced));
-	await waitFor(() => presenceOf(clients[0]).get(clients[2].doc.clientID)?.user?.memberId === joined[2].memberId, 3000, 'B\'s presence on a room A just loaded');
+	await waitFor(() => presenceOf(clients[0]).get(clients[2].doc.clientID)?.user?.memberId === joined[2].memberId, 3000, "B's presence on a room A just loaded");
 	const authors = joined.map((j, i) => ({ memberId: j.memberId, name: `P${i}`, organisation: `Org ${i}` }));
 	const texts = (doc: Y.Doc) => JSON.stringify([...cardsOf(doc)].map(([id, c]) => [id, String(c.get('text'))]).sort());
 	const same = (group: TestClient[]) => group.every((c) => texts(c.doc) === texts(group[0].doc));
@@ -276,8 +308,19 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 		frame(2, Buffer.from([5, 1, 2])),
 		frame(2, Buffer.from([200, 1])),
 		frame(9, Buffer.from('unknown kind'))
-	]) await rogue.publish(`roundtable:doc:${board}`, message);
-	for (const json of ['{', 'null', '[]', '{"type":5}', '{"type":"lock","boardId":5,"locked":"yes"}', '{"type":"online","workshops":"x"}', '{"type":"online","workshops":{"w":[1,null,{"memberId":3}]}}', '{"type":"role","workshopId":"w","memberId":"m","role":"admin"}', '{"type":"round-timer","roundId":"x","closesAt":"soon"}']) {
+	])
+		await rogue.publish(`roundtable:doc:${board}`, message);
+	for (const json of [
+		'{',
+		'null',
+		'[]',
+		'{"type":5}',
+		'{"type":"lock","boardId":5,"locked":"yes"}',
+		'{"type":"online","workshops":"x"}',
+		'{"type":"online","workshops":{"w":[1,null,{"memberId":3}]}}',
+		'{"type":"role","workshopId":"w","memberId":"m","role":"admin"}',
+		'{"type":"round-timer","roundId":"x","closesAt":"soon"}'
+	]) {
 		await rogue.publish('roundtable:control', frame(3, Buffer.from(json)));
 	}
 	await rogue.close();
@@ -288,12 +331,18 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	await redis.kill();
 	await sleep(200);
 	write('during the outage');
-	await waitFor(() => same(clients.slice(0, 2)) && same(clients.slice(2)) && cardsOf(clients[0].doc).size === 6 && cardsOf(clients[2].doc).size === 6, 5000, 'each instance serving its own clients without Redis');
+	await waitFor(
+		() => same(clients.slice(0, 2)) && same(clients.slice(2)) && cardsOf(clients[0].doc).size === 6 && cardsOf(clients[2].doc).size === 6,
+		5000,
+		'each instance serving its own clients without Redis'
+	);
 	expect(texts(clients[0].doc)).not.toBe(texts(clients[2].doc));
 	expect(a.child.exitCode).toBeNull();
 	expect(b.child.exitCode).toBeNull();
 	// The facilitator locks the board on A meanwhile: B cannot hear of it through Redis now.
-	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'true' }, workshop.cookie)).type).toBe('success');
+	expect((await formAction(a.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'true' }, workshop.cookie)).type).toBe(
+		'success'
+	);
 	// Back (empty, same port): the instances resubscribe, re-read their rooms from Postgres, converge.
 	const back = Date.now();
 	await redis.start();
@@ -305,7 +354,9 @@ test('bad frames on Redis and a Redis outage: each instance keeps serving its ow
 	await sleep(800);
 	expect(cardsOf(clients[0].doc).has(refused)).toBe(false);
 	expect(cardsOf(await storedDoc(db.sql, board)).has(refused)).toBe(false);
-	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'false' }, workshop.cookie)).type).toBe('success');
+	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}`, 'lockBoard', { board: workshop.boards[0], on: 'false' }, workshop.cookie)).type).toBe(
+		'success'
+	);
 	await sleep(300);
 	write('after the outage');
 	await waitFor(() => same(clients) && cardsOf(clients[0].doc).size === 12, 5000, 'live again across instances');
@@ -321,7 +372,17 @@ test('two instances closing the same round at its deadline: close_due_rounds clo
 	const memberId = JSON.parse(Buffer.from(workshop.cookie.split('=')[1].split('.')[1], 'base64url').toString()).sub;
 	addCard(facilitator.doc, { author: { memberId, name: 'Fanni', organisation: '' }, text: 'Option' });
 	await waitFor(async () => cardsOf(await storedDoc(db.sql, `board/${boardId}`)).size === 1, 5000, 'the card stored');
-	expect((await formAction(b.baseUrl, `/w/${workshop.workshopId}/b/${boardId}`, 'openRound', { title: 'Due', method: 'approval', source: 'cards', anonymous: 'on', minutes: '10' }, workshop.cookie)).type).toBe('success');
+	expect(
+		(
+			await formAction(
+				b.baseUrl,
+				`/w/${workshop.workshopId}/b/${boardId}`,
+				'openRound',
+				{ title: 'Due', method: 'approval', source: 'cards', anonymous: 'on', minutes: '10' },
+				workshop.cookie
+			)
+		).type
+	).toBe('success');
 	const [{ id: roundId }] = await db.sql<{ id: string }[]>`select id from public.rounds where board_id = ${boardId}`;
 	await db.sql`update public.rounds set closes_at = now() - interval '1 second' where id = ${roundId}`;
 	// The two instances' sweeps, as two sessions at the same moment: the first holds its row lock.

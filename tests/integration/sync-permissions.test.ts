@@ -43,7 +43,7 @@ afterAll(async () => {
 const updatesIn = async (doc: string) => (await db.sql<{ n: number }[]>`select count(*)::int as n from public.board_updates where doc = ${doc}`)[0].n;
 
 describe('who may open a document', () => {
-	test('no cookie, a forged cookie or another workshop\'s cookie get 401 before the upgrade', async () => {
+	test("no cookie, a forged cookie or another workshop's cookie get 401 before the upgrade", async () => {
 		const url = `${server.url}/board/${boardId}`;
 		expect(await upgradeStatus(url)).toBe(401);
 		const forged = await new SignJWT({ wid: workshop.workshop_id, role: 'facilitator' })
@@ -61,7 +61,7 @@ describe('who may open a document', () => {
 		expect(await upgradeStatus(url, { cookie: cookies.participant })).toBe(101);
 	});
 
-	test('unknown documents are 404, other members\' drafts 403, cross-site origins 403', async () => {
+	test("unknown documents are 404, other members' drafts 403, cross-site origins 403", async () => {
 		expect(await upgradeStatus(`${server.url}/board/00000000-0000-4000-8000-000000000000`, { cookie: cookies.participant })).toBe(404);
 		expect(await upgradeStatus(`${server.url}/evil/../../etc`, { cookie: cookies.participant })).toBe(404);
 		expect(await upgradeStatus(`${server.url}/draft/${boardId}/${ids.second}`, { cookie: cookies.participant })).toBe(403);
@@ -71,7 +71,7 @@ describe('who may open a document', () => {
 });
 
 describe('who may write', () => {
-	test('an observer\'s writes are not applied, stored or relayed, and the observer is told why', async () => {
+	test("an observer's writes are not applied, stored or relayed, and the observer is told why", async () => {
 		const watcher = connectClient(server, `board/${boardId}`, cookies.participant);
 		const observer = connectClient(server, `board/${boardId}`, cookies.observer);
 		await Promise.all([watcher.synced, observer.synced]);

@@ -49,13 +49,17 @@ describe('the document log', () => {
 		const copy = new Y.Doc();
 		if (loaded.state) Y.applyUpdateV2(copy, loaded.state);
 		for (const u of loaded.updates) Y.applyUpdate(copy, u);
-		await waitFor(async () => {
-			const again = await new PostgresDocumentStore(db.sql).load(doc);
-			const d = new Y.Doc();
-			if (again.state) Y.applyUpdateV2(d, again.state);
-			for (const u of again.updates) Y.applyUpdate(d, u);
-			return JSON.stringify(readBoard(d)) === expected;
-		}, 5000, 'stored content equals the client');
+		await waitFor(
+			async () => {
+				const again = await new PostgresDocumentStore(db.sql).load(doc);
+				const d = new Y.Doc();
+				if (again.state) Y.applyUpdateV2(d, again.state);
+				for (const u of again.updates) Y.applyUpdate(d, u);
+				return JSON.stringify(readBoard(d)) === expected;
+			},
+			5000,
+			'stored content equals the client'
+		);
 	});
 
 	test('a document unused for a while is unloaded from memory (and compacted on the way out)', async () => {
@@ -75,11 +79,15 @@ describe('the document log', () => {
 	});
 
 	test('a document that fails to load is refused, never replaced by an empty one', async () => {
-		const [{ id }] = await db.sql<{ id: string }[]>`insert into public.boards (workshop_id, position, kind, title) values (${workshop.workshop_id}, 9, 'free', 'Corrupt') returning id`;
+		const [{ id }] = await db.sql<
+			{ id: string }[]
+		>`insert into public.boards (workshop_id, position, kind, title) values (${workshop.workshop_id}, 9, 'free', 'Corrupt') returning id`;
 		const doc = `board/${id}`;
 		await db.sql`insert into public.board_states (doc, workshop_id, state, upto) values (${doc}, ${workshop.workshop_id}, ${Buffer.from([255, 1, 2, 3, 4, 5])}, 0)`;
 		const ws = new WebSocket(`${server.url}/${doc}`, { headers: { cookie: member.cookie } });
-		const closed = await new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+		const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+			ws.on('close', (code, reason) => resolve({ code, reason: String(reason) }))
+		);
 		expect(closed).toEqual({ code: 4500, reason: 'document could not be loaded' });
 		const [row] = await db.sql<{ state: Uint8Array }[]>`select state from public.board_states where doc = ${doc}`;
 		expect([...row.state]).toEqual([255, 1, 2, 3, 4, 5]);

@@ -14,7 +14,10 @@ beforeAll(async () => {
 	workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} limit 1`;
 	server = await startSyncServer(db.sql);
-	for (const [name, org] of [['Anna', 'Innoskart'], ['Béla', 'NOHAC']]) {
+	for (const [name, org] of [
+		['Anna', 'Innoskart'],
+		['Béla', 'NOHAC']
+	]) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, org);
 		people.push({ id: member_id, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id) });
 	}
@@ -31,9 +34,12 @@ test('presence is stamped by the server: a client cannot claim another name', as
 	const anna = connectClient(server, `board/${boardId}`, people[0].cookie);
 	const bela = connectClient(server, `board/${boardId}`, people[1].cookie);
 	await Promise.all([anna.synced, bela.synced]);
-	anna.provider.awareness.setLocalState({ user: { memberId: people[1].id, name: 'The Minister', organisation: 'Government', role: 'facilitator' }, editing: 'card-1' });
+	anna.provider.awareness.setLocalState({
+		user: { memberId: people[1].id, name: 'The Minister', organisation: 'Government', role: 'facilitator' },
+		editing: 'card-1'
+	});
 	const seen = () => bela.provider.awareness.getStates().get(anna.doc.clientID) as State | undefined;
-	await waitFor(() => seen()?.editing === 'card-1', 5000, 'Anna\'s presence reaches Béla');
+	await waitFor(() => seen()?.editing === 'card-1', 5000, "Anna's presence reaches Béla");
 	// The colour is the one the database gave Anna when she joined (after the facilitator).
 	const [{ colour }] = await db.sql<{ colour: number }[]>`select colour from public.members where id = ${people[0].id}`;
 	expect(colour).toBe(1);

@@ -45,7 +45,11 @@ beforeAll(async () => {
 	const pal = (await joinWorkshop(db.sql, workshop.join_code, 'Pál', 'NOHAC')).member_id;
 	const zita = (await joinWorkshop(db.sql, workshop.join_code, 'Zita', 'IQ Kecskemét')).member_id;
 	const [{ name: facilitatorName }] = await db.sql<{ name: string }[]>`select name from public.members where id = ${workshop.member_id}`;
-	people.facilitator = { id: workshop.member_id, cookie: await sessionCookie(server.sessionKey, w, workshop.member_id, 'facilitator'), author: { memberId: workshop.member_id, name: facilitatorName, organisation: '' } };
+	people.facilitator = {
+		id: workshop.member_id,
+		cookie: await sessionCookie(server.sessionKey, w, workshop.member_id, 'facilitator'),
+		author: { memberId: workshop.member_id, name: facilitatorName, organisation: '' }
+	};
 	people.pal = { id: pal, cookie: await sessionCookie(server.sessionKey, w, pal), author: { memberId: pal, name: 'Pál', organisation: 'NOHAC' } };
 	people.zita = { id: zita, cookie: await sessionCookie(server.sessionKey, w, zita), author: { memberId: zita, name: 'Zita', organisation: 'IQ Kecskemét' } };
 	// Pál writes a card; the facilitator creates a group and a second wording.
@@ -66,7 +70,9 @@ afterAll(async () => {
 async function attempt(who: keyof typeof people, edit: (doc: Y.Doc) => void, client = connectClient(server, doc(), people[who].cookie)): Promise<string> {
 	await client.synced;
 	const before = await updatesIn();
-	const closed = new Promise<string>((resolve) => client.provider.once('connection-close', (e: { code: number; reason: string } | null) => resolve(`${e?.code} ${e?.reason}`)));
+	const closed = new Promise<string>((resolve) =>
+		client.provider.once('connection-close', (e: { code: number; reason: string } | null) => resolve(`${e?.code} ${e?.reason}`))
+	);
 	edit(client.doc);
 	const outcome = await Promise.race([closed, waitFor(async () => (await updatesIn()) > before, 5000, 'the update stored').then(() => 'accepted')]);
 	client.destroy();
@@ -86,11 +92,11 @@ async function stored(): Promise<Y.Doc> {
 const text = (d: Y.Doc, id: string) => cardsOf(d).get(id)?.get('text')?.toString();
 
 describe('rights per board, enforced by the sync server', () => {
-	test('a participant may not rewrite or delete another\'s card, rename another\'s group or delete a wording: refused, nothing stored', async () => {
+	test("a participant may not rewrite or delete another's card, rename another's group or delete a wording: refused, nothing stored", async () => {
 		const before = await updatesIn();
 		expect(await attempt('zita', (d) => editCardText(d, card, 'Zita rewrote it'))).toBe('4403 update refused: not_your_card');
 		expect(await attempt('zita', (d) => deleteCard(d, card))).toBe('4403 update refused: not_your_card');
-		expect(await attempt('zita', (d) => renameGroup(d, group, 'Zita\'s now'))).toBe('4403 update refused: not_your_group');
+		expect(await attempt('zita', (d) => renameGroup(d, group, "Zita's now"))).toBe('4403 update refused: not_your_group');
 		expect(await attempt('pal', (d) => removeVariant(d, wording))).toBe('4403 update refused: not_allowed');
 		expect(await updatesIn()).toBe(before);
 		const board = await stored();
@@ -102,14 +108,21 @@ describe('rights per board, enforced by the sync server', () => {
 		expect(text(await stored(), card)).toBe('Pál wrote this, and edited it');
 	});
 
-	test('with the board\'s settings turned on, live connections may do it at once; without them again, not', async () => {
+	test("with the board's settings turned on, live connections may do it at once; without them again, not", async () => {
 		const open = connectClient(server, doc(), people.zita.cookie);
 		await open.synced;
 		const facilitator = { memberId: people.facilitator.id, workshopId: workshop.workshop_id };
 		const all = { editOthers: true, manageGroups: true, deleteWordings: true };
 		expect(await updateBoardSettings(db.sql, server.sync, facilitator, boardId, { title: 'Board', prompt: '', rights: all, anonymous: false })).toBe(true);
 		// a participant cannot change the settings (RLS)
-		expect(await updateBoardSettings(db.sql, server.sync, { memberId: people.zita.id, workshopId: workshop.workshop_id }, boardId, { title: 'Board', prompt: '', rights: DEFAULT_RIGHTS, anonymous: false })).toBe(false);
+		expect(
+			await updateBoardSettings(db.sql, server.sync, { memberId: people.zita.id, workshopId: workshop.workshop_id }, boardId, {
+				title: 'Board',
+				prompt: '',
+				rights: DEFAULT_RIGHTS,
+				anonymous: false
+			})
+		).toBe(false);
 		// the connection opened before the change is held to the new settings
 		expect(await attempt('zita', (d) => editCardText(d, card, 'Zita may now'), open)).toBe('accepted');
 		expect(await attempt('zita', (d) => renameGroup(d, group, 'Zita renamed it'))).toBe('accepted');
@@ -123,7 +136,9 @@ describe('rights per board, enforced by the sync server', () => {
 		// and back: refused again, live
 		const again = connectClient(server, doc(), people.zita.cookie);
 		await again.synced;
-		expect(await updateBoardSettings(db.sql, server.sync, facilitator, boardId, { title: 'Board', prompt: '', rights: DEFAULT_RIGHTS, anonymous: false })).toBe(true);
+		expect(await updateBoardSettings(db.sql, server.sync, facilitator, boardId, { title: 'Board', prompt: '', rights: DEFAULT_RIGHTS, anonymous: false })).toBe(
+			true
+		);
 		expect(await attempt('zita', (d) => renameGroup(d, group, 'not any more'), again)).toBe('4403 update refused: not_your_group');
 	});
 

@@ -60,7 +60,10 @@ beforeAll(async () => {
 	voting = new Voting(db.sql, server.sync);
 	const w = workshop.workshop_id;
 	people.facilitator = { id: workshop.member_id, cookie: await sessionCookie(server.sessionKey, w, workshop.member_id, 'facilitator') };
-	for (const [name, org] of [['anna', 'Innoskart'], ['bela', 'NOHAC']] as const) {
+	for (const [name, org] of [
+		['anna', 'Innoskart'],
+		['bela', 'NOHAC']
+	] as const) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, org);
 		people[name] = { id: member_id, cookie: await sessionCookie(server.sessionKey, w, member_id) };
 	}
@@ -88,7 +91,8 @@ test('the screen reads the room and never receives a private card before the rev
 	const secret = 'TITKOS-ÖTLET-7f3a';
 	const anna = connectClient(server, `draft/${boardId}/${people.anna.id}`, people.anna.cookie);
 	await anna.synced;
-	for (const n of ['egy', 'kettő']) addCard(anna.doc, { author: { memberId: people.anna.id, name: 'anna', organisation: 'Innoskart' }, text: `${secret} ${n}` });
+	for (const n of ['egy', 'kettő'])
+		addCard(anna.doc, { author: { memberId: people.anna.id, name: 'anna', organisation: 'Innoskart' }, text: `${secret} ${n}` });
 	// The wall learns how many, from the server …
 	await waitFor(() => privateCardCount(wallControl.doc, boardId) === 2, 5000, 'the count on the wall');
 	// … and nothing of what.
@@ -102,7 +106,14 @@ test('the screen reads the room and never receives a private card before the rev
 
 	// A round: no results on the wire while it is open or closed, only after the reveal.
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Értékek', source: 'cards', settings: defaultSettings('dots'), seconds: null, chosen: [], parentRound: null, parentTop: 3
+		boardId,
+		title: 'Értékek',
+		source: 'cards',
+		settings: defaultSettings('dots'),
+		seconds: null,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
 	});
 	const [first] = readBoard(wallBoard.doc).ungrouped;
 	await voting.cast(viewer(people.anna.id), roundId, [{ option: first.id, criterion: 0, value: 2 }]);
@@ -124,13 +135,20 @@ test('turnout counts participants present, and a facilitator only once they vote
 	const facControl = connectClient(server, `control/${workshop.workshop_id}`, people.facilitator.cookie);
 	await Promise.all([annaControl.synced, facControl.synced]);
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Második forduló', source: 'cards', settings: defaultSettings('approval'), seconds: null, chosen: [], parentRound: null, parentTop: 3
+		boardId,
+		title: 'Második forduló',
+		source: 'cards',
+		settings: defaultSettings('approval'),
+		seconds: null,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
 	});
 	const round = () => readRounds(annaControl.doc, boardId).find((r) => r.id === roundId);
 	await waitFor(() => !!round(), 5000, 'the round');
 	expect(round()!.turnout).toMatchObject({ voted: 0, present: 1 });
 	await voting.cast(viewer(people.facilitator.id), roundId, [{ option: round()!.options[0].id, criterion: 0, value: 1 }]);
-	await waitFor(() => round()!.turnout.voted === 1, 5000, 'the facilitator\'s ballot');
+	await waitFor(() => round()!.turnout.voted === 1, 5000, "the facilitator's ballot");
 	expect(round()!.turnout).toMatchObject({ voted: 1, present: 2 });
 	await voting.close(viewer(people.facilitator.id), roundId);
 	for (const c of [annaControl, facControl]) c.destroy();

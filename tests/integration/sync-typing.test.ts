@@ -185,7 +185,10 @@ describe('two people typing at the same spot at once', () => {
 				{ ...from[1], tag: 'B' }
 			]);
 			const ok = a === b && runs.every((run) => a.includes(run)) && whole(tags, 'A') && whole(tags, 'B');
-			if (!ok) failures.push(`seed ${SEED + round}: ${JSON.stringify(initial)} at ${spot}, A ${JSON.stringify(runs[0])}, B ${JSON.stringify(runs[1])} → ${JSON.stringify(a)} ${a === b ? '' : `≠ ${JSON.stringify(b)} `}(${tags})`);
+			if (!ok)
+				failures.push(
+					`seed ${SEED + round}: ${JSON.stringify(initial)} at ${spot}, A ${JSON.stringify(runs[0])}, B ${JSON.stringify(runs[1])} → ${JSON.stringify(a)} ${a === b ? '' : `≠ ${JSON.stringify(b)} `}(${tags})`
+				);
 		}
 		expect(failures).toEqual([]);
 	});

@@ -18,7 +18,10 @@ beforeAll(async () => {
 	workshop = await createWorkshop(db.sql);
 	[{ id: boardId }] = await db.sql<{ id: string }[]>`select id from public.boards where workshop_id = ${workshop.workshop_id} order by position limit 1`;
 	server = await startSyncServer(db.sql);
-	for (const [key, name, organisation] of [['anna', 'Anna', 'Innoskart'], ['bela', 'Béla', 'NOHAC']] as const) {
+	for (const [key, name, organisation] of [
+		['anna', 'Anna', 'Innoskart'],
+		['bela', 'Béla', 'NOHAC']
+	] as const) {
 		const { member_id } = await joinWorkshop(db.sql, workshop.join_code, name, organisation);
 		people[key] = { memberId: member_id, name, organisation, cookie: await sessionCookie(server.sessionKey, workshop.workshop_id, member_id) };
 	}
@@ -66,8 +69,8 @@ test('a connection flooding updates is closed with 4429 "too many updates" past 
 	const annaCard = addCard(anna.doc, { author: people.anna, text: 'still live' });
 	// Béla reconnects; his sync step 2 carries the rest as one update.
 	bela.provider.connect();
-	await waitFor(() => cardText(anna.doc, card)?.toString() === 'flood 400', 10_000, 'Béla\'s last edit after his reconnect');
-	await waitFor(() => cardsOf(bela.doc).has(annaCard), 5000, 'Anna\'s card at Béla');
+	await waitFor(() => cardText(anna.doc, card)?.toString() === 'flood 400', 10_000, "Béla's last edit after his reconnect");
+	await waitFor(() => cardsOf(bela.doc).has(annaCard), 5000, "Anna's card at Béla");
 	anna.destroy();
 	bela.destroy();
 	const fresh = connectClient(server, docName(), people.anna.cookie, new Y.Doc());

@@ -16,14 +16,30 @@ const facilitator = () => viewer(workshop.member_id);
 
 function settings(over: Partial<RoundSettings> = {}): RoundSettings {
 	return {
-		method: 'dots', dots: 5, maxPerOption: 3, choices: 2, top: 3, budget: 100, criteria: [''],
-		anonymous: true, resultsLive: false, weighting: 'person', ...over
+		method: 'dots',
+		dots: 5,
+		maxPerOption: 3,
+		choices: 2,
+		top: 3,
+		budget: 100,
+		criteria: [''],
+		anonymous: true,
+		resultsLive: false,
+		weighting: 'person',
+		...over
 	};
 }
 
 async function open(over: Partial<RoundSettings> = {}, extra: Partial<voting.OpenRoundInput> = {}) {
 	return voting.openRound(db.sql, facilitator(), {
-		boardId: board, title: 'Round', source: 'cards', settings: settings(over), seconds: null, parentRound: null, options: OPTIONS, ...extra
+		boardId: board,
+		title: 'Round',
+		source: 'cards',
+		settings: settings(over),
+		seconds: null,
+		parentRound: null,
+		options: OPTIONS,
+		...extra
 	});
 }
 
@@ -48,16 +64,29 @@ afterAll(async () => {
 
 describe('opening and closing', () => {
 	test('only a facilitator opens a round, one open round per board, numbered per board', async () => {
-		expect(await codeOf(voting.openRound(db.sql, viewer(people.anna), {
-			boardId: board, title: 'x', source: 'cards', settings: settings(), seconds: null, parentRound: null, options: OPTIONS
-		}))).toBe('not_allowed');
+		expect(
+			await codeOf(
+				voting.openRound(db.sql, viewer(people.anna), {
+					boardId: board,
+					title: 'x',
+					source: 'cards',
+					settings: settings(),
+					seconds: null,
+					parentRound: null,
+					options: OPTIONS
+				})
+			)
+		).toBe('not_allowed');
 		const first = await open();
 		expect(await codeOf(open())).toBe('round_already_open');
 		expect(await codeOf(voting.closeRound(db.sql, viewer(people.anna), first))).toBe('not_allowed');
 		expect(await voting.closeRound(db.sql, facilitator(), first)).toBe(true);
 		const second = await open();
 		const rounds = await voting.listRounds(db.sql, viewer(people.anna), board);
-		expect(rounds.map((r) => [r.id, r.seq, r.status])).toEqual([[second, 2, 'open'], [first, 1, 'closed']]);
+		expect(rounds.map((r) => [r.id, r.seq, r.status])).toEqual([
+			[second, 2, 'open'],
+			[first, 1, 'closed']
+		]);
 		expect(rounds[0].options.map((o) => o.label)).toEqual(OPTIONS.map((o) => o.label));
 		await voting.closeRound(db.sql, facilitator(), second);
 	});
@@ -189,11 +218,15 @@ describe('secrecy', () => {
 
 	test('a facilitator enters a ballot for someone without a device; they cannot cast themselves', async () => {
 		const round = await open();
-		expect(await codeOf(voting.castProxyBallot(db.sql, viewer(people.anna), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 1)]))).toBe('not_allowed');
+		expect(await codeOf(voting.castProxyBallot(db.sql, viewer(people.anna), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 1)]))).toBe(
+			'not_allowed'
+		);
 		await voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 1)]);
 		// The same person again replaces their ballot.
 		await voting.castProxyBallot(db.sql, facilitator(), round, { name: 'dóra', organisation: 'nohac' }, [mark('d', 2)]);
-		expect(await codeOf(voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 9)]))).toBe('over_max_per_option');
+		expect(await codeOf(voting.castProxyBallot(db.sql, facilitator(), round, { name: 'Dóra', organisation: 'NOHAC' }, [mark('a', 9)]))).toBe(
+			'over_max_per_option'
+		);
 		await voting.closeRound(db.sql, facilitator(), round);
 		const aggregate = await voting.roundAggregate(db.sql, facilitator(), round);
 		// The only ballot of an anonymous round: its organisation is not named.
@@ -229,7 +262,10 @@ describe('the interface and the database apply the same rules', () => {
 			const s = normaliseSettings({ ...input, anonymous: true, resultsLive: false, weighting: 'person' }, ids.length);
 			const round = await open(s);
 			const expected = validateBallot(s, ids, marks);
-			const actual = await voting.castBallot(db.sql, viewer(people.csaba), round, marks).then(() => null, (e) => (e as Error).message);
+			const actual = await voting.castBallot(db.sql, viewer(people.csaba), round, marks).then(
+				() => null,
+				(e) => (e as Error).message
+			);
 			if (actual) refused++;
 			if (expected !== actual) disagreements.push(`${s.method} ${JSON.stringify(marks)}: rules ${expected}, database ${actual}`);
 			await voting.closeRound(db.sql, facilitator(), round);
@@ -285,7 +321,10 @@ describe('anonymous rounds name no organisation of one voter', () => {
 		const round = await open(dots({ anonymous: false }));
 		await cast(round);
 		const aggregate = await voting.roundAggregate(db.sql, viewer(people.anna), round);
-		expect(aggregate.voters).toEqual([{ organisation: 'Innoskart', count: 2, proxies: 0 }, { organisation: 'NOHAC', count: 1, proxies: 0 }]);
+		expect(aggregate.voters).toEqual([
+			{ organisation: 'Innoskart', count: 2, proxies: 0 },
+			{ organisation: 'NOHAC', count: 1, proxies: 0 }
+		]);
 		await voting.closeRound(db.sql, facilitator(), round);
 	});
 
@@ -382,7 +421,7 @@ describe('anonymous rounds show no cell of fewer than three ballots', () => {
 		expect((await expectSafe(total, few)).voters).toEqual([{ organisation: POOLED, count: 5, proxies: 0, pooled: true, organisations: 3 }]);
 	});
 
-	test('live results of an anonymous round are nobody\'s while it is open, everyone\'s once it closes', async () => {
+	test("live results of an anonymous round are nobody's while it is open, everyone's once it closes", async () => {
 		const round = await open({ ...s, resultsLive: true });
 		await castBy(round, ['Iota', 'Iota', 'Iota']);
 		for (const who of [workshop.member_id, people.anna]) expect(await codeOf(voting.roundAggregate(db.sql, viewer(who), round))).toBe('results_hidden');
@@ -392,7 +431,9 @@ describe('anonymous rounds show no cell of fewer than three ballots', () => {
 });
 
 test('closing while 80 members cast: every acknowledged ballot is counted, every other one refused as closed', async () => {
-	const voters = await Promise.all(Array.from({ length: 80 }, (_, i) => joinWorkshop(db.sql, workshop.join_code, `Voter ${i}`, `Org ${i % 5}`).then((r) => r.member_id)));
+	const voters = await Promise.all(
+		Array.from({ length: 80 }, (_, i) => joinWorkshop(db.sql, workshop.join_code, `Voter ${i}`, `Org ${i % 5}`).then((r) => r.member_id))
+	);
 	const round = await open();
 	const own = connect(db.url, { max: 1 });
 	await own`select 1`;

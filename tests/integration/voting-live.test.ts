@@ -51,9 +51,16 @@ test('a round reaches every connected screen live; results only once everyone ma
 	await Promise.all([anna.synced, facilitator.synced]);
 
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Values', source: 'cards', settings: defaultSettings('dots'), seconds: null, chosen: [], parentRound: null, parentTop: 3
+		boardId,
+		title: 'Values',
+		source: 'cards',
+		settings: defaultSettings('dots'),
+		seconds: null,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
 	});
-	await waitFor(() => readRounds(anna.doc, boardId).length === 1, 5000, 'the round on Anna\'s screen');
+	await waitFor(() => readRounds(anna.doc, boardId).length === 1, 5000, "the round on Anna's screen");
 	const [round] = readRounds(anna.doc, boardId);
 	// Options frozen from the board, empty cards left out, in board order.
 	expect(round.options.map((o) => o.label)).toEqual(['Trust', 'Openness', 'Courage']);
@@ -99,9 +106,19 @@ test('a round reaches every connected screen live; results only once everyone ma
 
 test('a timed round closes by itself, and the next round can take the best of it', async () => {
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Short list', source: 'cards', settings: { ...defaultSettings('dots'), anonymous: false, resultsLive: true }, seconds: 10, chosen: [], parentRound: null, parentTop: 3
+		boardId,
+		title: 'Short list',
+		source: 'cards',
+		settings: { ...defaultSettings('dots'), anonymous: false, resultsLive: true },
+		seconds: 10,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
 	});
-	await voting.cast(viewer(people.anna.id), roundId, [{ option: cards.Courage, criterion: 0, value: 3 }, { option: cards.Trust, criterion: 0, value: 1 }]);
+	await voting.cast(viewer(people.anna.id), roundId, [
+		{ option: cards.Courage, criterion: 0, value: 3 },
+		{ option: cards.Trust, criterion: 0, value: 1 }
+	]);
 	// Make the timer run out now rather than in ten seconds.
 	await db.sql`update public.rounds set closes_at = now() where id = ${roundId}`;
 	const restarted = new Voting(db.sql, server.sync);
@@ -112,12 +129,22 @@ test('a timed round closes by itself, and the next round can take the best of it
 	restarted.stop();
 
 	const next = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Final', source: 'previous', settings: defaultSettings('ranking'), seconds: null, chosen: [], parentRound: roundId, parentTop: 2
+		boardId,
+		title: 'Final',
+		source: 'previous',
+		settings: defaultSettings('ranking'),
+		seconds: null,
+		chosen: [],
+		parentRound: roundId,
+		parentTop: 2
 	});
 	await waitFor(() => readRounds(watcher.doc, boardId).some((r) => r.id === next), 5000, 'the next round');
 	const final = readRounds(watcher.doc, boardId).find((r) => r.id === next)!;
 	// Courage 3 dots, Trust 1: the two best, with the card ids of the first round (so rounds compare).
-	expect(final.options.map((o) => [o.id, o.label])).toEqual([[cards.Courage, 'Courage'], [cards.Trust, 'Trust']]);
+	expect(final.options.map((o) => [o.id, o.label])).toEqual([
+		[cards.Courage, 'Courage'],
+		[cards.Trust, 'Trust']
+	]);
 	expect(final.parentRound).toBe(roundId);
 	await voting.close(viewer(people.facilitator.id), next);
 	watcher.destroy();
@@ -127,7 +154,14 @@ test('watchers of an anonymous round with live results never see the totals move
 	const watcher = connectClient(server, `control/${workshop.workshop_id}`, people.bela.cookie);
 	await watcher.synced;
 	const roundId = await voting.open(viewer(people.facilitator.id), {
-		boardId, title: 'Live', source: 'cards', settings: { ...defaultSettings('dots'), anonymous: true, resultsLive: true }, seconds: null, chosen: [], parentRound: null, parentTop: 3
+		boardId,
+		title: 'Live',
+		source: 'cards',
+		settings: { ...defaultSettings('dots'), anonymous: true, resultsLive: true },
+		seconds: null,
+		chosen: [],
+		parentRound: null,
+		parentTop: 3
 	});
 	// Everything the watcher's document ever held for this round, in order.
 	const seen: { status: string; voters: number | null }[] = [];

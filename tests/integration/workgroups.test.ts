@@ -33,14 +33,20 @@ test('a participant picks their own workgroup, and only their own', async () => 
 	const someoneElse = await asMember(db.sql, ids.participant, (tx) => tx`update public.members set workgroup_board_id = ${themes[1]} where id = ${ids.second}`);
 	expect(someoneElse.count).toBe(0);
 	expect(await workgroupOf(ids.second)).toBeNull();
-	expect((await rejection(asMember(db.sql, ids.participant, (tx) => tx`select public.assign_workgroup(${ids.second}, ${themes[1]})`))).message).toBe('not_allowed');
+	expect((await rejection(asMember(db.sql, ids.participant, (tx) => tx`select public.assign_workgroup(${ids.second}, ${themes[1]})`))).message).toBe(
+		'not_allowed'
+	);
 });
 
 test('a workgroup must be a board of the same workshop', async () => {
-	const err = await rejection(asMember(db.sql, ids.participant, (tx) => tx`update public.members set workgroup_board_id = ${otherBoard} where id = ${ids.participant}`));
+	const err = await rejection(
+		asMember(db.sql, ids.participant, (tx) => tx`update public.members set workgroup_board_id = ${otherBoard} where id = ${ids.participant}`)
+	);
 	expect(err.code).toBe('23503');
 	expect(await workgroupOf(ids.participant)).toBe(themes[0]);
-	expect((await rejection(asMember(db.sql, workshop.member_id, (tx) => tx`select public.assign_workgroup(${ids.second}, ${otherBoard})`))).message).toBe('not_found');
+	expect((await rejection(asMember(db.sql, workshop.member_id, (tx) => tx`select public.assign_workgroup(${ids.second}, ${otherBoard})`))).message).toBe(
+		'not_found'
+	);
 });
 
 test('an observer cannot join a workgroup; a facilitator can assign anyone, and removing the board frees them', async () => {

@@ -76,8 +76,24 @@ describe('csvField', () => {
 	});
 
 	it('starts with a byte order mark and ends every record, the last one too, with CRLF', () => {
-		expect(csvText([['a', 'b'], ['c', null]], en)).toBe('\uFEFFa,b\r\nc,\r\n');
-		expect(csvText([['a', 2.5], ['c', null]], hu)).toBe('\uFEFFa;2,5\r\nc;\r\n');
+		expect(
+			csvText(
+				[
+					['a', 'b'],
+					['c', null]
+				],
+				en
+			)
+		).toBe('\uFEFFa,b\r\nc,\r\n');
+		expect(
+			csvText(
+				[
+					['a', 2.5],
+					['c', null]
+				],
+				hu
+			)
+		).toBe('\uFEFFa;2,5\r\nc;\r\n');
 	});
 });
 
@@ -119,10 +135,7 @@ describe('boardCsv', () => {
 
 	it('quotes and defuses card text and organisations', () => {
 		const r = rendering({}, { ungrouped: [card('c', '=cmd|"/c calc"!A0', '-Org, Ltd.'), card('d', 'two\nlines', '@home')] });
-		expect(lines(boardCsv(r, 'en')).slice(1, -1)).toEqual([
-			'card,,c,"\'=cmd|""/c calc""!A0","\'-Org, Ltd.",,,,,,,',
-			'card,,d,"two\nlines",\'@home,,,,,,,'
-		]);
+		expect(lines(boardCsv(r, 'en')).slice(1, -1)).toEqual(['card,,c,"\'=cmd|""/c calc""!A0","\'-Org, Ltd.",,,,,,,', 'card,,d,"two\nlines",\'@home,,,,,,,']);
 	});
 });
 
@@ -175,10 +188,7 @@ const hungarian = rendering(
 	{
 		workshop: { title: 'Nemzeti Klaszterstratégia Műhely – Balatonfüred', language: 'hu', startsOn: '2021-06-03', venue: 'Balatonfüred' },
 		groups: [
-			group('g-hu', GROUP, [
-				card('k1', TRUST, ORG_A),
-				card('k2', SHARING, ORG_B, { indicator: 'közös projektek száma évente', target: '20,5', year: '2030' })
-			])
+			group('g-hu', GROUP, [card('k1', TRUST, ORG_A), card('k2', SHARING, ORG_B, { indicator: 'közös projektek száma évente', target: '20,5', year: '2030' })])
 		],
 		ungrouped: [card('k3', FORMULA, ORG_C)],
 		variants: [{ id: 'v-hu', label: 'Fő megfogalmazás', text: STATEMENT }],
@@ -230,7 +240,21 @@ describe.each(['hu', 'en'] as const)('a Hungarian workshop read back by csv-pars
 
 	it('report: every cell, the headings in the language, the text and the fractions as they were', () => {
 		const headings = {
-			hu: ['Tábla', 'Feladat', 'Szakasz', 'Sor típusa', 'Megnevezés', 'Szöveg', 'Megfogalmazás forrása', 'Forduló', 'Szavazási mód', 'Súlyozás', 'Szavazók', 'Helyezés', 'Összesen'],
+			hu: [
+				'Tábla',
+				'Feladat',
+				'Szakasz',
+				'Sor típusa',
+				'Megnevezés',
+				'Szöveg',
+				'Megfogalmazás forrása',
+				'Forduló',
+				'Szavazási mód',
+				'Súlyozás',
+				'Szavazók',
+				'Helyezés',
+				'Összesen'
+			],
 			en: ['Board', 'Exercise', 'Phase', 'Row type', 'Label', 'Text', 'Statement source', 'Round', 'Method', 'Weighting', 'Voters', 'Rank', 'Total']
 		};
 		const board = [TITLE, 'vision', 'decided'];

@@ -109,9 +109,13 @@ function resultRows(r: BoardRendering): BoardRow[] {
 		.flatMap((round) => {
 			const result = tally(round.aggregate!, round.options, round.settings);
 			const unscored = (total: number) => result.method === 'score' && total === 0;
-			return result.options.map(
-				(o): BoardRow => ({ kind: 'result', round: round.seq, option: o.label, rank: o.rank, total: unscored(o.total) ? null : o.total })
-			);
+			return result.options.map((o): BoardRow => ({
+				kind: 'result',
+				round: round.seq,
+				option: o.label,
+				rank: o.rank,
+				total: unscored(o.total) ? null : o.total
+			}));
 		});
 }
 
@@ -148,7 +152,8 @@ function reportRows(b: ReportBoard): ReportRow[] {
 	if (b.statement) rows.push({ ...common, kind: 'statement', label: b.statement.label, text: b.statement.text, statement_from: b.statementFrom });
 	const round = b.round ? { round: b.round.seq, method: b.round.method, weighting: b.round.weighting, voters: b.round.voters } : {};
 	const unscored = (total: number) => b.round?.method === 'score' && total === 0;
-	for (const item of b.top) rows.push({ ...common, ...round, kind: 'top', label: item.label, rank: item.rank, total: unscored(item.total) ? null : item.total });
+	for (const item of b.top)
+		rows.push({ ...common, ...round, kind: 'top', label: item.label, rank: item.rank, total: unscored(item.total) ? null : item.total });
 	for (const org of b.organisations) rows.push({ ...common, kind: 'organisation', label: org });
 	return rows;
 }

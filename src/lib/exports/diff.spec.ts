@@ -3,8 +3,16 @@ import { diffRenderings, diffText, type Change } from './diff';
 import { card, group, rendering } from './fixtures';
 
 /** The earlier and the later text a word diff describes. */
-const before = (changes: Change[]) => changes.filter((c) => c.kind !== 'added').map((c) => c.text).join('');
-const after = (changes: Change[]) => changes.filter((c) => c.kind !== 'removed').map((c) => c.text).join('');
+const before = (changes: Change[]) =>
+	changes
+		.filter((c) => c.kind !== 'added')
+		.map((c) => c.text)
+		.join('');
+const after = (changes: Change[]) =>
+	changes
+		.filter((c) => c.kind !== 'removed')
+		.map((c) => c.text)
+		.join('');
 const words = (changes: Change[], kind: Change['kind']) => changes.filter((c) => c.kind === kind).map((c) => c.text.trim());
 
 const earlier = rendering(

@@ -83,8 +83,7 @@ function diffCards(a: Map<string, Placed>, b: Map<string, Placed>): Pick<BoardDi
 	for (const [id, after] of b) {
 		const before = a.get(id);
 		if (!before) continue;
-		if (contentChanged(before.card, after.card))
-			edited.push({ id, before: before.card, after: after.card, text: diffText(before.card.text, after.card.text) });
+		if (contentChanged(before.card, after.card)) edited.push({ id, before: before.card, after: after.card, text: diffText(before.card.text, after.card.text) });
 		if ((before.group?.id ?? null) !== (after.group?.id ?? null))
 			moved.push({ id, text: after.card.text, fromGroup: before.group?.title ?? null, toGroup: after.group?.title ?? null });
 	}

@@ -24,9 +24,7 @@ describe('attachment', () => {
 	it('gives an ASCII filename and the real name in filename*, which Node accepts as a header', () => {
 		const name = `${fileStem(`Jövőkép ${EVERY_LETTER}`)}.md`;
 		const header = attachment(name);
-		expect(header).toBe(
-			`attachment; filename="jovokep-aeiooouuu-aeiooouuu.md"; filename*=UTF-8''${encodeURIComponent(name)}`
-		);
+		expect(header).toBe(`attachment; filename="jovokep-aeiooouuu-aeiooouuu.md"; filename*=UTF-8''${encodeURIComponent(name)}`);
 		expect(header).toMatch(/^[\x20-\x7e]+$/);
 		// What failed before: a header byte string cannot hold ő (U+0151) or ű (U+0171).
 		expect(new Headers({ 'content-disposition': header }).get('content-disposition')).toBe(header);
@@ -35,7 +33,9 @@ describe('attachment', () => {
 
 	it('escapes what RFC 5987 reserves and quotes what the quoted string needs', () => {
 		const header = attachment(`"Őszinte" (üzleti) kapcsolatok*.csv`);
-		expect(header).toBe(`attachment; filename="\\"Oszinte\\" (uzleti) kapcsolatok*.csv"; filename*=UTF-8''%22%C5%90szinte%22%20%28%C3%BCzleti%29%20kapcsolatok%2A.csv`);
+		expect(header).toBe(
+			`attachment; filename="\\"Oszinte\\" (uzleti) kapcsolatok*.csv"; filename*=UTF-8''%22%C5%90szinte%22%20%28%C3%BCzleti%29%20kapcsolatok%2A.csv`
+		);
 		expect(contentDisposition.parse(header).parameters.filename).toBe(`"Őszinte" (üzleti) kapcsolatok*.csv`);
 	});
 

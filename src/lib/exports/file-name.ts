@@ -9,7 +9,13 @@ import contentDisposition from 'content-disposition';
 
 /** A file name from a title: letters and digits of any script, dashes between. */
 export function fileStem(title: string): string {
-	return title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'roundtable';
+	return (
+		title
+			.toLowerCase()
+			.replace(/[^\p{L}\p{N}]+/gu, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 80) || 'roundtable'
+	);
 }
 
 const ACCENTED = 'áéíóöőúüűÁÉÍÓÖŐÚÜŰ';

@@ -84,7 +84,11 @@ export const values = rendering(
 					['c3', 'Fast prototyping']
 				],
 				// c1 = 3 + 2 = 5; c2 = 2 + 1 = 3; c3 = 4 + 1 = 5
-				[ballot('Alpha Cluster', mark('c1', 3), mark('c2', 2)), ballot('Beta Cluster', mark('c2', 1), mark('c3', 4)), ballot('Gamma Cluster', mark('c1', 2), mark('c3', 1))]
+				[
+					ballot('Alpha Cluster', mark('c1', 3), mark('c2', 2)),
+					ballot('Beta Cluster', mark('c2', 1), mark('c3', 4)),
+					ballot('Gamma Cluster', mark('c1', 2), mark('c3', 1))
+				]
 			),
 			round('r2', 2, 'Second look', 'score', [['c1', 'Trust between members']], null)
 		],

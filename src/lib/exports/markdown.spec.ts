@@ -7,7 +7,13 @@ import { XSS_IMG, XSS_LINK, card, goals, group, meta, mission, rendering, round,
 const html = (md: string) => marked.parse(md, { async: false, gfm: true });
 
 /** The text of rendered HTML with the five entities marked writes turned back into characters. */
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string) =>
+	s
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&amp;/g, '&');
 
 const PAYLOADS = [
 	XSS_IMG,
@@ -141,9 +147,17 @@ describe('boardMarkdown', () => {
 
 	it('gives every wording of the statement under its label', () => {
 		expect(boardMarkdown(mission, null, 'en')).toContain(
-			['## Statement', '', '### Main wording', '', 'We connect firms and research.', '', '### Alternative 2', '', 'We connect small firms with research centres.'].join(
-				'\n'
-			)
+			[
+				'## Statement',
+				'',
+				'### Main wording',
+				'',
+				'We connect firms and research.',
+				'',
+				'### Alternative 2',
+				'',
+				'We connect small firms with research centres.'
+			].join('\n')
 		);
 	});
 
@@ -193,7 +207,9 @@ describe('boardMarkdown', () => {
 			{ title: XSS_IMG, prompt: `${XSS_LINK}\n<script>alert(1)</script>` },
 			{
 				workshop: { ...workshop, title: '<script>alert(1)</script>', venue: XSS_LINK },
-				groups: PAYLOADS.map((p, i) => group(`g${i}`, p, [card(`c${i}`, evil(i + 1), evil(i + 2), { indicator: evil(i + 3), target: evil(i + 4), year: evil(i + 5) })])),
+				groups: PAYLOADS.map((p, i) =>
+					group(`g${i}`, p, [card(`c${i}`, evil(i + 1), evil(i + 2), { indicator: evil(i + 3), target: evil(i + 4), year: evil(i + 5) })])
+				),
 				variants: PAYLOADS.map((p, i) => ({ id: `v${i}`, label: p, text: `${evil(i + 1)}\n${evil(i + 2)}` })),
 				rounds: [
 					round(
@@ -274,7 +290,9 @@ describe('reportMarkdown', () => {
 
 	it('says so when a board has nothing decided yet', () => {
 		const empty = compileReport({ workshop, boards: [rendering({ title: 'Empty board', kind: 'free' })] });
-		expect(reportMarkdown(empty, 'en')).toContain('## Empty board\n\n- **Exercise:** Free board\n- **Phase:** Brainstorm\n\nNothing has been drafted or voted on for this board yet.\n');
+		expect(reportMarkdown(empty, 'en')).toContain(
+			'## Empty board\n\n- **Exercise:** Free board\n- **Phase:** Brainstorm\n\nNothing has been drafted or voted on for this board yet.\n'
+		);
 	});
 
 	it('is written in Hungarian for a Hungarian workshop', () => {
@@ -299,7 +317,12 @@ describe('reportMarkdown', () => {
 	it('renders user text as text', () => {
 		const hostile = compileReport({
 			workshop: { ...workshop, title: XSS_IMG },
-			boards: [rendering({ title: XSS_LINK, prompt: XSS_IMG }, { variants: [{ id: 'v', label: XSS_LINK, text: '<script>alert(1)</script>' }], ungrouped: [card('c', 'x', XSS_IMG)] })]
+			boards: [
+				rendering(
+					{ title: XSS_LINK, prompt: XSS_IMG },
+					{ variants: [{ id: 'v', label: XSS_LINK, text: '<script>alert(1)</script>' }], ungrouped: [card('c', 'x', XSS_IMG)] }
+				)
+			]
 		});
 		const out = html(reportMarkdown(hostile, 'en'));
 		expect(out).not.toMatch(/<(img|script|a)\b/);

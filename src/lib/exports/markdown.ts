@@ -312,9 +312,7 @@ function reportStatement(b: ReportBoard, locale: ExportLocale): string | null {
 	const o = { locale };
 	const from = b.statementFrom === 'vote' ? m.export_report_decided({}, o) : m.export_report_draft({}, o);
 	const label = escapeMarkdown(b.statement.label);
-	return [`### ${m.export_statement({}, o)}`, `*${from}*${label ? ` · **${label}**` : ''}`, escapeBlock(b.statement.text)]
-		.filter(Boolean)
-		.join('\n\n');
+	return [`### ${m.export_statement({}, o)}`, `*${from}*${label ? ` · **${label}**` : ''}`, escapeBlock(b.statement.text)].filter(Boolean).join('\n\n');
 }
 
 function reportTop(b: ReportBoard, locale: ExportLocale): string | null {

@@ -19,10 +19,20 @@ describe('compileBoard: the statement', () => {
 
 	it('follows the latest statement round, not an earlier one', () => {
 		// a later vote (seq 3) where Main wording wins 2 to 0
-		const later = round('r9', 3, 'Run-off', 'approval', [['v1', 'Main wording'], ['v2', 'Alternative 2']], [
-			{ organisation: 'Alpha Cluster', marks: [{ option: 'v1', criterion: 0, value: 1 }] },
-			{ organisation: 'Beta Cluster', marks: [{ option: 'v1', criterion: 0, value: 1 }] }
-		]);
+		const later = round(
+			'r9',
+			3,
+			'Run-off',
+			'approval',
+			[
+				['v1', 'Main wording'],
+				['v2', 'Alternative 2']
+			],
+			[
+				{ organisation: 'Alpha Cluster', marks: [{ option: 'v1', criterion: 0, value: 1 }] },
+				{ organisation: 'Beta Cluster', marks: [{ option: 'v1', criterion: 0, value: 1 }] }
+			]
+		);
 		const b = compileBoard(withRounds(mission, later));
 		expect(b.statement).toEqual({ label: 'Main wording', text: 'We connect firms and research.' });
 		expect(b.statementFrom).toBe('vote');
@@ -107,7 +117,20 @@ describe('compileBoard: organisations', () => {
 				workshop: { ...workshop, language },
 				groups: [],
 				ungrouped: [],
-				rounds: [round('x', 1, '', 'dots', [['a', 'A']], [{ organisation: 'Csongrád', marks: [] }, { organisation: 'Cegléd', marks: [] }, { organisation: 'Cukor', marks: [] }])]
+				rounds: [
+					round(
+						'x',
+						1,
+						'',
+						'dots',
+						[['a', 'A']],
+						[
+							{ organisation: 'Csongrád', marks: [] },
+							{ organisation: 'Cegléd', marks: [] },
+							{ organisation: 'Cukor', marks: [] }
+						]
+					)
+				]
 			}).organisations;
 		expect(names('en')).toEqual(['Cegléd', 'Csongrád', 'Cukor']);
 		expect(names('hu')).toEqual(['Cegléd', 'Cukor', 'Csongrád']);

@@ -40,6 +40,7 @@ export async function updateBoardSettings(
 		// Nothing awaited between the check and this: no card can be accepted in between.
 		sync.setBoardSettings(boardId, settings);
 	});
-	if (done) await sync.write({ doc: parseDocName(`control/${viewer.workshopId}`)!, workshopId: viewer.workshopId }, (doc) => setSettingsMirror(doc, boardId, settings));
+	if (done)
+		await sync.write({ doc: parseDocName(`control/${viewer.workshopId}`)!, workshopId: viewer.workshopId }, (doc) => setSettingsMirror(doc, boardId, settings));
 	return done;
 }

@@ -141,15 +141,18 @@ export class LiveControl {
 	#armLock(viewer: Viewer, boardId: string, end: number): void {
 		const workshopId = viewer.workshopId;
 		clearTimeout(this.#timers.get(workshopId));
-		const timer = setTimeout(async () => {
-			this.#timers.delete(workshopId);
-			try {
-				const session = control.readSession(await this.sync.read(this.#control(workshopId)));
-				if (session.timerEnd === end && session.timerLock) await this.lock(viewer, boardId, true);
-			} catch {
-				// The workshop may be gone; nothing to lock.
-			}
-		}, Math.max(0, end - Date.now()));
+		const timer = setTimeout(
+			async () => {
+				this.#timers.delete(workshopId);
+				try {
+					const session = control.readSession(await this.sync.read(this.#control(workshopId)));
+					if (session.timerEnd === end && session.timerLock) await this.lock(viewer, boardId, true);
+				} catch {
+					// The workshop may be gone; nothing to lock.
+				}
+			},
+			Math.max(0, end - Date.now())
+		);
 		timer.unref?.();
 		this.#timers.set(workshopId, timer);
 	}
@@ -222,7 +225,11 @@ export class LiveControl {
 			const author = { memberId: draftName.memberId, name: owner.name, organisation: owner.organisation ?? '' };
 			const signer = anonymous ? NO_AUTHOR : author;
 			const owned = anonymous
-				? new Set((await this.sql<{ card_id: string }[]>`select card_id from public.card_authors where board_id = ${boardId} and member_id = ${author.memberId}`).map((r) => r.card_id))
+				? new Set(
+						(await this.sql<{ card_id: string }[]>`select card_id from public.card_authors where board_id = ${boardId} and member_id = ${author.memberId}`).map(
+							(r) => r.card_id
+						)
+					)
 				: null;
 			const waiting = draftCards(await this.sync.read(draft));
 			if (waiting.length === 0) continue;
@@ -249,12 +256,7 @@ export class LiveControl {
 						on conflict (board_id, card_id) do update set member_id = excluded.member_id`;
 					this.sync.addOwnCards(boardId, author.memberId, ids);
 				}
-				const verdict = await this.sync.writeAs(
-					board,
-					author,
-					(doc) => revealDraft(doc, fitting, signer),
-					{ anonymous }
-				);
+				const verdict = await this.sync.writeAs(board, author, (doc) => revealDraft(doc, fitting, signer), { anonymous });
 				if (!verdict.ok) {
 					console.error(`[roundtable] revealing ${fitting.length} cards of ${name} refused: ${verdict.reason}`);
 					notRevealed += fitting.length;

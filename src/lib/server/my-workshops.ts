@@ -14,12 +14,19 @@ export interface MyWorkshop {
 export async function myWorkshops(cookies: Cookies): Promise<MyWorkshop[]> {
 	const { sql, sessionKey } = await getRuntime();
 	const found: MyWorkshop[] = [];
-	for (const { name, value } of cookies.getAll().filter((c) => c.name.startsWith('rt_')).slice(0, 12)) {
+	for (const { name, value } of cookies
+		.getAll()
+		.filter((c) => c.name.startsWith('rt_'))
+		.slice(0, 12)) {
 		const session = await verifySession(sessionKey, value);
 		if (!session || name !== sessionCookieName(session.workshopId)) continue;
-		const [row] = await asUser(sql, { sub: session.memberId, role: 'authenticated' }, (tx) => tx<{ title: string; role: MemberRole }[]>`
+		const [row] = await asUser(
+			sql,
+			{ sub: session.memberId, role: 'authenticated' },
+			(tx) => tx<{ title: string; role: MemberRole }[]>`
 			select w.title, m.role from public.workshops w join public.members m on m.workshop_id = w.id
-			where w.id = ${session.workshopId} and m.id = ${session.memberId}`);
+			where w.id = ${session.workshopId} and m.id = ${session.memberId}`
+		);
 		if (row) found.push({ id: session.workshopId, title: row.title, role: row.role });
 	}
 	return found;

@@ -90,7 +90,7 @@ async function start(): Promise<Runtime> {
 	if (seeded) {
 		try {
 			await seedDemoContent({ sql, sync, voting });
-			console.log('[roundtable] filled the demo workshops\' boards');
+			console.log("[roundtable] filled the demo workshops' boards");
 		} catch (error) {
 			// The demo stays, with empty boards; the app itself is fine.
 			console.error('[roundtable] filling the demo boards failed', error);

@@ -29,7 +29,12 @@ const card = (c: CardView): SnapshotCard => ({
  * the server: callers decide who may see it. Round results are those the room was shown
  * (published in the control document), never more.
  */
-export async function renderBoard(sql: Sql, sync: SyncServer, workshopId: string, boardId: string): Promise<{ rendering: BoardRendering; state: Uint8Array } | null> {
+export async function renderBoard(
+	sql: Sql,
+	sync: SyncServer,
+	workshopId: string,
+	boardId: string
+): Promise<{ rendering: BoardRendering; state: Uint8Array } | null> {
 	const row = await boardHeading(sql, workshopId, boardId);
 	if (!row) return null;
 	const [doc, control] = await Promise.all([
@@ -39,7 +44,9 @@ export async function renderBoard(sql: Sql, sync: SyncServer, workshopId: string
 	const view = readBoard(doc);
 	const groups = view.groups.map((g) => ({ id: g.id, title: g.title, cards: g.cards.map(card) }));
 	const ungrouped = view.ungrouped.map(card);
-	const organisations = [...new Set([...groups.flatMap((g) => g.cards), ...ungrouped].map((c) => c.organisation).filter(Boolean))].sort((a, b) => a.localeCompare(b));
+	const organisations = [...new Set([...groups.flatMap((g) => g.cards), ...ungrouped].map((c) => c.organisation).filter(Boolean))].sort((a, b) =>
+		a.localeCompare(b)
+	);
 	const rendering: BoardRendering = {
 		format: SNAPSHOT_FORMAT,
 		workshop: { title: row.title, language: row.language, startsOn: row.starts_on, venue: row.venue },
@@ -49,7 +56,16 @@ export async function renderBoard(sql: Sql, sync: SyncServer, workshopId: string
 		variants: view.variants.map((v) => ({ id: v.id, label: v.label, text: v.text })),
 		rounds: readRounds(control, boardId)
 			.filter((r) => r.status !== 'open' || r.aggregate)
-			.map((r) => ({ id: r.id, seq: r.seq, title: r.title, settings: r.settings, status: r.status, options: r.options, aggregate: r.aggregate, voters: r.turnout.voted })),
+			.map((r) => ({
+				id: r.id,
+				seq: r.seq,
+				title: r.title,
+				settings: r.settings,
+				status: r.status,
+				options: r.options,
+				aggregate: r.aggregate,
+				voters: r.turnout.voted
+			})),
 		organisations
 	};
 	return { rendering, state: Y.encodeStateAsUpdateV2(doc) };

@@ -17,7 +17,12 @@ describe('boardsFromForm', () => {
 	});
 
 	it('turns fields left as prefilled in the other language into the workshop language', () => {
-		const fields = Object.fromEntries(en.flatMap((b, i) => [[`strategy.${i}.title`, b.title], [`strategy.${i}.prompt`, `  ${b.prompt}\n`]]));
+		const fields = Object.fromEntries(
+			en.flatMap((b, i) => [
+				[`strategy.${i}.title`, b.title],
+				[`strategy.${i}.prompt`, `  ${b.prompt}\n`]
+			])
+		);
 		expect(boardsFromForm('strategy', 'hu', fields)).toEqual({ ok: true, boards: hu });
 	});
 

@@ -227,19 +227,22 @@ export class Voting {
 	#scheduleClose(roundId: string, closesAt: number, share = true): void {
 		clearTimeout(this.#timers.get(roundId));
 		if (share) this.sync.publishControl({ type: 'round-timer', roundId, closesAt });
-		const timer = setTimeout(async () => {
-			this.#timers.delete(roundId);
-			try {
-				// close_due_rounds locks the due rows (FOR UPDATE) and closes only those still open:
-				// when two instances run it at the deadline, one closes and publishes, the other gets none.
-				for (const due of await repo.closeDueRounds(this.sql)) {
-					await this.publish(due.roundId);
-					this.#settle(due.roundId);
+		const timer = setTimeout(
+			async () => {
+				this.#timers.delete(roundId);
+				try {
+					// close_due_rounds locks the due rows (FOR UPDATE) and closes only those still open:
+					// when two instances run it at the deadline, one closes and publishes, the other gets none.
+					for (const due of await repo.closeDueRounds(this.sql)) {
+						await this.publish(due.roundId);
+						this.#settle(due.roundId);
+					}
+				} catch (error) {
+					console.error('[voting] closing a timed round failed', error);
 				}
-			} catch (error) {
-				console.error('[voting] closing a timed round failed', error);
-			}
-		}, Math.max(0, closesAt - Date.now()) + 50);
+			},
+			Math.max(0, closesAt - Date.now()) + 50
+		);
 		timer.unref?.();
 		this.#timers.set(roundId, timer);
 	}
@@ -256,7 +259,9 @@ export class Voting {
 			const result = tally(aggregate, parent.options, parent.settings);
 			// An anonymous round of one or two ballots shows no results (round_aggregate_of): all its options tie and go on.
 			const shown = result.voters === 0 || aggregate.cells.length === 0;
-			return topOptions(result, Math.max(1, input.parentTop)).filter((o) => o.supporters > 0 || shown).map((o) => ({ id: o.id, label: o.label }));
+			return topOptions(result, Math.max(1, input.parentTop))
+				.filter((o) => o.supporters > 0 || shown)
+				.map((o) => ({ id: o.id, label: o.label }));
 		}
 		const view = readBoard(await this.sync.read({ doc: parseDocName(`board/${input.boardId}`)!, workshopId: viewer.workshopId }));
 		if (input.source !== 'chosen') return boardOptions(view, input.source);

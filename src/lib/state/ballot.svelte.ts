@@ -29,12 +29,23 @@ export class Ballot {
 	}
 
 	readonly marks = $derived(marksOf(this.values));
-	readonly problem = $derived(this.marks.length === 0 ? null : validateBallot(this.settings, this.round.options.map((o) => o.id), this.marks));
+	readonly problem = $derived(
+		this.marks.length === 0
+			? null
+			: validateBallot(
+					this.settings,
+					this.round.options.map((o) => o.id),
+					this.marks
+				)
+	);
 	readonly left = $derived(remaining(this.settings, this.marks));
 	readonly changed = $derived(!sameMarks(this.marks, this.cast));
 	/** Ranking: the options ranked so far, in rank order. */
 	readonly ranked = $derived.by(() => {
-		const ids = rankedIds(this.values, this.round.options.map((o) => o.id));
+		const ids = rankedIds(
+			this.values,
+			this.round.options.map((o) => o.id)
+		);
 		return ids.map((id) => this.round.options.find((o) => o.id === id)!);
 	});
 
@@ -65,7 +76,15 @@ export class Ballot {
 	}
 
 	moveRank(option: string, by: number): void {
-		this.#change(rankingValues(moveInOrder(this.ranked.map((o) => o.id), option, by)));
+		this.#change(
+			rankingValues(
+				moveInOrder(
+					this.ranked.map((o) => o.id),
+					option,
+					by
+				)
+			)
+		);
 	}
 
 	/** The server stored it: a member's own ballot is now the one cast; a proxy ballot starts over. */

@@ -81,7 +81,14 @@ export class BoardConnection {
 	 * `draft`: a member's private-brainstorm document (cards only, nobody else there):
 	 * no presence and no statement.
 	 */
-	constructor(options: { docName: string; me: BoardMember; locked: () => boolean; draft?: boolean; settings?: () => BoardSettingsView; ownCards?: readonly string[] }) {
+	constructor(options: {
+		docName: string;
+		me: BoardMember;
+		locked: () => boolean;
+		draft?: boolean;
+		settings?: () => BoardSettingsView;
+		ownCards?: readonly string[];
+	}) {
 		this.#me = options.me;
 		this.#locked = options.locked;
 		// a draft is its member's alone: every card in it is theirs

@@ -35,7 +35,12 @@ export class BoardDnd {
 	readonly #words: DndWords;
 	readonly #groupTitle: (group: string) => string;
 
-	constructor(options: { view: () => BoardView; move: (ids: readonly string[], place: Place) => void; words: DndWords; groupTitle: (group: string) => string }) {
+	constructor(options: {
+		view: () => BoardView;
+		move: (ids: readonly string[], place: Place) => void;
+		words: DndWords;
+		groupTitle: (group: string) => string;
+	}) {
 		this.#view = options.view;
 		this.#move = options.move;
 		this.#words = options.words;

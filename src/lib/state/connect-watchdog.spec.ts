@@ -40,7 +40,11 @@ async function flakyServer() {
 }
 
 function provider(url: string): WebsocketProvider {
-	const p = new WebsocketProvider(url, 'doc', new Y.Doc(), { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true, maxBackoffTime: 100 });
+	const p = new WebsocketProvider(url, 'doc', new Y.Doc(), {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		maxBackoffTime: 100
+	});
 	cleanups.push(() => p.destroy());
 	return p;
 }

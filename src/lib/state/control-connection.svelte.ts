@@ -34,7 +34,17 @@ export class ControlConnection {
 	board = $state.raw<BoardControl>({ phase: 'brainstorm', private: false, locked: false, settings: null });
 	/** The state of every board in `boardIds` (consoles and the presenter). */
 	boards = $state.raw<Record<string, BoardControl>>({});
-	session = $state.raw<SessionControl>({ focusBoard: null, focusSeq: 0, timerEnd: null, timerBoard: null, timerLock: false, timerPhase: null, screen: 'join', screenBoard: null, joiningOpen: null });
+	session = $state.raw<SessionControl>({
+		focusBoard: null,
+		focusSeq: 0,
+		timerEnd: null,
+		timerBoard: null,
+		timerLock: false,
+		timerPhase: null,
+		screen: 'join',
+		screenBoard: null,
+		joiningOpen: null
+	});
 	/** The board's voting rounds, newest first, as the server publishes them. */
 	rounds = $state.raw<PublishedRound[]>([]);
 	/** The members, as the server publishes them on every join and role change. */

@@ -66,7 +66,10 @@ export class LiveBoard {
 	readonly people = $derived.by(() => {
 		const me = this.#me;
 		if (!this.board) return [];
-		return [{ memberId: me.id, name: me.name, organisation: me.organisation, colour: memberColour(me.colour) }, ...uniqueMembers(this.board.peers).filter((p) => p.memberId !== me.id)];
+		return [
+			{ memberId: me.id, name: me.name, organisation: me.organisation, colour: memberColour(me.colour) },
+			...uniqueMembers(this.board.peers).filter((p) => p.memberId !== me.id)
+		];
 	});
 	/** The worse of the board's and the private draft's save stage: either holds this member's edits. */
 	readonly saveStage = $derived.by(() => {
@@ -105,7 +108,8 @@ export class LiveBoard {
 		const { board: info, me } = this.#p;
 		// Created outside the effect, so that it outlives the effect's next run.
 		queueMicrotask(() => {
-			if (!this.draft && this.board) this.draft = new BoardConnection({ docName: `draft/${info.id}/${me.id}`, me, locked: () => control.board.locked, draft: true });
+			if (!this.draft && this.board)
+				this.draft = new BoardConnection({ docName: `draft/${info.id}/${me.id}`, me, locked: () => control.board.locked, draft: true });
 		});
 	}
 

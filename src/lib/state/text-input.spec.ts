@@ -104,7 +104,11 @@ function pair() {
 		[b, []]
 	]);
 	for (const doc of [a, b]) doc.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && outbox.get(doc)!.push(u));
-	const deliver = (from: Y.Doc, to: Y.Doc) => outbox.get(from)!.splice(0).forEach((u) => Y.applyUpdate(to, u, 'remote'));
+	const deliver = (from: Y.Doc, to: Y.Doc) =>
+		outbox
+			.get(from)!
+			.splice(0)
+			.forEach((u) => Y.applyUpdate(to, u, 'remote'));
 	return { a, b, deliver };
 }
 

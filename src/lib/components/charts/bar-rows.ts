@@ -26,7 +26,12 @@ export function stackBarRows<T, R>(
 		const lines = lineCount(item, i);
 		const labelHeight = lines * lineHeight;
 		const height = narrow ? labelHeight + 6 + barHeight : Math.max(barHeight, labelHeight);
-		const place = { y, height, barY: narrow ? labelHeight + 6 : (height - barHeight) / 2, labelY: narrow ? lineHeight / 2 : height / 2 - ((lines - 1) * lineHeight) / 2 };
+		const place = {
+			y,
+			height,
+			barY: narrow ? labelHeight + 6 : (height - barHeight) / 2,
+			labelY: narrow ? lineHeight / 2 : height / 2 - ((lines - 1) * lineHeight) / 2
+		};
 		y += height + Math.round(fs * (narrow ? 1.1 : 0.75));
 		return make(item, i, place);
 	});

@@ -16,7 +16,14 @@ describe('chart frame layout', () => {
 	const ids = { uid: 's1', labelledby: 's1-title', describedby: 's1-desc' };
 
 	test('before the container is measured (on the server) the chart is drawn 720 px wide', () => {
-		expect(chartContext({ measured: 0, large: false, ...ids })).toEqual({ width: 720, labelledby: 's1-title', describedby: 's1-desc', uid: 's1', fontSize: 14, large: false });
+		expect(chartContext({ measured: 0, large: false, ...ids })).toEqual({
+			width: 720,
+			labelledby: 's1-title',
+			describedby: 's1-desc',
+			uid: 's1',
+			fontSize: 14,
+			large: false
+		});
 		expect(chartContext({ measured: 0, large: true, ...ids }).fontSize).toBe(30);
 	});
 

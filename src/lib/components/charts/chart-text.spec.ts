@@ -1,6 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import type { OptionResult, TallyResult } from '$lib/domain/voting/types';
-import { comparisonSummary, distributionSummary, fractionExample, heatmapSummary, matrixSummary, rankedSummary, safeFilename, scoreShares, truncate, turnoutSummary, wrapLines } from './chart-text';
+import {
+	comparisonSummary,
+	distributionSummary,
+	fractionExample,
+	heatmapSummary,
+	matrixSummary,
+	rankedSummary,
+	safeFilename,
+	scoreShares,
+	truncate,
+	turnoutSummary,
+	wrapLines
+} from './chart-text';
 import {
 	ORGANISATION_COLOURS,
 	SCORE_COLOURS,
@@ -86,9 +98,27 @@ describe('text alternatives', () => {
 
 	const scores = result(
 		[
-			option('x', 'Clean energy', 1, 4.2, { means: [4.2, 2.5], distribution: [[0, 0, 1, 2, 3], [1, 2, 2, 1, 0]] }),
-			option('y', 'Rail link', 2, 2.1, { means: [2.1, 4.5], distribution: [[2, 3, 1, 0, 0], [0, 0, 0, 1, 1]] }),
-			option('z', 'Harbour', 3, 0, { means: [null, null], distribution: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]] })
+			option('x', 'Clean energy', 1, 4.2, {
+				means: [4.2, 2.5],
+				distribution: [
+					[0, 0, 1, 2, 3],
+					[1, 2, 2, 1, 0]
+				]
+			}),
+			option('y', 'Rail link', 2, 2.1, {
+				means: [2.1, 4.5],
+				distribution: [
+					[2, 3, 1, 0, 0],
+					[0, 0, 0, 1, 1]
+				]
+			}),
+			option('z', 'Harbour', 3, 0, {
+				means: [null, null],
+				distribution: [
+					[0, 0, 0, 0, 0],
+					[0, 0, 0, 0, 0]
+				]
+			})
 		],
 		{ method: 'score', criteria: ['Impact', 'Feasibility'] }
 	);

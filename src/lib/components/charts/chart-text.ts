@@ -120,18 +120,55 @@ export function rankedSummary(result: TallyResult, locale: Locale): string {
 	if (options.length === 0) return m.chart_summary_no_options({}, o);
 	const parts = [
 		m.chart_summary_ranked_intro(
-			{ options: formatNumber(options.length, locale), unit: unitLabel(method, locale).toLocaleLowerCase(intlLocale(locale)), count: formatNumber(result.voters, locale) },
+			{
+				options: formatNumber(options.length, locale),
+				unit: unitLabel(method, locale).toLocaleLowerCase(intlLocale(locale)),
+				count: formatNumber(result.voters, locale)
+			},
 			o
 		)
 	];
 	const firsts = options.filter((x) => x.rank === 1);
 	if (firsts.length > 1)
-		parts.push(m.chart_summary_first_tied({ labels: listText(firsts.map((x) => x.label), locale), value: formatTotal(firsts[0].total, method, locale) }, o));
+		parts.push(
+			m.chart_summary_first_tied(
+				{
+					labels: listText(
+						firsts.map((x) => x.label),
+						locale
+					),
+					value: formatTotal(firsts[0].total, method, locale)
+				},
+				o
+			)
+		);
 	else parts.push(m.chart_summary_first({ label: firsts[0].label, value: formatTotal(firsts[0].total, method, locale) }, o));
 	const next = options.slice(firsts.length, firsts.length + 3);
-	if (next.length) parts.push(m.chart_summary_then({ list: listText(next.map((x) => valued(x, method, locale)), locale) }, o));
+	if (next.length)
+		parts.push(
+			m.chart_summary_then(
+				{
+					list: listText(
+						next.map((x) => valued(x, method, locale)),
+						locale
+					)
+				},
+				o
+			)
+		);
 	const tied = options.filter((x) => x.tied && x.rank !== 1);
-	if (tied.length) parts.push(m.chart_summary_ties({ list: listText(tied.map((x) => `${x.label} (${rankText(x)})`), locale) }, o));
+	if (tied.length)
+		parts.push(
+			m.chart_summary_ties(
+				{
+					list: listText(
+						tied.map((x) => `${x.label} (${rankText(x)})`),
+						locale
+					)
+				},
+				o
+			)
+		);
 	return parts.join(' ');
 }
 
@@ -164,11 +201,23 @@ export function matrixSummary(result: TallyResult, locale: Locale): string {
 	const parts = [m.chart_summary_matrix({ x, y }, o)];
 	const placed = result.options.filter((op) => op.means[0] != null && op.means[1] != null);
 	const top = placed.filter((op) => (op.means[0] as number) > 3 && (op.means[1] as number) > 3);
-	const pair = (op: OptionResult) => `${op.label} (${formatTotal(op.means[0] as number, 'score', locale)}; ${formatTotal(op.means[1] as number, 'score', locale)})`;
+	const pair = (op: OptionResult) =>
+		`${op.label} (${formatTotal(op.means[0] as number, 'score', locale)}; ${formatTotal(op.means[1] as number, 'score', locale)})`;
 	if (top.length) parts.push(m.chart_summary_matrix_top({ list: listText(top.map(pair), locale) }, o));
 	else if (placed.length) parts.push(m.chart_summary_matrix_none({}, o));
 	const missing = result.options.filter((op) => op.means[0] == null || op.means[1] == null);
-	if (missing.length) parts.push(m.chart_summary_matrix_unscored({ list: listText(missing.map((op) => op.label), locale) }, o));
+	if (missing.length)
+		parts.push(
+			m.chart_summary_matrix_unscored(
+				{
+					list: listText(
+						missing.map((op) => op.label),
+						locale
+					)
+				},
+				o
+			)
+		);
 	return parts.join(' ');
 }
 
@@ -191,7 +240,12 @@ export function heatmapSummary(result: TallyResult, locale: Locale): string {
 		return !acc || n > acc.n ? { option, n } : acc;
 	}, null);
 	if (broad && broad.n > 1)
-		parts.push(m.chart_summary_heatmap_broad({ label: broad.option.label, count: formatNumber(broad.n, locale), total: formatNumber(result.organisations.length, locale) }, o));
+		parts.push(
+			m.chart_summary_heatmap_broad(
+				{ label: broad.option.label, count: formatNumber(broad.n, locale), total: formatNumber(result.organisations.length, locale) },
+				o
+			)
+		);
 	return parts.join(' ');
 }
 

@@ -51,8 +51,12 @@ export function matrixLayout({ options, width, fs }: MatrixLayoutOptions): Matri
 	const mb = small * 1.6 + fs * 2;
 	const plotWidth = Math.max(120, width - ml - mr);
 	const plotHeight = Math.min(plotWidth, narrow ? plotWidth : Math.max(320, Math.min(480, plotWidth * 0.55)));
-	const x = scaleLinear().domain([1, 5]).range([ml, ml + plotWidth]);
-	const y = scaleLinear().domain([1, 5]).range([mt + plotHeight, mt]);
+	const x = scaleLinear()
+		.domain([1, 5])
+		.range([ml, ml + plotWidth]);
+	const y = scaleLinear()
+		.domain([1, 5])
+		.range([mt + plotHeight, mt]);
 	const height = mt + plotHeight + mb;
 	const placed = options.filter((o) => o.means[0] != null && o.means[1] != null);
 	const r = Math.max(fs * 0.95, ...placed.map((o) => textWidth(rankText(o), small, true) / 2 + 5));

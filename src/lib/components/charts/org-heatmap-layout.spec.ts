@@ -16,7 +16,15 @@ const options = [
 	option('b', 'Közös képzési program a kis- és középvállalkozásoknak', 2, { [pannon]: 9 }),
 	option('c', 'Zöld átállás', 3, { [gyor]: 2.5, [kamara]: 4 })
 ];
-const ten = [...four, 'Debreceni Egyetem', 'Miskolci Innovációs Központ', 'Pécsi Tudásközpont', 'Soproni Erdészeti Kutatóintézet', 'Tatabányai Ipari Park', 'Zalaegerszegi Járműtesztpálya'];
+const ten = [
+	...four,
+	'Debreceni Egyetem',
+	'Miskolci Innovációs Központ',
+	'Pécsi Tudásközpont',
+	'Soproni Erdészeti Kutatóintézet',
+	'Tatabányai Ipari Park',
+	'Zalaegerszegi Járműtesztpálya'
+];
 
 function layoutAt(width: number, organisations = four) {
 	return heatmapLayout({ options, organisations, method: 'dots', locale: 'hu', width, fs: chartFontSize(width) });

@@ -83,7 +83,9 @@ export function heatmapLayout({ options, organisations, method, locale, width, f
 	const angle = horizontal ? 0 : narrow ? 90 : 45;
 	const heads = organisations.map((org) => (horizontal ? wrapLines(org, headChars, 3) : [truncate(org, narrow ? 16 : 18)]));
 	const longest = Math.max(0, ...heads.map((h) => textWidth(h[0], small, true)));
-	const headHeight = horizontal ? Math.max(...heads.map((h) => h.length), 1) * lineHeight + small * 0.6 : longest * Math.sin((angle * Math.PI) / 180) + small * 1.2;
+	const headHeight = horizontal
+		? Math.max(...heads.map((h) => h.length), 1) * lineHeight + small * 0.6
+		: longest * Math.sin((angle * Math.PI) / 180) + small * 1.2;
 	const rightPad = angle === 45 ? Math.max(0, longest * Math.SQRT1_2 - cellWidth / 2 + small) : 0;
 	if (rightPad) cellWidth = fit(width - labelWidth - rightPad);
 	const gridWidth = labelWidth + n * cellWidth;
@@ -102,7 +104,9 @@ export function heatmapLayout({ options, organisations, method, locale, width, f
 	const legendWidth = Math.min(fs * 14, Math.max(fs * 8, fullWidth - labelWidth - fs));
 	const legendX = narrow ? 0 : labelWidth;
 	const legendY = gridBottom + fs * 2.2;
-	const legend = scaleLinear().domain([0, max || 1]).range([legendX, legendX + legendWidth]);
+	const legend = scaleLinear()
+		.domain([0, max || 1])
+		.range([legendX, legendX + legendWidth]);
 	const height = legendY + fs * 1.2 + small * 2;
 	const stops = Array.from({ length: 7 }, (_, i) => ({ offset: i / 6, c: heatColours(i / 6) }));
 	return {

@@ -89,15 +89,20 @@ export function rankedBarsLayout({ options, organisations, styles, method, local
 	const integers = !score && options.every((o) => Number.isInteger(o.total));
 	const ticks = x.ticks(narrow ? 4 : 6).filter((t) => !integers || Number.isInteger(t));
 	const labels = options.map((o) => wrapLines(o.label, charsFor(narrow ? labelWidth : labelWidth - rankWidth - fs * 0.4, fs), narrow ? 3 : 2));
-	const { rows, plotBottom } = stackBarRows(options, { top, fs, narrow, lineHeight, barHeight }, (_, i) => labels[i].length, (o, i, place): RankedBarRow => ({
-		option: o,
-		y: place.y,
-		lines: labels[i],
-		barY: place.barY,
-		labelY: place.labelY,
-		value: values[i],
-		segments: stackSegments(o, organisations)
-	}));
+	const { rows, plotBottom } = stackBarRows(
+		options,
+		{ top, fs, narrow, lineHeight, barHeight },
+		(_, i) => labels[i].length,
+		(o, i, place): RankedBarRow => ({
+			option: o,
+			y: place.y,
+			lines: labels[i],
+			barY: place.barY,
+			labelY: place.labelY,
+			value: values[i],
+			segments: stackSegments(o, organisations)
+		})
+	);
 	const height = plotBottom + fs * 1.5 + fs * 1.8;
 	return { fs, small, narrow, legend, top, rows, x, ticks, barHeight, lineHeight, rankWidth, plotBottom, height, tie: texts.tie };
 }

@@ -3,7 +3,15 @@ import { comparisonLayout, type ComparisonItem } from './round-comparison-layout
 import { textWidth } from './chart-text';
 import { chartFontSize } from './chart-frame-layout';
 
-const item = (key: string, label: string, slotA: number | null, rankB: string | null, totals: string, change: string, trend: ComparisonItem['trend']): ComparisonItem => ({
+const item = (
+	key: string,
+	label: string,
+	slotA: number | null,
+	rankB: string | null,
+	totals: string,
+	change: string,
+	trend: ComparisonItem['trend']
+): ComparisonItem => ({
 	key,
 	label,
 	slotA,
@@ -75,7 +83,14 @@ describe('round comparison layout', () => {
 		const L = layoutAt(720);
 		const mid = (i: number) => L.rows[i].mid;
 		expect(L.rows.map((r) => r.yA)).toEqual([mid(1), mid(2), mid(3), mid(0), mid(4)]);
-		const onlyInB = comparisonLayout({ items: [item('n', 'New', null, '1', '– → 2', 'új', null)], width: 720, fs: 14, legend, totalsHead: 'Pontok', measure: textWidth });
+		const onlyInB = comparisonLayout({
+			items: [item('n', 'New', null, '1', '– → 2', 'új', null)],
+			width: 720,
+			fs: 14,
+			legend,
+			totalsHead: 'Pontok',
+			measure: textWidth
+		});
 		expect(onlyInB.rows[0].yA).toBeNull();
 	});
 });

@@ -144,5 +144,21 @@ export function comparisonLayout({ items, width, fs, legend, totalsHead, measure
 	});
 	// Round a's badges stand at the rows in round a's order: slot i at the middle of row i.
 	for (const row of rows) if (row.item.slotA != null) row.yA = rows[Math.min(row.item.slotA, rows.length - 1)]?.mid ?? null;
-	return { narrow, fs, small, lineHeight, r, xA, xB, labelX, totalsX, legend: legendEntries, legendSwatch: swatch, legendLine: smallLine, headY, rows, height: Math.ceil(y + fs * 0.4) };
+	return {
+		narrow,
+		fs,
+		small,
+		lineHeight,
+		r,
+		xA,
+		xB,
+		labelX,
+		totalsX,
+		legend: legendEntries,
+		legendSwatch: swatch,
+		legendLine: smallLine,
+		headY,
+		rows,
+		height: Math.ceil(y + fs * 0.4)
+	};
 }

@@ -10,9 +10,36 @@ function option(id: string, label: string, rank: number, means: (number | null)[
 
 // criterion 0: "Hatás", criterion 1: "Megvalósíthatóság"
 const options = [
-	option('a', 'Együttműködés a klaszterek között', 1, [4.2, 3], [[0, 0, 1, 2, 3], [0, 0, 4, 0, 0]]),
-	option('b', 'Közös képzési program a kis- és középvállalkozásoknak', 2, [1.8, 3], [[2, 3, 1, 0, 0], [0, 0, 2, 0, 0]]),
-	option('c', 'Üzleti inkubátor', 3, [null, null], [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+	option(
+		'a',
+		'Együttműködés a klaszterek között',
+		1,
+		[4.2, 3],
+		[
+			[0, 0, 1, 2, 3],
+			[0, 0, 4, 0, 0]
+		]
+	),
+	option(
+		'b',
+		'Közös képzési program a kis- és középvállalkozásoknak',
+		2,
+		[1.8, 3],
+		[
+			[2, 3, 1, 0, 0],
+			[0, 0, 2, 0, 0]
+		]
+	),
+	option(
+		'c',
+		'Üzleti inkubátor',
+		3,
+		[null, null],
+		[
+			[0, 0, 0, 0, 0],
+			[0, 0, 0, 0, 0]
+		]
+	)
 ];
 const texts = { lowest: 'legalacsonyabb', highest: 'legmagasabb', mean: (value: string) => `átlag ${value}` };
 

@@ -93,19 +93,24 @@ export function distributionLayout({ options, criterion, locale, width, fs, text
 	const ticks: number[] = [];
 	for (let t = -extent; t <= extent + 1e-9; t += step) ticks.push(Math.round(t * 100) / 100);
 	const labels = options.map((o) => wrapLines(o.label, charsFor(labelWidth - fs * 0.4, fs), narrow ? 3 : 2));
-	const { rows, plotBottom } = stackBarRows(options, { top, fs, narrow, lineHeight, barHeight }, (_, i) => labels[i].length, (o, i, place): DistributionRow => ({
-		option: o,
-		y: place.y,
-		lines: labels[i],
-		barY: place.barY,
-		labelY: place.labelY,
-		segments: rows0[i].map((s) => {
-			const w = x(s.to) - x(s.from);
-			const text = formatPercent(s.share, locale);
-			return { ...s, w, text, fits: w >= textWidth(text, small, true) + 6 };
-		}),
-		mean: meanTexts[i]
-	}));
+	const { rows, plotBottom } = stackBarRows(
+		options,
+		{ top, fs, narrow, lineHeight, barHeight },
+		(_, i) => labels[i].length,
+		(o, i, place): DistributionRow => ({
+			option: o,
+			y: place.y,
+			lines: labels[i],
+			barY: place.barY,
+			labelY: place.labelY,
+			segments: rows0[i].map((s) => {
+				const w = x(s.to) - x(s.from);
+				const text = formatPercent(s.share, locale);
+				return { ...s, w, text, fits: w >= textWidth(text, small, true) + 6 };
+			}),
+			mean: meanTexts[i]
+		})
+	);
 	const height = plotBottom + fs * 1.5 + fs * 1.8;
 	return { fs, small, narrow, box, inline, legendX, lowest, highest, top, rows, x, ticks, barHeight, lineHeight, plotBottom, height };
 }

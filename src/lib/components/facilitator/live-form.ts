@@ -10,7 +10,12 @@ export function liveSubmit(onerror: (code: string | null) => void, onsuccess?: (
 		onerror(null);
 		return async ({ result, update }) => {
 			if (result.type === 'success') onsuccess?.(result.data ?? {});
-			else if (result.type === 'failure') onerror(((result.data?.errors as Record<string, string> | undefined)?.form ?? Object.values((result.data?.errors as Record<string, string>) ?? {})[0]) ?? 'unexpected');
+			else if (result.type === 'failure')
+				onerror(
+					(result.data?.errors as Record<string, string> | undefined)?.form ??
+						Object.values((result.data?.errors as Record<string, string>) ?? {})[0] ??
+						'unexpected'
+				);
 			else if (result.type === 'error') onerror('unexpected');
 			else if (result.type === 'redirect') await update();
 		};

@@ -7,7 +7,20 @@
  */
 import * as Y from 'yjs';
 import { diffSplice, isHighSurrogate, type TextSplice } from './text-splice';
-import { CARD_ATTRIBUTION, GOAL_FIELDS, LIMITS, CARD_COLOURS, MAIN_VARIANT, cardsOf, groupsOf, statementsOf, type Author, type CardColour, type GoalField, type YCard } from './board-shape';
+import {
+	CARD_ATTRIBUTION,
+	GOAL_FIELDS,
+	LIMITS,
+	CARD_COLOURS,
+	MAIN_VARIANT,
+	cardsOf,
+	groupsOf,
+	statementsOf,
+	type Author,
+	type CardColour,
+	type GoalField,
+	type YCard
+} from './board-shape';
 import { cardText, readVariantText, sortedGroups, type DraftCard } from './board-read';
 
 export * from './board-shape';
@@ -123,7 +136,13 @@ export function moveCards(doc: Y.Doc, cardIds: readonly string[], group: string,
 		.filter(([id, c]) => c.get('group') === group && !moving.includes(id))
 		.map(([id, c]) => ({ id, order: Number(c.get('order')) || 0 }))
 		.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
-	const at = before === null ? others.length : Math.max(0, others.findIndex((c) => c.id === before));
+	const at =
+		before === null
+			? others.length
+			: Math.max(
+					0,
+					others.findIndex((c) => c.id === before)
+				);
 	const previous = others[at - 1]?.order;
 	const next = others[at]?.order;
 	// Orders strictly between the neighbours (or past the one there is), evenly spaced.

@@ -55,7 +55,7 @@ describe('moveCards: several cards at once', () => {
 });
 
 describe('mergeGroups', () => {
-	it('puts one group\'s cards after the other\'s, in their order, and removes the emptied group', () => {
+	it("puts one group's cards after the other's, in their order, and removes the emptied group", () => {
 		const { doc, g, h } = board();
 		mergeGroups(doc, h, g);
 		expect(groupsOf(doc).has(h)).toBe(false);

@@ -84,9 +84,7 @@ export function readVariantText(doc: Y.Doc, variantId: string): string {
 
 /** Groups in display order (their order, then id). */
 export function sortedGroups(doc: Y.Doc): [string, Y.Map<unknown>][] {
-	return [...groupsOf(doc).entries()].sort(
-		([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib)
-	);
+	return [...groupsOf(doc).entries()].sort(([ia, a], [ib, b]) => (Number(a.get('order')) || 0) - (Number(b.get('order')) || 0) || ia.localeCompare(ib));
 }
 
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
@@ -114,7 +112,13 @@ const byOrder = (a: { order: number; id: string }, b: { order: number; id: strin
 
 /** A plain rendering of the board: what the interface draws and a snapshot freezes. */
 export function readBoard(doc: Y.Doc): BoardView {
-	const groups = sortedGroups(doc).map(([id, g]) => ({ id, title: str(g.get('title')), order: num(g.get('order')), createdBy: str(g.get('createdBy')), cards: [] as CardView[] }));
+	const groups = sortedGroups(doc).map(([id, g]) => ({
+		id,
+		title: str(g.get('title')),
+		order: num(g.get('order')),
+		createdBy: str(g.get('createdBy')),
+		cards: [] as CardView[]
+	}));
 	const byId = new Map(groups.map((g) => [g.id, g]));
 	const ungrouped: CardView[] = [];
 	let cardCount = 0;

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, addGroup, cardAuthor, cardCount, deleteCards, draftCards, ensureVariant, hasVariant, MAIN_VARIANT, NO_AUTHOR, readBoard, revealDraft, variantText, type Author } from './board-model';
+import {
+	addCard,
+	addGroup,
+	cardAuthor,
+	cardCount,
+	deleteCards,
+	draftCards,
+	ensureVariant,
+	hasVariant,
+	MAIN_VARIANT,
+	NO_AUTHOR,
+	readBoard,
+	revealDraft,
+	variantText,
+	type Author
+} from './board-model';
 import { checkBoardUpdate } from './update-guard';
 
 const ada: Author = { memberId: 'm-ada', name: 'Ada', organisation: 'Engines Ltd' };
@@ -19,7 +34,9 @@ describe('revealing a draft', () => {
 		const updates: Uint8Array[] = [];
 		board.on('update', (u: Uint8Array) => updates.push(u));
 		revealDraft(board, cards, ada);
-		expect(readBoard(board).ungrouped).toMatchObject([{ id, text: 'An idea', author: 'm-ada', authorName: 'Ada', organisation: 'Engines Ltd', colour: 'blue', group: '', year: '2030' }]);
+		expect(readBoard(board).ungrouped).toMatchObject([
+			{ id, text: 'An idea', author: 'm-ada', authorName: 'Ada', organisation: 'Engines Ltd', colour: 'blue', group: '', year: '2030' }
+		]);
 		expect(cardAuthor(board, id)).toBe('m-ada');
 		expect(cardAuthor(board, 'none')).toBeUndefined();
 		expect(cardCount(board)).toBe(1);

@@ -5,10 +5,7 @@ const p = (memberId: string, organisation: string, done: string | null, role = '
 
 describe('doneTally', () => {
 	test('counts participants and organisations done with the current phase', () => {
-		const tally = doneTally(
-			[p('a', 'NOHAC', 'cluster'), p('b', 'NOHAC', null), p('c', 'Innoskart', 'cluster'), p('d', 'IQ', 'brainstorm')],
-			'cluster'
-		);
+		const tally = doneTally([p('a', 'NOHAC', 'cluster'), p('b', 'NOHAC', null), p('c', 'Innoskart', 'cluster'), p('d', 'IQ', 'brainstorm')], 'cluster');
 		// NOHAC has one member not done yet; IQ's member is done with an earlier phase only.
 		expect(tally).toEqual({ members: 4, membersDone: 2, organisations: 3, organisationsDone: 1 });
 	});

@@ -21,7 +21,7 @@ describe('where moved cards land', () => {
 		expect(boardColumns(v).map((c) => c.group)).toEqual(['', g, h]);
 	});
 
-	it('just after a card, skipping the ones being moved; or the card\'s own place', () => {
+	it("just after a card, skipping the ones being moved; or the card's own place", () => {
 		const { v, ids } = view();
 		expect(placeAfter(v, '', ids.a, [])).toEqual({ group: '', before: ids.b });
 		expect(placeAfter(v, '', ids.a, [ids.b])).toEqual({ group: '', before: ids.c });

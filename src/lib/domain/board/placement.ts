@@ -41,7 +41,10 @@ export function keyboardStep(
 ): { place: Place; position: number; of: number } {
 	const columns = boardColumns(view);
 	const others = (group: string) => (columns.find((c) => c.group === group)?.cards ?? []).filter((c) => !moving.includes(c.id)).map((c) => c.id);
-	let column = Math.max(0, columns.findIndex((c) => c.group === from.group));
+	let column = Math.max(
+		0,
+		columns.findIndex((c) => c.group === from.group)
+	);
 	let list = others(columns[column].group);
 	// index = how many of the column's other cards stay above the moved ones
 	let index = from.before === null ? list.length : Math.max(0, list.indexOf(from.before));

@@ -24,7 +24,13 @@ describe('words and stems', () => {
 	});
 
 	it('leaves out Hungarian endings after a hyphen, not the parts of a hyphenated compound', () => {
-		expect(wordsOf('Export duplázása 2030-ig, a kkv-knál és az EU-s piacokon', 'hu').map((w) => w.lower)).toEqual(['export', 'duplázása', 'kkv', 'eu', 'piacokon']);
+		expect(wordsOf('Export duplázása 2030-ig, a kkv-knál és az EU-s piacokon', 'hu').map((w) => w.lower)).toEqual([
+			'export',
+			'duplázása',
+			'kkv',
+			'eu',
+			'piacokon'
+		]);
 		expect(wordsOf('Észak-alföldi kutatás-fejlesztés', 'hu').map((w) => w.lower)).toEqual(['észak', 'alföldi', 'kutatás', 'fejlesztés']);
 		expect(wordsOf('Year-end review', 'en').map((w) => w.lower)).toEqual(['year', 'end', 'review']);
 	});
@@ -96,7 +102,9 @@ describe('suggestGroups', () => {
 
 	it('names a group by the word most of its cards use, as written', () => {
 		const texts = ['Erős KKV-k', 'KKV-k és egyetemek', 'A kkv-k digitalizációja'];
-		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(texts) }, language: 'hu' })).toEqual([{ groupId: null, title: 'KKV', cardIds: ['c1', 'c2', 'c3'] }]);
+		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(texts) }, language: 'hu' })).toEqual([
+			{ groupId: null, title: 'KKV', cardIds: ['c1', 'c2', 'c3'] }
+		]);
 	});
 
 	it('never groups by stop words alone, nor names a group by one', () => {
@@ -104,7 +112,9 @@ describe('suggestGroups', () => {
 		const en = ['The one and the other', 'Between us and them', 'All of them, and more'];
 		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(hu) }, language: 'hu' })).toEqual([]);
 		expect(suggestGroups({ board: { groups: [], ungrouped: ungrouped(en) }, language: 'en' })).toEqual([]);
-		const titles = suggestGroups({ board: { groups: [], ungrouped: ungrouped([...VALUES, ...hu]) }, language: 'hu' }).map((g) => g.title.toLocaleLowerCase('hu'));
+		const titles = suggestGroups({ board: { groups: [], ungrouped: ungrouped([...VALUES, ...hu]) }, language: 'hu' }).map((g) =>
+			g.title.toLocaleLowerCase('hu')
+		);
 		expect(titles.length).toBeGreaterThan(0);
 		for (const title of titles) expect(STOP_WORDS.hu.has(title)).toBe(false);
 	});
@@ -141,7 +151,28 @@ describe('suggestGroups', () => {
 });
 
 describe('suggestGroups, for any board', () => {
-	const vocabulary = ['együttműködés', 'együttműködési', 'innováció', 'innovatív', 'bizalom', 'bizalomépítés', 'a', 'az', 'és', 'között', 'trust', 'the', 'of', 'members', 'member', 'Ő', 'ŐSZINTE', 'kkv-k', '2030', ''];
+	const vocabulary = [
+		'együttműködés',
+		'együttműködési',
+		'innováció',
+		'innovatív',
+		'bizalom',
+		'bizalomépítés',
+		'a',
+		'az',
+		'és',
+		'között',
+		'trust',
+		'the',
+		'of',
+		'members',
+		'member',
+		'Ő',
+		'ŐSZINTE',
+		'kkv-k',
+		'2030',
+		''
+	];
 	const text = fc.array(fc.constantFrom(...vocabulary), { maxLength: 5 }).map((words) => words.join(' '));
 	const boards = fc.record({
 		groups: fc.array(text, { maxLength: 4 }),
@@ -172,7 +203,12 @@ describe('suggestGroups, for any board', () => {
 				const groupOf = new Map([...cardsOf(doc).entries()].map(([id, card]) => [id, card.get('group')]));
 				for (const group of before.groups) for (const card of group.cards) expect(groupOf.get(card.id)).toBe(group.id);
 				const after = readBoard(doc);
-				expect(after.ungrouped.map((c) => c.id).sort()).toEqual(before.ungrouped.map((c) => c.id).filter((id) => !filed.includes(id)).sort());
+				expect(after.ungrouped.map((c) => c.id).sort()).toEqual(
+					before.ungrouped
+						.map((c) => c.id)
+						.filter((id) => !filed.includes(id))
+						.sort()
+				);
 				expect(after.cardCount).toBe(before.cardCount);
 			}),
 			{ seed: 14, numRuns: 300 }

@@ -118,10 +118,7 @@ class Board {
 /** Item content (Yjs does not export its AbstractContent type). */
 type Content = ConstructorParameters<typeof Y.Item>[7];
 
-type RawStruct =
-	| { gc: number }
-	| { skip: number }
-	| { origin?: Y.ID; right?: Y.ID; parent?: string | Y.ID; sub?: string; content: Content };
+type RawStruct = { gc: number } | { skip: number } | { origin?: Y.ID; right?: Y.ID; parent?: string | Y.ID; sub?: string; content: Content };
 
 /** Encodes an update (v1) by hand, for shapes no editor produces. */
 function craft(sections: { client: number; clock: number; structs: RawStruct[] }[], deletes: [number, number, number][] = []): Uint8Array {
@@ -192,7 +189,9 @@ function lastCharId(text: Y.Text): Y.ID {
 function deterministic() {
 	beforeEach(() => {
 		let n = 0;
-		vi.spyOn(crypto, 'randomUUID').mockImplementation(() => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` as `${string}-${string}-${string}-${string}-${string}`);
+		vi.spyOn(crypto, 'randomUUID').mockImplementation(
+			() => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` as `${string}-${string}-${string}-${string}-${string}`
+		);
 		vi.spyOn(Date, 'now').mockReturnValue(1_750_000_000_000);
 	});
 	afterEach(() => vi.restoreAllMocks());
@@ -613,13 +612,43 @@ describe('refusals', () => {
 		expect(board.edit(a, 'm-ada', () => (g = addGroup(a, 'G', undefined, { createdBy: 'm-ada' })))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => ensureVariant(a))).toEqual({ ok: true });
 		const at = (fn: (c: Y.Doc) => void) => board.try('m-ada', fn);
-		expect(at((c) => cardsOf(c).get(id)!.set('target', 'n'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
+		expect(
+			at((c) =>
+				cardsOf(c)
+					.get(id)!
+					.set('target', 'n'.repeat(LIMITS.fieldText + 1))
+			)
+		).toEqual(refused('field_too_long'));
 		expect(at((c) => cardsOf(c).get(id)!.set('target', 'n'.repeat(LIMITS.fieldText)))).toEqual({ ok: true });
-		expect(at((c) => cardsOf(c).get(id)!.set('indicator', 'i'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
-		expect(at((c) => groupsOf(c).get(g)!.set('title', 't'.repeat(LIMITS.groupTitle + 1)))).toEqual(refused('field_too_long'));
+		expect(
+			at((c) =>
+				cardsOf(c)
+					.get(id)!
+					.set('indicator', 'i'.repeat(LIMITS.fieldText + 1))
+			)
+		).toEqual(refused('field_too_long'));
+		expect(
+			at((c) =>
+				groupsOf(c)
+					.get(g)!
+					.set('title', 't'.repeat(LIMITS.groupTitle + 1))
+			)
+		).toEqual(refused('field_too_long'));
 		expect(at((c) => groupsOf(c).get(g)!.set('title', 't'.repeat(LIMITS.groupTitle)))).toEqual({ ok: true });
-		expect(at((c) => groupsOf(c).get(g)!.set('order', 'o'.repeat(LIMITS.fieldText + 1)))).toEqual(refused('field_too_long'));
-		expect(at((c) => statementsOf(c).get(MAIN_VARIANT)!.set('label', 'l'.repeat(LIMITS.variantLabel + 1)))).toEqual(refused('field_too_long'));
+		expect(
+			at((c) =>
+				groupsOf(c)
+					.get(g)!
+					.set('order', 'o'.repeat(LIMITS.fieldText + 1))
+			)
+		).toEqual(refused('field_too_long'));
+		expect(
+			at((c) =>
+				statementsOf(c)
+					.get(MAIN_VARIANT)!
+					.set('label', 'l'.repeat(LIMITS.variantLabel + 1))
+			)
+		).toEqual(refused('field_too_long'));
 		expect(at((c) => statementsOf(c).get(MAIN_VARIANT)!.set('label', 'l'.repeat(LIMITS.variantLabel)))).toEqual({ ok: true });
 	});
 
@@ -639,9 +668,15 @@ describe('refusals', () => {
 		expect(board.try('m-ada', (c) => cardsOf(c).get(id)!.set('author', 'm-ada'))).toEqual(refused('bad_author'));
 		expect(board.try('m-bob', (c) => cardsOf(c).get(id)!.set('author', 'm-bob'))).toEqual(refused('bad_author'));
 		// a card stamped twice in its own update: every stamp must be the member
-		expect(board.try('m-ada', (c) => c.transact(() => cardsOf(c).get(addCard(c, { author: ada }))!.set('author', 'm-bob')))).toEqual(
-			refused('bad_author')
-		);
+		expect(
+			board.try('m-ada', (c) =>
+				c.transact(() =>
+					cardsOf(c)
+						.get(addCard(c, { author: ada }))!
+						.set('author', 'm-bob')
+				)
+			)
+		).toEqual(refused('bad_author'));
 		// unsigning a card is a change of its attribution too
 		expect(board.try('m-ada', (c) => cardsOf(c).get(id)!.delete('author'))).toEqual(refused('bad_author'));
 		// replacing another member's card with a copy stamped with their id
@@ -657,13 +692,19 @@ describe('refusals', () => {
 		expect(board.send(forged, null)).toEqual({ ok: true });
 	});
 
-	it('bad_author: a card\'s name and organisation are the sender\'s member row, written once', () => {
+	it("bad_author: a card's name and organisation are the sender's member row, written once", () => {
 		const board = new Board();
 		// Ada's own id, but a name or organisation she does not have
 		expect(board.try('m-ada', (c) => addCard(c, { author: { ...ada, name: 'Facilitator Fac' } }))).toEqual(refused('bad_author'));
 		expect(board.try('m-ada', (c) => addCard(c, { author: { ...ada, organisation: 'Ministry of Spoofing' } }))).toEqual(refused('bad_author'));
 		// a card with no name or organisation at all
-		expect(board.try('m-ada', (c) => cardsOf(c).get(addCard(c, { author: ada }))!.delete('organisation'))).toEqual(refused('bad_author'));
+		expect(
+			board.try('m-ada', (c) =>
+				cardsOf(c)
+					.get(addCard(c, { author: ada }))!
+					.delete('organisation')
+			)
+		).toEqual(refused('bad_author'));
 		// a deleted value written after the stamp, by hand: Yjs would show the card with no organisation
 		const signed: RawStruct[] = [
 			{ parent: 'cards', sub: 'x', content: new Y.ContentType(new Y.Map()) },
@@ -723,9 +764,7 @@ describe('refusals', () => {
 		expect(board.send(Y.mergeUpdates([t1, t2, t3]), 'm-ada')).toEqual({ ok: true });
 		const textId = typeItemId(cardText(board.server, id)!);
 		// a gap: client 500 starts at clock 3 without 0..2
-		expect(guard(board.server, craft([{ client: 500, clock: 3, structs: [{ parent: textId, content: str('x') }] }]), 'm-ada')).toEqual(
-			refused('unresolved')
-		);
+		expect(guard(board.server, craft([{ client: 500, clock: 3, structs: [{ parent: textId, content: str('x') }] }]), 'm-ada')).toEqual(refused('unresolved'));
 		// a cycle: 600's item hangs off 700's, 700's off 600's
 		const cycle = craft([
 			{ client: 600, clock: 0, structs: [{ origin: Y.createID(700, 0), content: str('a') }] },
@@ -756,11 +795,14 @@ describe('refusals', () => {
 		expect(guard(board.server, craft([], [[a.clientID, 0, 1]]), 'm-ada')).toEqual({ ok: true });
 	});
 
-	it('malformed: an empty delete range past a client\'s state (Yjs throws applying it, after the structs went in)', () => {
+	it("malformed: an empty delete range past a client's state (Yjs throws applying it, after the structs went in)", () => {
 		const board = new Board();
 		const a = board.client();
 		expect(board.edit(a, 'm-ada', () => addCard(a, { author: ada, text: 'abc' }))).toEqual({ ok: true });
-		for (const range of [[12345, 0, 0], [a.clientID, Y.getState(board.server.store, a.clientID), 0]] as [number, number, number][]) {
+		for (const range of [
+			[12345, 0, 0],
+			[a.clientID, Y.getState(board.server.store, a.clientID), 0]
+		] as [number, number, number][]) {
 			const update = craft([], [range]);
 			expect(() => Y.applyUpdate(board.client(), update)).toThrow();
 			expect(guard(board.server, update, 'm-ada')).toEqual(refused('malformed'));
@@ -778,7 +820,9 @@ describe('refusals', () => {
 		expect(board.edit(a, 'm-ada', () => (c2 = addCard(a, { author: ada, text: 'two' })))).toEqual({ ok: true });
 		const t1 = cardText(board.server, c1)!;
 		const t2 = cardText(board.server, c2)!;
-		const forged = craft([{ client: 4242, clock: 0, structs: [{ origin: Y.createID(t1._start!.id.client, t1._start!.id.clock), right: t2._start!.id, content: str('z') }] }]);
+		const forged = craft([
+			{ client: 4242, clock: 0, structs: [{ origin: Y.createID(t1._start!.id.client, t1._start!.id.clock), right: t2._start!.id, content: str('z') }] }
+		]);
 		expect(guard(board.server, forged, 'm-ada')).toEqual(refused('malformed'));
 	});
 
@@ -812,12 +856,12 @@ describe('rights per board', () => {
 		let card = '';
 		let group = '';
 		expect(board.edit(a, 'm-ada', () => (card = addCard(a, { author: ada, text: 'Ada wrote this' })), participant('m-ada'))).toEqual({ ok: true });
-		expect(board.edit(a, 'm-ada', () => (group = addGroup(a, 'Ada\'s group', undefined, { createdBy: 'm-ada' })), participant('m-ada'))).toEqual({ ok: true });
+		expect(board.edit(a, 'm-ada', () => (group = addGroup(a, "Ada's group", undefined, { createdBy: 'm-ada' })), participant('m-ada'))).toEqual({ ok: true });
 		expect(board.edit(a, 'm-ada', () => addVariant(a, 'Shorter', undefined), participant('m-ada'))).toEqual({ ok: true });
 		return { board, card, group, variant: [...statementsOf(board.server).keys()][0] };
 	}
 
-	it('a participant edits and deletes only their own cards; a facilitator or a board allowing it, anyone\'s', () => {
+	it("a participant edits and deletes only their own cards; a facilitator or a board allowing it, anyone's", () => {
 		const { board, card } = adasBoard();
 		const edits: ((d: Y.Doc) => void)[] = [
 			(d) => editCardText(d, card, 'Bob rewrote it'),
@@ -840,7 +884,7 @@ describe('rights per board', () => {
 		// moving it between groups is everyone's work
 		const g = board.client();
 		let group = '';
-		expect(board.edit(g, 'm-bob', () => (group = addGroup(g, 'Bob\'s', undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.edit(g, 'm-bob', () => (group = addGroup(g, "Bob's", undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
 		expect(board.edit(g, 'm-bob', () => moveCard(g, card, group), participant('m-bob'))).toEqual({ ok: true });
 		// the author, a facilitator, and anyone on a board that allows it
 		expect(board.try('m-ada', (d) => editCardText(d, card, 'Ada edited'), participant('m-ada'))).toEqual({ ok: true });
@@ -854,16 +898,16 @@ describe('rights per board', () => {
 		expect(cardsOf(board.server).size).toBe(0);
 	});
 
-	it('a participant renames and deletes only the groups they created; moving groups is anyone\'s', () => {
+	it("a participant renames and deletes only the groups they created; moving groups is anyone's", () => {
 		const { board, group } = adasBoard();
-		expect(board.try('m-bob', (d) => renameGroup(d, group, 'Bob\'s now'), participant('m-bob'))).toEqual(refused('not_your_group'));
+		expect(board.try('m-bob', (d) => renameGroup(d, group, "Bob's now"), participant('m-bob'))).toEqual(refused('not_your_group'));
 		expect(board.try('m-bob', (d) => removeGroup(d, group), participant('m-bob'))).toEqual(refused('not_your_group'));
 		const b = board.client();
 		let other = '';
-		expect(board.edit(b, 'm-bob', () => (other = addGroup(b, 'Bob\'s', undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.edit(b, 'm-bob', () => (other = addGroup(b, "Bob's", undefined, { createdBy: 'm-bob' })), participant('m-bob'))).toEqual({ ok: true });
 		expect(board.try('m-bob', (d) => mergeGroups(d, group, other), participant('m-bob'))).toEqual(refused('not_your_group'));
 		expect(board.try('m-bob', (d) => moveGroup(d, group, 1), participant('m-bob'))).toEqual({ ok: true });
-		expect(groupsOf(board.server).get(group)!.get('title')).toBe('Ada\'s group');
+		expect(groupsOf(board.server).get(group)!.get('title')).toBe("Ada's group");
 		// the creator, a facilitator, anyone on a board that allows it
 		expect(board.try('m-ada', (d) => renameGroup(d, group, 'Renamed by Ada'), participant('m-ada'))).toEqual({ ok: true });
 		expect(board.try('m-cy', (d) => renameGroup(d, group, 'Renamed by Cy'), facilitator('m-cy'))).toEqual({ ok: true });
@@ -872,21 +916,25 @@ describe('rights per board', () => {
 		expect(groupsOf(board.server).size).toBe(0);
 	});
 
-	it('a group\'s createdBy is the sender, stamped once', () => {
+	it("a group's createdBy is the sender, stamped once", () => {
 		const { board, group } = adasBoard();
-		expect(board.try('m-bob', (d) => addGroup(d, 'Claims to be Ada\'s', undefined, { createdBy: 'm-ada' }), participant('m-bob'))).toEqual(refused('bad_author'));
-		expect(board.try('m-bob', (d) => addGroup(d, 'Nobody\'s'), participant('m-bob'))).toEqual(refused('bad_author'));
+		expect(board.try('m-bob', (d) => addGroup(d, "Claims to be Ada's", undefined, { createdBy: 'm-ada' }), participant('m-bob'))).toEqual(
+			refused('bad_author')
+		);
+		expect(board.try('m-bob', (d) => addGroup(d, "Nobody's"), participant('m-bob'))).toEqual(refused('bad_author'));
 		expect(board.try('m-bob', (d) => groupsOf(d).get(group)!.set('createdBy', 'm-bob'), participant('m-bob'))).toEqual(refused('bad_author'));
 		expect(board.try('m-ada', (d) => groupsOf(d).get(group)!.delete('createdBy'), facilitator('m-ada'))).toEqual(refused('bad_author'));
 		// applyGrouping's new groups are stamped too
 		const { board: b2, card } = adasBoard();
-		expect(b2.try('m-bob', (d) => applyGrouping(d, [{ groupId: null, title: 'Found', cardIds: [card] }], undefined, 'm-bob'), participant('m-bob'))).toEqual({ ok: true });
+		expect(b2.try('m-bob', (d) => applyGrouping(d, [{ groupId: null, title: 'Found', cardIds: [card] }], undefined, 'm-bob'), participant('m-bob'))).toEqual({
+			ok: true
+		});
 	});
 
-	it('wordings: anyone adds them and edits the statement; deleting one is the facilitator\'s unless the board allows it', () => {
+	it("wordings: anyone adds them and edits the statement; deleting one is the facilitator's unless the board allows it", () => {
 		const { board, variant } = adasBoard();
-		expect(board.try('m-bob', (d) => editVariantText(d, variant, 'Bob\'s wording'), participant('m-bob'))).toEqual({ ok: true });
-		expect(board.try('m-bob', (d) => renameVariant(d, variant, 'Bob\'s label'), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => editVariantText(d, variant, "Bob's wording"), participant('m-bob'))).toEqual({ ok: true });
+		expect(board.try('m-bob', (d) => renameVariant(d, variant, "Bob's label"), participant('m-bob'))).toEqual({ ok: true });
 		expect(board.try('m-bob', (d) => addVariant(d, 'Another', variant), participant('m-bob'))).toEqual({ ok: true });
 		expect(board.try('m-bob', (d) => removeVariant(d, variant), participant('m-bob'))).toEqual(refused('not_allowed'));
 		expect(board.try('m-ada', (d) => removeVariant(d, variant), participant('m-ada'))).toEqual(refused('not_allowed'));
@@ -896,7 +944,7 @@ describe('rights per board', () => {
 		expect(board.try('m-cy', (d) => removeVariant(d, other), facilitator('m-cy'))).toEqual({ ok: true });
 	});
 
-	it('anonymous boards: a new card carries no author, and the server\'s record says whose it is', () => {
+	it("anonymous boards: a new card carries no author, and the server's record says whose it is", () => {
 		const board = new Board();
 		const anonymous = (memberId: string, ownCards: string[] = []) => ({ ...as_(memberId, 'participant', {}, ownCards), author: NO_AUTHOR });
 		const a = board.client();
@@ -928,8 +976,18 @@ describe('fuzzing', () => {
 		let g = '';
 		const first = keep(a, 'm-ada', () => (c1 = addCard(a, { author: ada, text: 'first card', fields: { indicator: 'kWh' } })));
 		expect(board.send(first, 'm-ada').ok).toBe(true);
-		expect(board.send(keep(a, 'm-ada', () => (g = addGroup(a, 'Energy', undefined, { createdBy: 'm-ada' }))), 'm-ada').ok).toBe(true);
-		expect(board.send(keep(a, 'm-ada', () => editVariantText(a, MAIN_VARIANT, 'We power the valley.')), 'm-ada').ok).toBe(true);
+		expect(
+			board.send(
+				keep(a, 'm-ada', () => (g = addGroup(a, 'Energy', undefined, { createdBy: 'm-ada' }))),
+				'm-ada'
+			).ok
+		).toBe(true);
+		expect(
+			board.send(
+				keep(a, 'm-ada', () => editVariantText(a, MAIN_VARIANT, 'We power the valley.')),
+				'm-ada'
+			).ok
+		).toBe(true);
 		board.pull(b);
 		// pending edits: valid against the server's current state, not applied yet
 		keep(b, 'm-bob', () => addCard(b, { author: bob, text: 'second card', group: g }));
@@ -1008,12 +1066,27 @@ describe('structural fuzzing', () => {
 		let c1 = '';
 		let c2 = '';
 		let g = '';
-		board.send(keep(a, () => ((c1 = addCard(a, { author: ada, text: 'hello world' })), (c2 = addCard(a, { author: ada, text: 'second' })))), null);
-		board.send(keep(a, () => ((g = addGroup(a, 'G')), editVariantText(a, MAIN_VARIANT, 'statement'))), null);
+		board.send(
+			keep(a, () => ((c1 = addCard(a, { author: ada, text: 'hello world' })), (c2 = addCard(a, { author: ada, text: 'second' })))),
+			null
+		);
+		board.send(
+			keep(a, () => ((g = addGroup(a, 'G')), editVariantText(a, MAIN_VARIANT, 'statement'))),
+			null
+		);
 		board.pull(b);
-		board.send(keep(a, () => (editCardText(a, c1, 'hello brave world'), moveCard(a, c1, g))), null);
-		board.send(keep(b, () => editCardText(b, c2, 'second card')), null);
-		board.send(keep(a, () => deleteCard(a, c2)), null);
+		board.send(
+			keep(a, () => (editCardText(a, c1, 'hello brave world'), moveCard(a, c1, g))),
+			null
+		);
+		board.send(
+			keep(b, () => editCardText(b, c2, 'second card')),
+			null
+		);
+		board.send(
+			keep(a, () => deleteCard(a, c2)),
+			null
+		);
 		keep(a, () => (editCardText(a, c1, 'hello brave new world'), addCard(a, { author: ada, text: 'third' })));
 		keep(b, () => (addVariant(b, 'alt', MAIN_VARIANT), editCardText(b, c1, 'hi world')));
 		updates.push(Y.encodeStateAsUpdate(a), Y.encodeStateAsUpdate(b));
@@ -1021,8 +1094,7 @@ describe('structural fuzzing', () => {
 		const base = Y.encodeStateAsUpdate(board.server);
 		const decoded = updates.map((u) => Y.decodeUpdate(u));
 		const ids: Y.ID[] = [];
-		for (const [client, structs] of board.server.store.clients)
-			for (const st of structs) ids.push(st.id, Y.createID(client, st.id.clock + st.length - 1));
+		for (const [client, structs] of board.server.store.clients) for (const st of structs) ids.push(st.id, Y.createID(client, st.id.clock + st.length - 1));
 		for (const d of decoded) for (const st of d.structs) ids.push(st.id);
 		const keys = ['text', 'author', 'colour', 'title', 'label', 'order', 'group', 'evil', c1];
 		const rnd = mulberry32(0x57_4c);
@@ -1054,7 +1126,13 @@ describe('structural fuzzing', () => {
 				if (section?.client !== st.id.client) sections.push((section = { client: st.id.client, clock: st.id.clock, structs: [] }));
 				if (st instanceof Y.Item) {
 					const parent = st.parent as unknown as string | Y.ID | null;
-					section.structs.push({ origin: st.origin ?? undefined, right: st.rightOrigin ?? undefined, parent: parent ?? undefined, sub: st.parentSub ?? undefined, content: st.content });
+					section.structs.push({
+						origin: st.origin ?? undefined,
+						right: st.rightOrigin ?? undefined,
+						parent: parent ?? undefined,
+						sub: st.parentSub ?? undefined,
+						content: st.content
+					});
 				} else section.structs.push(st instanceof Y.GC ? { gc: st.length } : { skip: st.length });
 			}
 			const deletes: [number, number, number][] = [];
@@ -1145,8 +1223,13 @@ describe('random editing sessions', () => {
 				if (ids.length) setCardColour(d, pick(ids), pick(['pink', 'purple'] as const));
 				if (ids.length) setCardField(d, pick(ids), pick(['indicator', 'target', 'year'] as const), phrase());
 			},
-			(d, author) => (rnd() < 0.5 || groupsOf(d).size === 0 ? addGroup(d, phrase(), undefined, { createdBy: author.memberId }) : renameGroup(d, pick([...groupsOf(d).keys()]), phrase())),
-			(d) => groupsOf(d).size > 0 && (rnd() < 0.5 ? moveGroup(d, pick([...groupsOf(d).keys()]), pick([-1, 1] as const)) : removeGroup(d, pick([...groupsOf(d).keys()]))),
+			(d, author) =>
+				rnd() < 0.5 || groupsOf(d).size === 0
+					? addGroup(d, phrase(), undefined, { createdBy: author.memberId })
+					: renameGroup(d, pick([...groupsOf(d).keys()]), phrase()),
+			(d) =>
+				groupsOf(d).size > 0 &&
+				(rnd() < 0.5 ? moveGroup(d, pick([...groupsOf(d).keys()]), pick([-1, 1] as const)) : removeGroup(d, pick([...groupsOf(d).keys()]))),
 			(d) => {
 				const current = ensureVariant(d).toString();
 				editVariantText(d, MAIN_VARIANT, (current + ' ' + phrase()).slice(-800));

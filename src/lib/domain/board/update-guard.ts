@@ -58,11 +58,7 @@ type RootName = (typeof ROOTS)[number];
 
 /** What a place in the board is, by the shape (BOARD_SHAPE): a root, an entry of one, an entry's text. */
 type Role =
-	| { k: 'root'; root: RootName }
-	| { k: 'unknownRoot' }
-	| { k: 'entry'; root: RootName; isNew: boolean }
-	| { k: 'text'; root: RootName }
-	| { k: 'other' };
+	{ k: 'root'; root: RootName } | { k: 'unknownRoot' } | { k: 'entry'; root: RootName; isNew: boolean } | { k: 'text'; root: RootName } | { k: 'other' };
 
 const OK: GuardResult = { ok: true };
 const fail = (reason: GuardReason): GuardResult => ({ ok: false, reason });
@@ -83,8 +79,7 @@ const DELETE_CREDIT_BUDGET = 100_000;
 /** Upper bound on live structs visited when mapping deletions to the cards, groups and wordings they remove. */
 const DELETE_RIGHTS_BUDGET = 100_000;
 
-const kindOf = (t: AnyType): 'map' | 'text' | 'other' =>
-	t.constructor === Y.Map ? 'map' : t.constructor === Y.Text ? 'text' : 'other';
+const kindOf = (t: AnyType): 'map' | 'text' | 'other' => (t.constructor === Y.Map ? 'map' : t.constructor === Y.Text ? 'text' : 'other');
 
 function childRole(parent: Role, sub: string | null, kind: 'map' | 'text' | 'other', isNew: boolean): Role {
 	if (sub === null) return { k: 'other' };
@@ -336,7 +331,8 @@ class Guard {
 			const item = groups?.get(id);
 			if (item === undefined || item.deleted || !(item.content instanceof Y.ContentType)) continue;
 			const creator = item.content.type._map.get(GROUP_CREATOR_KEY);
-			const value = creator !== undefined && !creator.deleted && creator.content instanceof Y.ContentAny ? creator.content.arr[creator.content.arr.length - 1] : '';
+			const value =
+				creator !== undefined && !creator.deleted && creator.content instanceof Y.ContentAny ? creator.content.arr[creator.content.arr.length - 1] : '';
 			if (!mayManageGroup(writer, { createdBy: typeof value === 'string' ? value : '' })) refuse('not_your_group');
 		}
 	}

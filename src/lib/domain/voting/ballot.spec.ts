@@ -28,7 +28,11 @@ describe('a ballot being filled in', () => {
 		expect(moveInOrder(order, egyutt, 1)).toEqual(order);
 		expect(moveInOrder(order, innovacio, -1)).toEqual(order);
 		// Removing one closes the gap.
-		expect(marksOf(rankingValues(order.filter((id) => id !== bizalom))).map((m) => m.value).sort()).toEqual([1, 2]);
+		expect(
+			marksOf(rankingValues(order.filter((id) => id !== bizalom)))
+				.map((m) => m.value)
+				.sort()
+		).toEqual([1, 2]);
 	});
 
 	test('dots: an option takes at most the dots left and the per-option cap', () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, addGroup, addVariant, editVariantText, ensureVariant, MAIN_VARIANT, readBoard, renameVariant, type Author } from '$lib/domain/board/board-model';
+import {
+	addCard,
+	addGroup,
+	addVariant,
+	editVariantText,
+	ensureVariant,
+	MAIN_VARIANT,
+	readBoard,
+	renameVariant,
+	type Author
+} from '$lib/domain/board/board-model';
 import { boardOptions } from './board-options';
 
 const ada: Author = { memberId: 'm-ada', name: 'Ada', organisation: 'Engines Ltd' };

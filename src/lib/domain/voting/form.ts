@@ -7,9 +7,21 @@ import { METHODS, OPTION_SOURCES, type Mark } from './types';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const int = (min: number, max: number) =>
-	v.pipe(v.optional(v.string(), ''), v.transform((s) => (s === '' ? undefined : Number(s))), v.optional(v.pipe(v.number('invalid_settings'), v.integer('invalid_settings'), v.minValue(min, 'invalid_settings'), v.maxValue(max, 'invalid_settings'))));
-const label = (max: number) => v.pipe(v.optional(v.string(), ''), v.transform((s) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim()), v.maxLength(max, 'invalid_settings'));
-const checkbox = v.pipe(v.optional(v.string(), ''), v.transform((s) => s === 'on' || s === 'true'));
+	v.pipe(
+		v.optional(v.string(), ''),
+		v.transform((s) => (s === '' ? undefined : Number(s))),
+		v.optional(v.pipe(v.number('invalid_settings'), v.integer('invalid_settings'), v.minValue(min, 'invalid_settings'), v.maxValue(max, 'invalid_settings')))
+	);
+const label = (max: number) =>
+	v.pipe(
+		v.optional(v.string(), ''),
+		v.transform((s) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim()),
+		v.maxLength(max, 'invalid_settings')
+	);
+const checkbox = v.pipe(
+	v.optional(v.string(), ''),
+	v.transform((s) => s === 'on' || s === 'true')
+);
 
 export const openRoundForm = v.object({
 	title: label(120),
@@ -25,7 +37,11 @@ export const openRoundForm = v.object({
 	anonymous: checkbox,
 	resultsLive: checkbox,
 	weighting: v.optional(v.picklist(['person', 'organisation'], 'invalid_settings'), 'person'),
-	minutes: v.pipe(v.optional(v.string(), ''), v.transform((s) => (s.trim() === '' ? null : Number(s))), v.nullable(v.pipe(v.number('invalid_settings'), v.minValue(0.25, 'invalid_settings'), v.maxValue(240, 'invalid_settings')))),
+	minutes: v.pipe(
+		v.optional(v.string(), ''),
+		v.transform((s) => (s.trim() === '' ? null : Number(s))),
+		v.nullable(v.pipe(v.number('invalid_settings'), v.minValue(0.25, 'invalid_settings'), v.maxValue(240, 'invalid_settings')))
+	),
 	parent: v.optional(v.union([uuid, v.literal('')]), ''),
 	parentTop: int(1, 50)
 });
@@ -54,6 +70,16 @@ export function parseMarks(json: string | undefined): Mark[] | null {
 export const roundRef = v.object({ round: uuid });
 export const proxyVoter = v.object({
 	round: uuid,
-	name: v.pipe(v.string('invalid_name'), v.transform((s) => s.trim()), v.minLength(1, 'invalid_name'), v.maxLength(80, 'invalid_name')),
-	organisation: v.pipe(v.string('invalid_organisation'), v.transform((s) => s.trim()), v.minLength(1, 'invalid_organisation'), v.maxLength(120, 'invalid_organisation'))
+	name: v.pipe(
+		v.string('invalid_name'),
+		v.transform((s) => s.trim()),
+		v.minLength(1, 'invalid_name'),
+		v.maxLength(80, 'invalid_name')
+	),
+	organisation: v.pipe(
+		v.string('invalid_organisation'),
+		v.transform((s) => s.trim()),
+		v.minLength(1, 'invalid_organisation'),
+		v.maxLength(120, 'invalid_organisation')
+	)
 });

@@ -256,11 +256,7 @@ describe('tally: budget', () => {
 
 describe('tally: weighting', () => {
 	// Alpha sends five people, Beta one; each chooses one option.
-	const ballots = [
-		...times(3, ballot('Alpha', m('north', 1))),
-		...times(2, ballot('Alpha', m('east', 1))),
-		ballot('Beta', m('south', 1))
-	];
+	const ballots = [...times(3, ballot('Alpha', m('north', 1))), ...times(2, ballot('Alpha', m('east', 1))), ballot('Beta', m('south', 1))];
 	const opts = options('north', 'east', 'south');
 
 	it('per person, the big delegation wins', () => {
@@ -353,7 +349,10 @@ describe('tally: pooled buckets of anonymous rounds', () => {
 		expect(tally(pooled, opts, settings).pooled).toBe(POOLED);
 		// The name it was given for display travels with it.
 		const name = (o: string) => (o === POOLED ? 'Other organisations (2)' : o);
-		const shown = { voters: pooled.voters.map((v) => ({ ...v, organisation: name(v.organisation) })), cells: pooled.cells.map((c) => ({ ...c, organisation: name(c.organisation) })) };
+		const shown = {
+			voters: pooled.voters.map((v) => ({ ...v, organisation: name(v.organisation) })),
+			cells: pooled.cells.map((c) => ({ ...c, organisation: name(c.organisation) }))
+		};
 		expect(tally(shown, opts, settings).pooled).toBe('Other organisations (2)');
 		expect('pooled' in tally(aggregate(ballots), opts, settings)).toBe(false);
 	});
@@ -377,17 +376,17 @@ describe('tally: pooled buckets of anonymous rounds', () => {
 
 describe('tally: voters, proxies, organisations', () => {
 	it('counts proxy ballots among the voters', () => {
-		const ballots: TallyBallot[] = [
-			ballot('Alpha', m('a', 1)),
-			{ ...ballot('Alpha', m('b', 1)), proxy: true },
-			{ ...ballot('Beta', m('a', 1)), proxy: true }
-		];
+		const ballots: TallyBallot[] = [ballot('Alpha', m('a', 1)), { ...ballot('Alpha', m('b', 1)), proxy: true }, { ...ballot('Beta', m('a', 1)), proxy: true }];
 		const result = run(ballots, options('a', 'b'), 'approval');
 		expect(result).toMatchObject({ voters: 3, proxies: 2 });
 	});
 
 	it('lists organisations that voted, in locale order', () => {
-		const result = run([ballot('Zeta', m('a', 1)), ballot('Ázsia', m('a', 1)), ballot('alpha', m('a', 1)), ballot('Beta', m('a', 1))], options('a'), 'approval');
+		const result = run(
+			[ballot('Zeta', m('a', 1)), ballot('Ázsia', m('a', 1)), ballot('alpha', m('a', 1)), ballot('Beta', m('a', 1))],
+			options('a'),
+			'approval'
+		);
 		expect(result.organisations).toEqual(['alpha', 'Ázsia', 'Beta', 'Zeta']);
 	});
 

@@ -153,9 +153,7 @@ export function tally(aggregate: RoundAggregate, options: RoundOption[], setting
 		.map((o) => {
 			const cells = cellsOf.get(o.id) ?? [];
 			const totals =
-				settings.method === 'score'
-					? scoreTotals(cells, criteria, weigh)
-					: sumTotals(cells, settings.method === 'ranking' ? borda : (value) => value, weigh);
+				settings.method === 'score' ? scoreTotals(cells, criteria, weigh) : sumTotals(cells, settings.method === 'ranking' ? borda : (value) => value, weigh);
 			const supporters = cells.filter((c) => c.criterion === 0).reduce((n, c) => n + c.count, 0);
 			return { id: o.id, label: o.label, ...totals, supporters };
 		});
@@ -167,7 +165,10 @@ export function tally(aggregate: RoundAggregate, options: RoundOption[], setting
 		options: ranked(results),
 		voters: aggregate.voters.reduce((n, v) => n + v.count, 0),
 		proxies: aggregate.voters.reduce((n, v) => n + v.proxies, 0),
-		organisations: [...votersOf].filter(([, n]) => n > 0).map(([org]) => org).sort(byName),
+		organisations: [...votersOf]
+			.filter(([, n]) => n > 0)
+			.map(([org]) => org)
+			.sort(byName),
 		...pooledName(aggregate)
 	};
 }

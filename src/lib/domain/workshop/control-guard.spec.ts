@@ -45,7 +45,10 @@ describe('the control guard', () => {
 		expect(send(server, (d) => d.getMap('session').set('k', new Y.Map()))).toEqual({ ok: false, reason: 'forbidden_content' });
 		expect(send(server, (d) => d.getMap('session').set('k', { deep: true }))).toEqual({ ok: false, reason: 'forbidden_content' });
 		expect(send(server, (d) => d.getMap('boards').set('b3', 'flat' as never))).toEqual({ ok: false, reason: 'forbidden_content' });
-		expect(send(server, (d) => (d.getMap('boards').get('b1') as Y.Map<unknown>).set('nested', new Y.Map()))).toEqual({ ok: false, reason: 'forbidden_content' });
+		expect(send(server, (d) => (d.getMap('boards').get('b1') as Y.Map<unknown>).set('nested', new Y.Map()))).toEqual({
+			ok: false,
+			reason: 'forbidden_content'
+		});
 		expect(
 			send(server, (d) => {
 				const entry = new Y.Map<unknown>();
@@ -55,7 +58,7 @@ describe('the control guard', () => {
 		).toEqual({ ok: false, reason: 'forbidden_content' });
 	});
 
-	it("refuses deleting what the server wrote, and an update past the size limit", () => {
+	it('refuses deleting what the server wrote, and an update past the size limit', () => {
 		const server = serverDoc();
 		expect(send(server, (d) => roundsOf(d).delete('r1'))).toEqual({ ok: false, reason: 'forbidden_content' });
 		expect(send(server, (d) => d.getMap('roster').delete('m1'))).toEqual({ ok: false, reason: 'forbidden_content' });

@@ -6,7 +6,13 @@ import type { MemberView } from './members';
 const BOARD = '0b6f3c8e-0000-4000-8000-000000000001';
 const OTHER = '0b6f3c8e-0000-4000-8000-000000000002';
 
-const member = (id: string, name: string, organisation: string | null, role: MemberView['role'] = 'participant'): MemberView => ({ id, name, organisation, role, workgroup: null });
+const member = (id: string, name: string, organisation: string | null, role: MemberView['role'] = 'participant'): MemberView => ({
+	id,
+	name,
+	organisation,
+	role,
+	workgroup: null
+});
 
 describe('the roster: members as the server publishes them', () => {
 	test('written in joining order, read back the same, and rewritten only where it changed', () => {
@@ -27,7 +33,7 @@ describe('the roster: members as the server publishes them', () => {
 		expect(control.readRoster(doc).map((m) => m.id)).toEqual(['f']);
 	});
 
-	test('values that are not the server\'s are skipped', () => {
+	test("values that are not the server's are skipped", () => {
 		const doc = new Y.Doc();
 		doc.getMap('roster').set('x', 'not json');
 		doc.getMap('roster').set('y', JSON.stringify({ name: 'Y', role: 'king' }));

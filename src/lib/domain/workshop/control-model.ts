@@ -65,9 +65,10 @@ export function readBoardControl(doc: Y.Doc, boardId: string): BoardControl {
 	const b = boardsOf(doc).get(boardId);
 	const phase = b?.get('phase');
 	const flag = (key: string) => b?.get(key) === true;
-	const settings = typeof b?.get('anonymous') === 'boolean'
-		? { rights: { editOthers: flag('editOthers'), manageGroups: flag('manageGroups'), deleteWordings: flag('deleteWordings') }, anonymous: flag('anonymous') }
-		: null;
+	const settings =
+		typeof b?.get('anonymous') === 'boolean'
+			? { rights: { editOthers: flag('editOthers'), manageGroups: flag('manageGroups'), deleteWordings: flag('deleteWordings') }, anonymous: flag('anonymous') }
+			: null;
 	return { phase: isPhase(phase) ? phase : 'brainstorm', private: flag('private'), locked: flag('locked'), settings };
 }
 
@@ -236,7 +237,14 @@ export function readRoster(doc: Y.Doc): MemberView[] {
 		try {
 			const m = JSON.parse(value) as Partial<MemberView> & { seq?: number };
 			if (typeof m.name !== 'string' || !isRole(m.role)) continue;
-			members.push({ id, name: m.name, role: m.role, organisation: typeof m.organisation === 'string' ? m.organisation : null, workgroup: typeof m.workgroup === 'string' ? m.workgroup : null, seq: Number(m.seq) || 0 });
+			members.push({
+				id,
+				name: m.name,
+				role: m.role,
+				organisation: typeof m.organisation === 'string' ? m.organisation : null,
+				workgroup: typeof m.workgroup === 'string' ? m.workgroup : null,
+				seq: Number(m.seq) || 0
+			});
 		} catch {
 			// a value that is not ours: skip it
 		}
@@ -255,7 +263,9 @@ export function sameRoster(a: readonly MemberView[], b: readonly MemberView[]): 
 /** Server only: makes the roster equal `members` (in that order), touching only entries that changed. */
 export function writeRoster(doc: Y.Doc, members: readonly MemberView[], origin?: unknown): boolean {
 	const roster = rosterOf(doc);
-	const wanted = new Map(members.map((m, seq) => [m.id, JSON.stringify({ name: m.name, role: m.role, organisation: m.organisation, workgroup: m.workgroup ?? null, seq })]));
+	const wanted = new Map(
+		members.map((m, seq) => [m.id, JSON.stringify({ name: m.name, role: m.role, organisation: m.organisation, workgroup: m.workgroup ?? null, seq })])
+	);
 	const stale = [...roster.keys()].filter((id) => !wanted.has(id));
 	const changed = [...wanted].filter(([id, value]) => roster.get(id) !== value);
 	if (stale.length === 0 && changed.length === 0) return false;

@@ -12,10 +12,7 @@ describe('JOIN_CODE_ALPHABET', () => {
 	});
 
 	it('agrees with the database: the workshops check constraint and new_join_code()', () => {
-		const migration = readFileSync(
-			new URL('../../../../supabase/migrations/20261123020000_create_workshops.sql', import.meta.url),
-			'utf8'
-		);
+		const migration = readFileSync(new URL('../../../../supabase/migrations/20261123020000_create_workshops.sql', import.meta.url), 'utf8');
 		const check = /join_code ~ '(\^\[[^\]]+\]\{6\}\$)'/.exec(migration);
 		expect(check, 'check constraint on join_code').not.toBeNull();
 		const dbPattern = new RegExp(check![1]);

@@ -1,16 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import {
-	boardInput,
-	formFields,
-	joinCode,
-	joinRequest,
-	memberName,
-	newWorkshop,
-	organisationName,
-	parseForm,
-	workshopSettings
-} from './validation';
+import { boardInput, formFields, joinCode, joinRequest, memberName, newWorkshop, organisationName, parseForm, workshopSettings } from './validation';
 
 const ok = <S extends v.GenericSchema>(schema: S, input: unknown) => {
 	const r = v.safeParse(schema, input);

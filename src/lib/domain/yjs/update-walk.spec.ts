@@ -143,7 +143,10 @@ describe('what Yjs could not integrate at once is refused', () => {
 		const server = peer(100);
 		const a = peer(1, server);
 		const b = peer(2, server);
-		Y.applyUpdate(b, capture(a, () => a.getText('t').insert(0, 'x')));
+		Y.applyUpdate(
+			b,
+			capture(a, () => a.getText('t').insert(0, 'x'))
+		);
 		const onlyB = capture(b, () => b.getText('t').insert(1, 'y'));
 		expect(walk(server, onlyB)).toEqual({ refused: 'unresolved' });
 	});
@@ -177,13 +180,22 @@ describe('what Yjs could not integrate at once is refused', () => {
 
 describe('the delete set', () => {
 	it('merges ranges, says which ids it deletes, and maps them to live structs', () => {
-		expect(mergeRanges([{ clock: 5, len: 2 }, { clock: 0, len: 3 }, { clock: 2, len: 2 }])).toEqual([
+		expect(
+			mergeRanges([
+				{ clock: 5, len: 2 },
+				{ clock: 0, len: 3 },
+				{ clock: 2, len: 2 }
+			])
+		).toEqual([
 			{ start: 0, end: 4 },
 			{ start: 5, end: 7 }
 		]);
 		const server = peer(100);
 		const a = peer(1, server);
-		Y.applyUpdate(server, capture(a, () => a.getText('t').insert(0, 'abcdef')));
+		Y.applyUpdate(
+			server,
+			capture(a, () => a.getText('t').insert(0, 'abcdef'))
+		);
 		const del = capture(a, () => a.getText('t').delete(1, 2));
 		const r = walk(server, del);
 		if (!('walk' in r)) throw new Error('refused');
@@ -213,7 +225,11 @@ describe('the delete set', () => {
 	it('refuses past its budget, or stops quietly when asked', () => {
 		const server = peer(100);
 		const a = peer(1, server);
-		for (let i = 0; i < 5; i++) Y.applyUpdate(server, capture(a, () => a.getMap('m').set(`k${i}`, i)));
+		for (let i = 0; i < 5; i++)
+			Y.applyUpdate(
+				server,
+				capture(a, () => a.getMap('m').set(`k${i}`, i))
+			);
 		const del = capture(a, () => a.transact(() => [...a.getMap('m').keys()].forEach((k) => a.getMap('m').delete(k))));
 		const r = walk(server, del);
 		if (!('walk' in r)) throw new Error('refused');

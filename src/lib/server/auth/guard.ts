@@ -6,7 +6,6 @@ import type { Viewer } from '../db/client';
 import { getRuntime } from '../runtime';
 import { SESSION_DAYS, sessionCookieName, signSession, verifySession, type Session } from './session';
 
-
 export async function startSession(cookies: Cookies, url: URL, session: Session): Promise<void> {
 	const { sessionKey } = await getRuntime();
 	cookies.set(sessionCookieName(session.workshopId), await signSession(sessionKey, session), {
@@ -23,10 +22,7 @@ export function endSession(cookies: Cookies, workshopId: string): void {
 }
 
 /** The member this browser is in `workshopId`, or null (no cookie, forged, or removed). */
-export async function currentMember(
-	cookies: Cookies,
-	workshopId: string
-): Promise<{ viewer: Viewer; me: MemberView } | null> {
+export async function currentMember(cookies: Cookies, workshopId: string): Promise<{ viewer: Viewer; me: MemberView } | null> {
 	if (!isUuid(workshopId)) return null;
 	const { sql, sessionKey } = await getRuntime();
 	const session = await verifySession(sessionKey, cookies.get(sessionCookieName(workshopId)));

@@ -57,7 +57,10 @@ export function supabaseTokenVerifier(config: SupabaseAuthConfig): (token: strin
 		try {
 			const { payload } = await verifying;
 			if (payload.role !== 'authenticated' || typeof payload.sub !== 'string' || !isUuid(payload.sub)) return { ok: false, reason: 'not_a_user' };
-			return { ok: true, claims: { sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : null, role: 'authenticated', exp: payload.exp ?? 0 } };
+			return {
+				ok: true,
+				claims: { sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : null, role: 'authenticated', exp: payload.exp ?? 0 }
+			};
 		} catch (error) {
 			return { ok: false, reason: reasonOf(error) };
 		}

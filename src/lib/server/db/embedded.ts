@@ -54,7 +54,7 @@ export async function startEmbeddedPostgres(options: {
 		persistent: options.persistent ?? true,
 		// Postgres refuses to run as root; on CI and in containers we are root.
 		createPostgresUser: process.getuid?.() === 0,
-		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=300'],
+		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
 		onLog: log,
 		onError: (e) => log(`[error] ${String(e)}`)
 	});

@@ -36,23 +36,22 @@ export interface MigrationResult {
  * own table, so `supabase db push` and this runner agree on what has been applied.
  * The seed runs only when the database had no migrations at all (a first start).
  */
-export async function migrate(
-	sql: Sql,
-	options: { migrations?: Migration[]; seed?: string | false } = {}
-): Promise<MigrationResult> {
+export async function migrate(sql: Sql, options: { migrations?: Migration[]; seed?: string | false } = {}): Promise<MigrationResult> {
 	const migrations = options.migrations ?? bundledMigrations();
 	const seed = options.seed === undefined ? bundledSeed() : options.seed;
 	return (await sql.begin(async (tx) => {
 		await tx`select pg_advisory_xact_lock(hashtext('roundtable.migrate'))`;
 		await tx.unsafe(bootstrapSql).simple();
-		await tx.unsafe(`
+		await tx
+			.unsafe(
+				`
 			create schema if not exists supabase_migrations;
 			create table if not exists supabase_migrations.schema_migrations (
 				version text primary key, statements text[], name text
-			);`).simple();
-		const done = new Set(
-			(await tx<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version)
-		);
+			);`
+			)
+			.simple();
+		const done = new Set((await tx<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version));
 		const fresh = done.size === 0;
 		const applied: string[] = [];
 		for (const m of migrations) {

@@ -31,11 +31,15 @@ export function asAccount<T>(sql: Sql, account: Account, fn: (tx: Tx) => Promise
 }
 
 export async function accountWorkshops(sql: Sql, account: Account): Promise<AccountWorkshop[]> {
-	const rows = await asAccount(sql, account, (tx) => tx<{ id: string; title: string; starts_on: string | null; venue: string; role: AccountRole }[]>`
+	const rows = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ id: string; title: string; starts_on: string | null; venue: string; role: AccountRole }[]>`
 		select w.id, w.title, w.starts_on, w.venue, a.role
 		from public.workshop_accounts a join public.workshops w on w.id = a.workshop_id
 		where a.user_id = ${account.userId}
-		order by w.starts_on desc nulls last, w.created_at desc`);
+		order by w.starts_on desc nulls last, w.created_at desc`
+	);
 	return rows.map((r) => ({ id: r.id, title: r.title, startsOn: r.starts_on, venue: r.venue, role: r.role }));
 }
 
@@ -47,12 +51,24 @@ export async function accountRole(sql: Sql, account: Account, workshopId: string
 export async function createAccountWorkshop(
 	sql: Sql,
 	account: Account,
-	input: { title: string; startsOn: string | null; venue: string; language: Language; template: Template; facilitatorName: string; boards: { kind: BoardKind; title: string; prompt: string }[] }
+	input: {
+		title: string;
+		startsOn: string | null;
+		venue: string;
+		language: Language;
+		template: Template;
+		facilitatorName: string;
+		boards: { kind: BoardKind; title: string; prompt: string }[];
+	}
 ): Promise<{ workshopId: string; memberId: string }> {
-	const [row] = await asAccount(sql, account, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
+	const [row] = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
 		select workshop_id, member_id from public.create_account_workshop(
 			${input.title}, ${input.startsOn}, ${input.venue}, ${input.language}, ${input.template},
-			${input.facilitatorName}, ${tx.json(input.boards)})`);
+			${input.facilitatorName}, ${tx.json(input.boards)})`
+	);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }
 
@@ -60,8 +76,12 @@ export async function createAccountWorkshop(
 export async function accountMember(sql: Sql, account: Account, workshopId: string): Promise<{ memberId: string; role: MemberRole } | null> {
 	if ((await accountRole(sql, account, workshopId)) === null) return null;
 	const name = account.email.split('@')[0].slice(0, 80) || 'Facilitator';
-	const [row] = await asAccount(sql, account, (tx) => tx<{ member_id: string; role: MemberRole }[]>`
-		select member_id, role from public.account_member(${workshopId}, ${name})`);
+	const [row] = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ member_id: string; role: MemberRole }[]>`
+		select member_id, role from public.account_member(${workshopId}, ${name})`
+	);
 	return row ? { memberId: row.member_id, role: row.role } : null;
 }
 
@@ -99,28 +119,48 @@ export async function createInvite(sql: Sql, account: Account, workshopId: strin
 }
 
 export async function pendingInvites(sql: Sql, account: Account, workshopId: string): Promise<Invite[]> {
-	const rows = await asAccount(sql, account, (tx) => tx<{ id: string; email: string; created_at: Date; expires_at: Date; expired: boolean }[]>`
+	const rows = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ id: string; email: string; created_at: Date; expires_at: Date; expired: boolean }[]>`
 		select id, email, created_at, expires_at, expires_at <= now() as expired from public.facilitator_invites
 		where workshop_id = ${workshopId} and accepted_at is null and revoked_at is null
-		order by created_at desc limit 50`);
+		order by created_at desc limit 50`
+	);
 	return rows.map((r) => ({ id: r.id, email: r.email, createdAt: r.created_at, expiresAt: r.expires_at, expired: r.expired }));
 }
 
 export async function revokeInvite(sql: Sql, account: Account, workshopId: string, inviteId: string): Promise<boolean> {
-	const r = await asAccount(sql, account, (tx) => tx`
+	const r = await asAccount(
+		sql,
+		account,
+		(tx) => tx`
 		update public.facilitator_invites set revoked_at = now()
-		where id = ${inviteId} and workshop_id = ${workshopId} and revoked_at is null and accepted_at is null`);
+		where id = ${inviteId} and workshop_id = ${workshopId} and revoked_at is null and accepted_at is null`
+	);
 	return r.count === 1;
 }
 
-export async function invitePreview(sql: Sql, account: Account, token: string): Promise<{ workshopId: string; workshopTitle: string; email: string; status: InviteStatus } | null> {
-	const [row] = await asAccount(sql, account, (tx) => tx<{ workshop_id: string; workshop_title: string; email: string; status: InviteStatus }[]>`
-		select * from public.facilitator_invite(${hashInviteToken(token)})`);
+export async function invitePreview(
+	sql: Sql,
+	account: Account,
+	token: string
+): Promise<{ workshopId: string; workshopTitle: string; email: string; status: InviteStatus } | null> {
+	const [row] = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ workshop_id: string; workshop_title: string; email: string; status: InviteStatus }[]>`
+		select * from public.facilitator_invite(${hashInviteToken(token)})`
+	);
 	return row ? { workshopId: row.workshop_id, workshopTitle: row.workshop_title, email: row.email, status: row.status } : null;
 }
 
 export async function acceptInvite(sql: Sql, account: Account, token: string, name: string): Promise<{ workshopId: string; memberId: string }> {
-	const [row] = await asAccount(sql, account, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
-		select workshop_id, member_id from public.accept_facilitator_invite(${hashInviteToken(token)}, ${name})`);
+	const [row] = await asAccount(
+		sql,
+		account,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.accept_facilitator_invite(${hashInviteToken(token)}, ${name})`
+	);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }

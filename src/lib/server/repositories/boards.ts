@@ -11,15 +11,15 @@ export type Board = AgendaBoard;
  * decides (facilitators change boards; members read their workshop's).
  */
 
-export async function addBoard(
-	sql: Sql,
-	viewer: Viewer,
-	b: { kind: BoardKind; title: string; prompt: string }
-): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
+export async function addBoard(sql: Sql, viewer: Viewer, b: { kind: BoardKind; title: string; prompt: string }): Promise<boolean> {
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
 		insert into public.boards (workshop_id, position, kind, title, prompt)
 		select ${viewer.workshopId}, coalesce(max(position) + 1, 0), ${b.kind}, ${b.title}, ${b.prompt}
-		from public.boards where workshop_id = ${viewer.workshopId}`);
+		from public.boards where workshop_id = ${viewer.workshopId}`
+	);
 	return r.count === 1;
 }
 
@@ -51,8 +51,12 @@ export async function updateBoard(
 }
 
 export async function removeBoard(sql: Sql, viewer: Viewer, boardId: string): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
-		delete from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		delete from public.boards where id = ${boardId} and workshop_id = ${viewer.workshopId}`
+	);
 	return r.count === 1;
 }
 
@@ -75,8 +79,12 @@ export async function moveBoard(sql: Sql, viewer: Viewer, boardId: string, direc
 }
 
 export async function setBoardLocked(sql: Sql, viewer: Viewer, boardId: string, locked: boolean): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
-		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`);
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		update public.boards set locked = ${locked} where id = ${boardId} and workshop_id = ${viewer.workshopId}`
+	);
 	return r.count === 1;
 }
 
@@ -88,8 +96,12 @@ export async function isBoardOf(sql: Sql, viewer: Viewer, boardId: string): Prom
 
 /** On an anonymous board: the cards this member wrote (row-level security lets only them read their rows). */
 export async function ownCards(sql: Sql, viewer: Viewer, boardId: string): Promise<string[]> {
-	const rows = await asMember(sql, viewer, (tx) => tx<{ card_id: string }[]>`
-		select card_id from public.card_authors where board_id = ${boardId} and member_id = ${viewer.memberId}`);
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ card_id: string }[]>`
+		select card_id from public.card_authors where board_id = ${boardId} and member_id = ${viewer.memberId}`
+	);
 	return rows.map((r) => r.card_id);
 }
 
@@ -100,14 +112,20 @@ export async function snapshotsOnPhase(sql: Sql, viewer: Viewer, boardId: string
 }
 
 export async function setSnapshotsOnPhase(sql: Sql, viewer: Viewer, boardId: string, on: boolean): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
-		update public.boards set snapshot_on_phase = ${on} where id = ${boardId} and public.is_facilitator(workshop_id)`);
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		update public.boards set snapshot_on_phase = ${on} where id = ${boardId} and public.is_facilitator(workshop_id)`
+	);
 	return r.count === 1;
 }
 
 /** A board with its workshop's title, language, date and venue: what a rendering of it is headed by. Read by the server. */
 export async function boardHeading(sql: Sql, workshopId: string, boardId: string) {
-	const [row] = await sql<{ title: string; language: 'en' | 'hu'; starts_on: string | null; venue: string; kind: BoardKind; board_title: string; prompt: string }[]>`
+	const [row] = await sql<
+		{ title: string; language: 'en' | 'hu'; starts_on: string | null; venue: string; kind: BoardKind; board_title: string; prompt: string }[]
+	>`
 		select w.title, w.language, w.starts_on, w.venue, b.kind, b.title as board_title, b.prompt
 		from public.boards b join public.workshops w on w.id = b.workshop_id
 		where b.id = ${boardId} and b.workshop_id = ${workshopId}`;

@@ -39,23 +39,35 @@ const toRow = (r: Row): SnapshotRow => ({
 });
 
 export async function listSnapshots(sql: Sql, viewer: Viewer, boardId: string): Promise<SnapshotRow[]> {
-	const rows = await asMember(sql, viewer, (tx) => tx<Row[]>`
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<Row[]>`
 		select id, board_id, title, taken_at, trigger, public.snapshot_share_token(id) as share_token, rendering
-		from public.snapshots where board_id = ${boardId} order by taken_at desc`);
+		from public.snapshots where board_id = ${boardId} order by taken_at desc`
+	);
 	return rows.map(toRow);
 }
 
 export async function getSnapshot(sql: Sql, viewer: Viewer, id: string): Promise<SnapshotRow | null> {
-	const [row] = await asMember(sql, viewer, (tx) => tx<Row[]>`
+	const [row] = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<Row[]>`
 		select id, board_id, title, taken_at, trigger, public.snapshot_share_token(id) as share_token, rendering
-		from public.snapshots where id = ${id}`);
+		from public.snapshots where id = ${id}`
+	);
 	return row ? toRow(row) : null;
 }
 
 /** The stored Yjs state of a snapshot (v2), as the viewer may read it. */
 export async function snapshotState(sql: Sql, viewer: Viewer, id: string): Promise<Uint8Array | null> {
-	const [row] = await asMember(sql, viewer, (tx) => tx<{ state: Buffer }[]>`
-		select state from public.snapshots where id = ${id}`);
+	const [row] = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ state: Buffer }[]>`
+		select state from public.snapshots where id = ${id}`
+	);
 	return row ? new Uint8Array(row.state) : null;
 }
 
@@ -78,14 +90,21 @@ export async function deleteSnapshot(sql: Sql, viewer: Viewer, id: string): Prom
 
 /** A shared snapshot, for anyone with its token (as anon). */
 export async function snapshotByToken(sql: Sql, token: string): Promise<(SnapshotMeta & { rendering: BoardRendering }) | null> {
-	const [row] = await asAnon(sql, (tx) => tx<{ id: string; title: string; taken_at: Date; rendering: BoardRendering }[]>`
-		select * from public.snapshot_by_token(${token})`);
+	const [row] = await asAnon(
+		sql,
+		(tx) => tx<{ id: string; title: string; taken_at: Date; rendering: BoardRendering }[]>`
+		select * from public.snapshot_by_token(${token})`
+	);
 	return row ? { id: row.id, title: row.title, takenAt: row.taken_at.getTime(), rendering: row.rendering } : null;
 }
 
 export async function reportToken(sql: Sql, viewer: Viewer): Promise<string | null> {
-	const [row] = await asMember(sql, viewer, (tx) => tx<{ share_token: string }[]>`
-		select share_token from public.report_shares where workshop_id = ${viewer.workshopId}`);
+	const [row] = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ share_token: string }[]>`
+		select share_token from public.report_shares where workshop_id = ${viewer.workshopId}`
+	);
 	return row?.share_token ?? null;
 }
 
@@ -119,11 +138,15 @@ export async function insertSnapshot(
 	input: { boardId: string; title: string; trigger: 'manual' | 'phase'; state: Uint8Array; rendering: BoardRendering }
 ): Promise<string | null> {
 	const hex = Buffer.from(input.state).toString('hex');
-	const rows = await asMember(sql, viewer, (tx) => tx<{ id: string }[]>`
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ id: string }[]>`
 		insert into public.snapshots (workshop_id, board_id, title, taken_by, trigger, state, rendering)
 		values (${viewer.workshopId}, ${input.boardId}, ${input.title}, ${viewer.memberId}, ${input.trigger},
 			decode(${hex}, 'hex'), ${tx.json(input.rendering as never)})
-		returning id`).catch((e) => {
+		returning id`
+	).catch((e) => {
 		if ((e as { code?: string }).code === '42501') return [];
 		throw e;
 	});

@@ -77,10 +77,14 @@ function storedSettings(s: RoundSettings) {
 
 export async function openRound(sql: Sql, viewer: Viewer, input: OpenRoundInput): Promise<string> {
 	const s = input.settings;
-	const [row] = await asMember(sql, viewer, (tx) => tx<{ id: string }[]>`
+	const [row] = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ id: string }[]>`
 		select public.open_round(${input.boardId}, ${input.title}, ${s.method}, ${input.source},
 			${tx.json(storedSettings(s))}, ${s.anonymous}, ${s.resultsLive}, ${s.weighting}, ${input.seconds},
-			${input.parentRound}, ${tx.json(input.options)}) as id`);
+			${input.parentRound}, ${tx.json(input.options)}) as id`
+	);
 	return row.id;
 }
 
@@ -98,20 +102,22 @@ export async function castBallot(sql: Sql, viewer: Viewer, roundId: string, mark
 	await asMember(sql, viewer, (tx) => tx`select public.cast_ballot(${roundId}, ${tx.json(marks as never)})`);
 }
 
-export async function castProxyBallot(
-	sql: Sql,
-	viewer: Viewer,
-	roundId: string,
-	voter: { name: string; organisation: string },
-	marks: Mark[]
-): Promise<void> {
-	await asMember(sql, viewer, (tx) => tx`
-		select public.cast_proxy_ballot(${roundId}, ${voter.name}, ${voter.organisation}, ${tx.json(marks as never)})`);
+export async function castProxyBallot(sql: Sql, viewer: Viewer, roundId: string, voter: { name: string; organisation: string }, marks: Mark[]): Promise<void> {
+	await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		select public.cast_proxy_ballot(${roundId}, ${voter.name}, ${voter.organisation}, ${tx.json(marks as never)})`
+	);
 }
 
 export async function myBallot(sql: Sql, viewer: Viewer, roundId: string): Promise<Mark[]> {
-	const rows = await asMember(sql, viewer, (tx) => tx<{ option_id: string; criterion: number; value: number }[]>`
-		select * from public.my_ballot(${roundId})`);
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ option_id: string; criterion: number; value: number }[]>`
+		select * from public.my_ballot(${roundId})`
+	);
 	return rows.map((r) => ({ option: r.option_id, criterion: r.criterion, value: r.value }));
 }
 
@@ -143,8 +149,12 @@ export interface NamedMark extends Mark {
 }
 
 export async function namedBallots(sql: Sql, viewer: Viewer, roundId: string): Promise<NamedMark[]> {
-	const rows = await asMember(sql, viewer, (tx) => tx<{ member_name: string; organisation: string; proxy: boolean; option_id: string; criterion: number; value: number }[]>`
-		select * from public.round_named_ballots(${roundId})`);
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ member_name: string; organisation: string; proxy: boolean; option_id: string; criterion: number; value: number }[]>`
+		select * from public.round_named_ballots(${roundId})`
+	);
 	return rows.map((r) => ({ name: r.member_name, organisation: r.organisation, proxy: r.proxy, option: r.option_id, criterion: r.criterion, value: r.value }));
 }
 
@@ -156,8 +166,12 @@ const roundColumns = (sql: Sql) => sql`
 
 /** A board's rounds, newest first, as the viewer may read them (RLS). */
 export async function listRounds(sql: Sql, viewer: Viewer, boardId: string): Promise<RoundRecord[]> {
-	const rows = await asMember(sql, viewer, (tx) => tx<RoundRow[]>`
-		select ${roundColumns(sql)} from public.rounds r where r.board_id = ${boardId} order by r.seq desc`);
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<RoundRow[]>`
+		select ${roundColumns(sql)} from public.rounds r where r.board_id = ${boardId} order by r.seq desc`
+	);
 	return rows.map(toRecord);
 }
 

@@ -39,10 +39,13 @@ export async function createWorkshop(
 		boards: { kind: BoardKind; title: string; prompt: string }[];
 	}
 ): Promise<{ workshopId: string; memberId: string }> {
-	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
+	const [row] = await asAnon(
+		sql,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
 		select workshop_id, member_id from public.create_workshop(
 			${input.title}, ${input.startsOn}, ${input.venue}, ${input.language}, ${input.template},
-			${input.facilitatorName}, ${tx.json(input.boards)})`);
+			${input.facilitatorName}, ${tx.json(input.boards)})`
+	);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }
 
@@ -74,25 +77,25 @@ export async function joinWorkshop(
 	sql: Sql,
 	input: { code: string; name: string; organisation: string; role: 'participant' | 'observer' }
 ): Promise<{ workshopId: string; memberId: string }> {
-	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
-		select workshop_id, member_id from public.join_workshop(${input.code}, ${input.name}, ${input.organisation}, ${input.role})`);
+	const [row] = await asAnon(
+		sql,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.join_workshop(${input.code}, ${input.name}, ${input.organisation}, ${input.role})`
+	);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }
 
-export async function findByFacilitatorKey(
-	sql: Sql,
-	key: string
-): Promise<{ id: string; title: string; language: Language } | null> {
+export async function findByFacilitatorKey(sql: Sql, key: string): Promise<{ id: string; title: string; language: Language } | null> {
 	const [row] = await asAnon(sql, (tx) => tx`select * from public.workshop_by_facilitator_key(${key})`);
 	return row ? { id: row.id, title: row.title, language: row.language } : null;
 }
 
-export async function claimFacilitator(
-	sql: Sql,
-	input: { key: string; name: string }
-): Promise<{ workshopId: string; memberId: string }> {
-	const [row] = await asAnon(sql, (tx) => tx<{ workshop_id: string; member_id: string }[]>`
-		select workshop_id, member_id from public.claim_facilitator(${input.key}, ${input.name})`);
+export async function claimFacilitator(sql: Sql, input: { key: string; name: string }): Promise<{ workshopId: string; memberId: string }> {
+	const [row] = await asAnon(
+		sql,
+		(tx) => tx<{ workshop_id: string; member_id: string }[]>`
+		select workshop_id, member_id from public.claim_facilitator(${input.key}, ${input.name})`
+	);
 	return { workshopId: row.workshop_id, memberId: row.member_id };
 }
 
@@ -118,9 +121,9 @@ export async function loadWorkshopPage(sql: Sql, viewer: Viewer): Promise<Worksh
 			...b,
 			rights: { editOthers: edit_others, manageGroups: manage_groups, deleteWordings: delete_wordings }
 		}));
-		const organisations = (
-			await tx<{ name: string }[]>`select name from public.organisations where workshop_id = ${viewer.workshopId} order by name`
-		).map((o) => o.name);
+		const organisations = (await tx<{ name: string }[]>`select name from public.organisations where workshop_id = ${viewer.workshopId} order by name`).map(
+			(o) => o.name
+		);
 		const [secret] = await tx<{ facilitator_key: string }[]>`
 			select facilitator_key from public.workshop_secrets where workshop_id = ${viewer.workshopId}`;
 		return {
@@ -157,15 +160,23 @@ export async function updateSettings(
 	viewer: Viewer,
 	s: { title: string; startsOn: string | null; venue: string; language: Language }
 ): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
 		update public.workshops set title = ${s.title}, starts_on = ${s.startsOn}, venue = ${s.venue}, language = ${s.language}
-		where id = ${viewer.workshopId}`);
+		where id = ${viewer.workshopId}`
+	);
 	return r.count === 1;
 }
 
 export async function setJoiningOpen(sql: Sql, viewer: Viewer, open: boolean): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
-		update public.workshops set joining_open = ${open} where id = ${viewer.workshopId}`);
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		update public.workshops set joining_open = ${open} where id = ${viewer.workshopId}`
+	);
 	return r.count === 1;
 }
 
@@ -175,8 +186,12 @@ export async function setMemberRole(sql: Sql, viewer: Viewer, memberId: string, 
 
 /** A member's own choice of workgroup (RLS: only their own row, participants and facilitators). */
 export async function chooseWorkgroup(sql: Sql, viewer: Viewer, boardId: string | null): Promise<boolean> {
-	const r = await asMember(sql, viewer, (tx) => tx`
-		update public.members set workgroup_board_id = ${boardId} where id = ${viewer.memberId}`);
+	const r = await asMember(
+		sql,
+		viewer,
+		(tx) => tx`
+		update public.members set workgroup_board_id = ${boardId} where id = ${viewer.memberId}`
+	);
 	return r.count === 1;
 }
 

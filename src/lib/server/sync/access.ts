@@ -19,7 +19,13 @@ export interface Presence {
 export function isPresence(value: unknown): value is Presence {
 	if (!value || typeof value !== 'object') return false;
 	const v = value as Record<string, unknown>;
-	return typeof v.memberId === 'string' && typeof v.role === 'string' && typeof v.organisation === 'string' && typeof v.name === 'string' && typeof v.colour === 'string';
+	return (
+		typeof v.memberId === 'string' &&
+		typeof v.role === 'string' &&
+		typeof v.organisation === 'string' &&
+		typeof v.name === 'string' &&
+		typeof v.colour === 'string'
+	);
 }
 
 export interface Access {
@@ -92,7 +98,13 @@ function readCookie(header: string | undefined, name: string): string | undefine
  * the document's workshop must name a current member (checked as that member, so RLS
  * agrees), and the document kind decides the rest.
  */
-export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: string | undefined, doc: DocName, screenToken?: string | null): Promise<Access | Refusal> {
+export async function authorize(
+	sql: Sql,
+	sessionKey: Uint8Array,
+	cookieHeader: string | undefined,
+	doc: DocName,
+	screenToken?: string | null
+): Promise<Access | Refusal> {
 	if (screenToken) return authorizeScreen(sql, screenToken, doc);
 	let workshopId: string;
 	let locked = false;
@@ -109,10 +121,14 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 	}
 	const session = await verifySession(sessionKey, readCookie(cookieHeader, sessionCookieName(workshopId)));
 	if (!session || session.workshopId !== workshopId) return { status: 401, reason: 'no valid session for this workshop' };
-	const [member] = await asUser(sql, { sub: session.memberId, role: 'authenticated', workshop_id: workshopId }, (tx) => tx<{ name: string; role: MemberRole; organisation: string | null; colour: number }[]>`
+	const [member] = await asUser(
+		sql,
+		{ sub: session.memberId, role: 'authenticated', workshop_id: workshopId },
+		(tx) => tx<{ name: string; role: MemberRole; organisation: string | null; colour: number }[]>`
 		select m.name, m.role, o.name as organisation, m.colour from public.members m
 		left join public.organisations o on o.id = m.organisation_id
-		where m.id = ${session.memberId} and m.workshop_id = ${workshopId}`);
+		where m.id = ${session.memberId} and m.workshop_id = ${workshopId}`
+	);
 	if (!member) return { status: 401, reason: 'not a member of this workshop' };
 	const user: Presence = {
 		memberId: session.memberId,
@@ -130,7 +146,7 @@ export async function authorize(sql: Sql, sessionKey: Uint8Array, cookieHeader: 
 		}
 		case 'draft':
 			// A draft is private to its author until the reveal: nobody else may even read it.
-			if (doc.memberId !== session.memberId) return { status: 403, reason: 'another member\'s draft' };
+			if (doc.memberId !== session.memberId) return { status: 403, reason: "another member's draft" };
 			return { doc, workshopId, user, writer: writerFor(doc, member.role), locked, ...none };
 		case 'control':
 			return { doc, workshopId, user, writer: writerFor(doc, member.role), locked: false, ...none };

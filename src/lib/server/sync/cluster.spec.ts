@@ -118,7 +118,7 @@ describe('the cluster, attached through the hooks', () => {
 		await expect.poll(() => closed).toEqual([4403]);
 	});
 
-	test('who is online counts the other instance\'s members', async () => {
+	test("who is online counts the other instance's members", async () => {
 		const [a, b] = instances(2);
 		const doc = parseDocName(`board/${crypto.randomUUID()}`)!;
 		const access = member(doc);

@@ -135,12 +135,19 @@ export class Cluster {
 		const inTime =
 			this.#relay.ready &&
 			(await Promise.race([
-				subscribed.then(() => true, () => false),
+				subscribed.then(
+					() => true,
+					() => false
+				),
 				new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#options.subscribeWaitMs)))
 			]));
 		clearTimeout(timer);
 		// Redis is away: load anyway (this instance keeps serving), and re-read once subscribed.
-		if (!inTime) subscribed.then(() => entry.room && this.#subscriptions.get(name) === entry && void this.#catchUp(entry.room), () => {});
+		if (!inTime)
+			subscribed.then(
+				() => entry.room && this.#subscriptions.get(name) === entry && void this.#catchUp(entry.room),
+				() => {}
+			);
 	}
 
 	#loaded(room: Room): void {

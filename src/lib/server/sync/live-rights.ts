@@ -52,9 +52,12 @@ export function applyRights(rooms: LiveRooms, change: RightsChange): void {
 	};
 	switch (change.type) {
 		case 'lock':
-			void rooms.all.get(`board/${change.boardId}`)?.then((room) => {
-				for (const c of room.connections) c.access.locked = change.locked;
-			}, () => {});
+			void rooms.all.get(`board/${change.boardId}`)?.then(
+				(room) => {
+					for (const c of room.connections) c.access.locked = change.locked;
+				},
+				() => {}
+			);
 			return;
 		case 'board-settings': {
 			// Applied before this returns when the room is loaded, so that a caller that just checked

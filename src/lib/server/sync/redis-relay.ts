@@ -96,7 +96,13 @@ export class RedisRelay implements Relay {
 		ready.catch((error) => this.#log('connecting to Redis failed', error));
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
-		const outcome = await Promise.race([ready.then(() => 'ok' as const, () => 'late' as const), late]);
+		const outcome = await Promise.race([
+			ready.then(
+				() => 'ok' as const,
+				() => 'late' as const
+			),
+			late
+		]);
 		clearTimeout(timer);
 		if (outcome === 'late') this.#log(`Redis not reachable yet; serving this instance's clients alone until it is`);
 	}

@@ -152,7 +152,13 @@ export function describeDocumentStore(name: string, setup: () => Promise<StoreFi
 			const [u1, u2] = edits(['a', 'b']).updates;
 			await f.store.append([
 				{ ...write(doc, u1), cardAuthors: [{ boardId: f.boardId, cardId: card, memberId: ada }] },
-				{ ...write(doc, u2), cardAuthors: [{ boardId: f.boardId, cardId: card, memberId: bob }, { boardId: f.boardId, cardId: other, memberId: ada }] }
+				{
+					...write(doc, u2),
+					cardAuthors: [
+						{ boardId: f.boardId, cardId: card, memberId: bob },
+						{ boardId: f.boardId, cardId: other, memberId: ada }
+					]
+				}
 			]);
 			const authors = await f.cardAuthors(f.boardId);
 			expect(authors.get(card)).toBe(bob);

@@ -55,7 +55,9 @@ const timer = v.object({
 	lock: v.optional(v.picklist(['on']))
 });
 
-const extension = v.object({ minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(60, 'invalid_input')) });
+const extension = v.object({
+	minutes: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.25, 'invalid_input'), v.maxValue(60, 'invalid_input'))
+});
 const screenChoice = v.object({ mode: v.picklist(SCREEN_MODES), board: v.optional(v.union([uuid, v.literal('')])) });
 
 /** A form of the page's: written as the member, so row-level security decides whether it happens. */

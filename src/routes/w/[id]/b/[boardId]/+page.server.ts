@@ -62,7 +62,10 @@ export const actions: Actions = {
 	openRound: boardAction({
 		schema: openRoundForm,
 		resolve: async (input, { viewer, data, event }) => {
-			const chosen = data.getAll('chosen').filter((x): x is string => typeof x === 'string').slice(0, 500);
+			const chosen = data
+				.getAll('chosen')
+				.filter((x): x is string => typeof x === 'string')
+				.slice(0, 500);
 			const criteria = [input.criterion1, input.criterion2].filter(Boolean);
 			const settings = normaliseSettings(
 				{

@@ -12,7 +12,14 @@ import { diffRenderings } from '$lib/exports/diff';
 import { isUuid } from '$lib/domain/ids';
 
 const uuid = v.pipe(v.string(), v.uuid());
-const take = v.object({ title: v.pipe(v.string('invalid_title'), v.transform((s) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim()), v.minLength(1, 'invalid_title'), v.maxLength(120, 'invalid_title')) });
+const take = v.object({
+	title: v.pipe(
+		v.string('invalid_title'),
+		v.transform((s) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim()),
+		v.minLength(1, 'invalid_title'),
+		v.maxLength(120, 'invalid_title')
+	)
+});
 const ref = v.object({ snapshot: uuid });
 const auto = v.object({ on: v.picklist(['true', 'false']) });
 
@@ -29,7 +36,8 @@ export const load: PageServerLoad = async ({ params, parent, cookies, url }) => 
 	const a = url.searchParams.get('a') ?? list[0]?.id ?? null;
 	const b = url.searchParams.get('b') ?? 'live';
 	if (a && a !== b) {
-		const pick = async (key: string) => (key === 'live' ? (await renderBoard(sql, sync, params.id, board.id))?.rendering : list.find((s) => s.id === key)?.rendering);
+		const pick = async (key: string) =>
+			key === 'live' ? (await renderBoard(sql, sync, params.id, board.id))?.rendering : list.find((s) => s.id === key)?.rendering;
 		const [ra, rb] = await Promise.all([pick(a), pick(b)]);
 		if (ra && rb) comparison = { a, b, diff: diffRenderings(ra, rb) };
 	}
