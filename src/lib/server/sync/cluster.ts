@@ -8,23 +8,8 @@ import { REMOTE, type ControlMessage, type Relay } from './relay';
 import type { Room } from './room';
 import { isRightsChange, readRightsChange } from './live-rights';
 import type { CurrentRights, PresenceChange } from './hooks';
+import type { ClusterOptions } from './cluster-options';
 import type { SyncServer } from './sync-server';
-
-export interface ClusterOptions {
-	sync: SyncServer;
-	relay: Relay;
-	/** The sync server's store: the cluster re-reads live rooms from it when messages may have been lost. */
-	store: DocumentStore;
-	/** How long a load waits for the relay's subscription before going ahead (it re-reads the store once subscribed). */
-	subscribeWaitMs?: number;
-	/** How often this instance tells the others it is alive (and who is connected to it). */
-	heartbeatMs?: number;
-	/** How long this instance's presence changes are gathered before they are published. */
-	presenceBatchMs?: number;
-	/** The rights of live connections as the database has them now, re-read after Redis was away. */
-	currentRights?: CurrentRights;
-	log?: (message: string, error?: unknown) => void;
-}
 
 /** What this instance knows of another: when it was last heard of, who is connected to it. */
 interface Peer {
