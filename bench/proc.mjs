@@ -80,3 +80,11 @@ export function percentile(sorted, p) {
 
 export const r1 = (x) => Math.round(x * 10) / 10;
 export const r2 = (x) => Math.round(x * 100) / 100;
+
+/** The median of the finite numbers in `xs` (NaN for none). */
+export function median(xs) {
+	const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+	if (!s.length) return NaN;
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
