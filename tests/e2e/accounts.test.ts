@@ -369,17 +369,15 @@ describe('facilitator accounts (Supabase Auth stand-in)', () => {
 		}
 		// The genuine token in the same cookie opens the account: the check is the token, not the cookie.
 		const page = await open();
-		await page
-			.context()
-			.addCookies([
-				{
-					name: 'sb-127-auth-token',
-					value: sessionCookieValue(await auth.tokenFor('ana@example.org'), now + 3600),
-					url: app.baseUrl,
-					httpOnly: true,
-					sameSite: 'Lax'
-				}
-			]);
+		await page.context().addCookies([
+			{
+				name: 'sb-127-auth-token',
+				value: sessionCookieValue(await auth.tokenFor('ana@example.org'), now + 3600),
+				url: app.baseUrl,
+				httpOnly: true,
+				sameSite: 'Lax'
+			}
+		]);
 		await page.goto('/account');
 		expect(new URL(page.url()).pathname).toBe('/account');
 	});
