@@ -1,15 +1,12 @@
 import { error } from '@sveltejs/kit';
-import type { RequestHandler } from './$types';
+import type { PageServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { getSnapshot } from '$lib/server/repositories/snapshots';
-import { boardExport } from '$lib/server/export-response';
-import { isUuid } from '$lib/domain/ids';
 
-export const GET: RequestHandler = async ({ params, cookies }) => {
+export const load: PageServerLoad = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);
-	if (!isUuid(params.snapshotId)) error(404, { message: 'not_found' });
 	const snapshot = await getSnapshot((await getRuntime()).sql, viewer, params.snapshotId);
 	if (!snapshot || snapshot.boardId !== params.boardId) error(404, { message: 'not_found' });
-	return boardExport(params.format, snapshot.rendering, snapshot);
+	return { snapshot };
 };

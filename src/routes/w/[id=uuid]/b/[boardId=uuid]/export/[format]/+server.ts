@@ -4,12 +4,10 @@ import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { renderBoard } from '$lib/server/snapshots';
 import { boardExport } from '$lib/server/export-response';
-import { isUuid } from '$lib/domain/ids';
 
 /** The live board as it stands, for members. */
 export const GET: RequestHandler = async ({ params, cookies }) => {
 	await requireMember(cookies, params.id);
-	if (!isUuid(params.boardId)) error(404, { message: 'not_found' });
 	const { sql, sync } = await getRuntime();
 	const rendered = await renderBoard(sql, sync, params.id, params.boardId);
 	if (!rendered) error(404, { message: 'not_found' });

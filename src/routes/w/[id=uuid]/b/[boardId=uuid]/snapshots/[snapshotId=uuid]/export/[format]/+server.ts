@@ -1,14 +1,13 @@
 import { error } from '@sveltejs/kit';
-import type { PageServerLoad } from './$types';
+import type { RequestHandler } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { getSnapshot } from '$lib/server/repositories/snapshots';
-import { isUuid } from '$lib/domain/ids';
+import { boardExport } from '$lib/server/export-response';
 
-export const load: PageServerLoad = async ({ params, cookies }) => {
+export const GET: RequestHandler = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);
-	if (!isUuid(params.snapshotId)) error(404, { message: 'not_found' });
 	const snapshot = await getSnapshot((await getRuntime()).sql, viewer, params.snapshotId);
 	if (!snapshot || snapshot.boardId !== params.boardId) error(404, { message: 'not_found' });
-	return { snapshot };
+	return boardExport(params.format, snapshot.rendering, snapshot);
 };

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { requireMember } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { Viewer } from '$lib/server/db/client';
@@ -9,7 +9,6 @@ import { deleteSnapshot, listSnapshots, revokeSnapshot, shareSnapshot } from '$l
 import { renderBoard, takeSnapshot } from '$lib/server/snapshots';
 import { formAction } from '$lib/server/form-action';
 import { diffRenderings } from '$lib/exports/diff';
-import { isUuid } from '$lib/domain/ids';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const take = v.object({
@@ -52,7 +51,7 @@ export const load: PageServerLoad = async ({ params, parent, cookies, url }) => 
 
 /** Facilitators' actions on the board's snapshots, written as the member: row-level security decides (null or false: refused). */
 function action<S extends v.GenericSchema>(schema: S, run: (input: v.InferOutput<S>, context: { viewer: Viewer; boardId: string }) => Promise<unknown>) {
-	const act = formAction({
+	return formAction({
 		schema,
 		resolve: async (input, { viewer, event }) => {
 			const result = await run(input, { viewer, boardId: event.params.boardId! });
@@ -60,11 +59,6 @@ function action<S extends v.GenericSchema>(schema: S, run: (input: v.InferOutput
 			return typeof result === 'string' ? { result } : result;
 		}
 	});
-	return (event: RequestEvent) => {
-		// Not a board id at all: no such board (the database would refuse the syntax with a 500).
-		if (!isUuid(event.params.boardId!)) error(404, { message: 'not_found' });
-		return act(event);
-	};
 }
 
 export const actions: Actions = {

@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
-import type * as v from 'valibot';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { requireMember, requireSession } from '$lib/server/auth/guard';
 import { getRuntime } from '$lib/server/runtime';
 import { parseDocName } from '$lib/server/sync/doc-name';
@@ -12,7 +11,6 @@ import { readRounds } from '$lib/domain/voting/published';
 import { normaliseSettings } from '$lib/domain/voting/rules';
 import { openRoundForm, parseMarks, proxyVoter, roundRef } from '$lib/domain/voting/form';
 import type { Mark, RoundAggregate } from '$lib/domain/voting/types';
-import { isUuid } from '$lib/domain/ids';
 
 export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 	const { boards, me } = await parent();
@@ -49,17 +47,8 @@ function marksOf(fields: Record<string, string>): Mark[] {
 	return marks;
 }
 
-/** A board action: a board id that is no id at all is no such board (the database would refuse its syntax with a 500). */
-function boardAction<S extends v.GenericSchema>(options: Parameters<typeof formAction<S>>[0]) {
-	const action = formAction(options);
-	return (event: RequestEvent) => {
-		if (!isUuid(event.params.boardId)) error(404, { message: 'not_found' });
-		return action(event);
-	};
-}
-
 export const actions: Actions = {
-	openRound: boardAction({
+	openRound: formAction({
 		schema: openRoundForm,
 		resolve: async (input, { viewer, data, event }) => {
 			const chosen = data
@@ -95,14 +84,14 @@ export const actions: Actions = {
 			});
 		}
 	}),
-	closeRound: boardAction({ schema: roundRef, resolve: async ({ round }, { viewer }) => (await getRuntime()).voting.close(viewer, round) }),
-	revealRound: boardAction({ schema: roundRef, resolve: async ({ round }, { viewer }) => (await getRuntime()).voting.reveal(viewer, round) }),
-	vote: boardAction({
+	closeRound: formAction({ schema: roundRef, resolve: async ({ round }, { viewer }) => (await getRuntime()).voting.close(viewer, round) }),
+	revealRound: formAction({ schema: roundRef, resolve: async ({ round }, { viewer }) => (await getRuntime()).voting.reveal(viewer, round) }),
+	vote: formAction({
 		who: requireSession,
 		schema: roundRef,
 		resolve: async ({ round }, { viewer, fields }) => (await getRuntime()).voting.cast(viewer, round, marksOf(fields))
 	}),
-	proxyVote: boardAction({
+	proxyVote: formAction({
 		schema: proxyVoter,
 		resolve: async (input, { viewer, fields }) =>
 			(await getRuntime()).voting.castProxy(viewer, input.round, { name: input.name, organisation: input.organisation }, marksOf(fields))
