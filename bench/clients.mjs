@@ -26,14 +26,14 @@ export { runLoad } from './run-load.mjs';
 
 // ── setting up a load: boards, groups and members ──────────────────────────────
 
-/** Three groups on a board, written by `spec`'s provider, so that cards can move. */
-async function addGroups(spec) {
+/** Groups on a board with these titles (three by default), written by `spec`'s provider, so that cards can move. */
+export async function addGroups(spec, titles = ['Cooperation', 'Services', 'Skills']) {
 	const doc = new Y.Doc();
 	const open = openProvider(spec, doc);
 	await open.whenSynced;
 	const groups = [];
 	doc.transact(() => {
-		for (const [i, title] of ['Cooperation', 'Services', 'Skills'].entries()) {
+		for (const [i, title] of titles.entries()) {
 			const id = crypto.randomUUID();
 			const g = new Y.Map();
 			g.set('title', title);
@@ -43,7 +43,7 @@ async function addGroups(spec) {
 		}
 	});
 	// wait until the server has it (our own update comes back as part of nothing; a round trip does)
-	await sleep(200);
+	await sleep(300);
 	open.destroy();
 	doc.destroy();
 	return groups;

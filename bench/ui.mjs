@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { createWorkshop, join, sleep, startServer, stopServer } from './app.mjs';
-import { machineCpu, openProvider, percentile, r1 } from './clients.mjs';
+import { addGroups, machineCpu, openProvider, percentile, r1 } from './clients.mjs';
 import { contextAs, launchChromium, recordNetwork, summarise } from './page-weight.mjs';
 
 function options() {
@@ -36,28 +36,6 @@ function options() {
 const log = (...m) => console.log(`[ui ${new Date().toISOString().slice(11, 19)}]`, ...m);
 const ms = (x) => Math.round(x * 10) / 10;
 const pct = (sorted, p) => (sorted.length ? percentile(sorted, p) : -1);
-
-/** The facilitator's groups, written through a real provider as the board's facilitator. */
-async function writeGroups(spec, count) {
-	const doc = new Y.Doc();
-	const open = openProvider(spec, doc);
-	await open.whenSynced;
-	const ids = [];
-	doc.transact(() => {
-		for (let i = 0; i < count; i++) {
-			const id = crypto.randomUUID();
-			const group = new Y.Map();
-			group.set('title', `Theme ${i + 1}: ${['cooperation', 'skills', 'markets', 'research', 'funding'][i % 5]}`);
-			group.set('order', i + 1);
-			doc.getMap('groups').set(id, group);
-			ids.push(id);
-		}
-	});
-	await sleep(300);
-	open.destroy();
-	doc.destroy();
-	return ids;
-}
 
 /**
  * An editor: a joined member with a real y-websocket provider, whose cards carry its own
@@ -207,7 +185,11 @@ async function main() {
 		const workshop = await createWorkshop(base, 0);
 		const board = workshop.boards[0];
 		const docName = `board/${board}`;
-		const groups = await writeGroups({ protocol: 'roundtable', cookie: workshop.cookie, baseUrl: ws, docName }, o.groups);
+		const themes = ['cooperation', 'skills', 'markets', 'research', 'funding'];
+		const groups = await addGroups(
+			{ protocol: 'roundtable', cookie: workshop.cookie, baseUrl: ws, docName },
+			Array.from({ length: o.groups }, (_, i) => `Theme ${i + 1}: ${themes[i % 5]}`)
+		);
 		log(`workshop and ${groups.length} groups ready; ${o.editors} editors joining`);
 		for (let i = 0; i < o.editors; i++) {
 			const name = `Editor ${i + 1}`;
