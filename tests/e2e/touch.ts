@@ -28,7 +28,7 @@ export async function longPressDrag(page: Page, x: number, y: number): Promise<F
 	const mouse = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', px: number, py: number) =>
 		cdp.send('Input.dispatchMouseEvent', { type, x: px, y: py, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1 });
 	// The press is acknowledged only when the touch ends: not awaited.
-	const pressed = mouse('mousePressed', x, y).catch(() => undefined);
+	void mouse('mousePressed', x, y).catch(() => undefined);
 	await page.waitForTimeout(900);
 	for (let i = 1; i <= 10 && !data; i++) {
 		await mouse('mouseMoved', x, y + i * 2);
@@ -50,7 +50,6 @@ export async function longPressDrag(page: Page, x: number, y: number): Promise<F
 			await drag('drop', px, py);
 			// The touch ends; like the press, its acknowledgement is not waited for.
 			void mouse('mouseReleased', px, py).catch(() => undefined);
-			void pressed;
 			await page.waitForTimeout(100);
 			await cdp.detach().catch(() => undefined);
 		}

@@ -29,7 +29,7 @@ function refusalOf(e: unknown): Refusal | null {
 	return code ? new Refusal(code) : null;
 }
 
-export const statusOf = (code: string) => (code === 'not_allowed' ? 403 : code === 'not_found' ? 404 : 400);
+const statusOf = (code: string) => (code === 'not_allowed' ? 403 : code === 'not_found' ? 404 : 400);
 
 type Who = (cookies: Cookies, workshopId: string) => Promise<{ viewer: Viewer; me?: MemberView }>;
 
