@@ -26,7 +26,10 @@ export function ensureBuild() {
 	console.log(built ? '[roundtable] sources changed: building…' : '[roundtable] no build yet: building…');
 	const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: 'inherit',
+		// A production build whoever calls: under Vitest NODE_ENV is 'test', and Vite would then
+		// resolve Svelte's and SvelteKit's development builds (dev-only checks and warnings) into it.
+		env: { ...process.env, NODE_ENV: 'production' }
 	});
 	if (result.status !== 0) throw new Error('The build failed.');
 }

@@ -67,3 +67,19 @@ export async function joinAs(page: Page, code: string, id: string, name: string,
 	await Promise.all([page.waitForURL(`**/w/${id}`), page.getByRole('button', { name: 'Join the workshop' }).click()]);
 	await page.waitForLoadState('load');
 }
+
+/** Holds the app's scripts back until `release` is called, which resolves once the page has hydrated. */
+export async function holdScripts(page: Page) {
+	let release!: () => void;
+	const gate = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await gate;
+		await route.continue();
+	});
+	return {
+		release: async () => {
+			release();
+			await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+		}
+	};
+}

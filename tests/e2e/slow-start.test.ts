@@ -4,26 +4,9 @@
  * expression into the field as it hydrates; a `defaultValue` only sets what a reset returns to).
  */
 import { expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { createWorkshop, newPage, useBrowser } from './browser';
+import { createWorkshop, holdScripts, newPage, useBrowser } from './browser';
 
 const chromium = useBrowser();
-
-/** Holds the app's scripts back until `release` is called, which resolves once the page has hydrated. */
-async function holdScripts(page: Page) {
-	let release!: () => void;
-	const gate = new Promise<void>((resolve) => (release = resolve));
-	await page.route('**/_app/immutable/**', async (route) => {
-		await gate;
-		await route.continue();
-	});
-	return {
-		release: async () => {
-			release();
-			await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
-		}
-	};
-}
 
 test('what a participant types before the page has hydrated is still there after, and joins them', { timeout: 90_000 }, async () => {
 	const facilitator = await newPage(chromium());
