@@ -1,8 +1,12 @@
-import type { ParamMatcher } from '@sveltejs/kit';
+import { defineParams } from '@sveltejs/kit/params';
 import { isUuid } from '$lib/domain/ids';
 
 /**
  * Workshop, board and snapshot ids in routes: anything else is no route at all (404), before a
  * handler could hand the database a malformed id (a 500 from its syntax check).
  */
-export const match: ParamMatcher = (param) => isUuid(param);
+const matchUuid = (param) => isUuid(param);
+
+export const params = defineParams({
+	uuid: (param) => (matchUuid(param) ? param : undefined)
+});
