@@ -10,7 +10,7 @@ declare global {
 			/** The request's Supabase client, when Supabase is configured. */
 			supabase: import('@supabase/supabase-js').SupabaseClient | null;
 			/** The signed-in facilitator account (its access token verified here), or null. */
-			account: import('$lib/server/auth/supabase').Account | null;
+			account: import('#lib/server/auth/supabase.js').Account | null;
 		}
 	}
 }

@@ -1,1 +1,1 @@
-import '$lib/i18n-client';
+import '#lib/i18n-client.js';

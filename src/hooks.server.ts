@@ -1,11 +1,11 @@
 import type { Handle, ServerInit } from '@sveltejs/kit/hooks';
-import { paraglideMiddleware } from '$lib/paraglide/server';
-import { defineCustomServerStrategy } from '$lib/paraglide/runtime';
-import { getRuntime } from '$lib/server/runtime';
-import { workshopLanguageFor } from '$lib/server/workshop-language';
-import { chosenLanguage } from '$lib/i18n-choice';
-import { requestClient, resolveAccount, supabaseSettings } from '$lib/server/auth/supabase';
-import { enterAsAccount } from '$lib/server/auth/account-entry';
+import { paraglideMiddleware } from '#lib/paraglide/server.js';
+import { defineCustomServerStrategy } from '#lib/paraglide/runtime.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { workshopLanguageFor } from '#lib/server/workshop-language.js';
+import { chosenLanguage } from '#lib/i18n-choice.js';
+import { requestClient, resolveAccount, supabaseSettings } from '#lib/server/auth/supabase.js';
+import { enterAsAccount } from '#lib/server/auth/account-entry.js';
 
 export const init: ServerInit = async () => {
 	await getRuntime();

@@ -1,5 +1,5 @@
 import { defineParams } from '@sveltejs/kit/params';
-import { isUuid } from '$lib/domain/ids';
+import { isUuid } from '#lib/domain/ids.js';
 
 /**
  * Workshop, board and snapshot ids in routes: anything else is no route at all (404), before a

@@ -1,4 +1,4 @@
-import { defineCustomClientStrategy } from '$lib/paraglide/runtime';
+import { defineCustomClientStrategy } from '#lib/paraglide/runtime.js';
 
 // The server rendered the page in the language it resolved (the visitor's choice, else
 // the workshop's, else the browser's); the client keeps exactly that, so hydration never

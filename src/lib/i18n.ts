@@ -1,4 +1,4 @@
-import { m } from '$lib/paraglide/messages';
+import { m } from '#lib/paraglide/messages.js';
 
 const ERRORS: Record<string, () => string> = {
 	wrong_code: m.error_wrong_code,
@@ -65,7 +65,7 @@ export function errorMessage(code: string | undefined | null): string {
 }
 
 /**
- * The sentence for a refused form (`FormFailure` from `$lib/server/form-action`): the error of
+ * The sentence for a refused form (`FormFailure` from `#lib/server/form-action.js`): the error of
  * the form as a whole, else its first field's.
  */
 export function formErrorMessage(data: unknown): string {

@@ -1,9 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
-import { getRuntime } from '$lib/server/runtime';
-import { findByCode } from '$lib/server/repositories/workshops';
-import { submitJoinCode } from '$lib/server/join-code-action';
-import { myWorkshops } from '$lib/server/my-workshops';
-import { DEMO_LINKS } from '$lib/server/demo/content';
+import { getRuntime } from '#lib/server/runtime.js';
+import { findByCode } from '#lib/server/repositories/workshops.js';
+import { submitJoinCode } from '#lib/server/join-code-action.js';
+import { myWorkshops } from '#lib/server/my-workshops.js';
+import { DEMO_LINKS } from '#lib/server/demo/content.js';
 
 export const load: PageServerLoad = async ({ cookies, locals }) => {
 	const { sql } = await getRuntime();

@@ -1,5 +1,5 @@
-import { m } from '$lib/paraglide/messages';
-import type { BoardKind } from '$lib/domain/workshop/templates';
+import { m } from '#lib/paraglide/messages.js';
+import type { BoardKind } from '#lib/domain/workshop/templates.js';
 
 const NAMES: Record<BoardKind, () => string> = {
 	values: m.kind_values,

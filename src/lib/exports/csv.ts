@@ -15,10 +15,10 @@
  * as a formula, so any text cell starting with one gets a leading apostrophe: a card reading
  * `=HYPERLINK(…)` stays a card.
  */
-import { m } from '$lib/paraglide/messages';
-import { intlLocale } from '$lib/format';
-import { tally } from '$lib/domain/voting/tally';
-import type { BoardRendering, SnapshotCard } from '$lib/domain/snapshot/types';
+import { m } from '#lib/paraglide/messages.js';
+import { intlLocale } from '#lib/format/index.js';
+import { tally } from '#lib/domain/voting/tally.js';
+import type { BoardRendering, SnapshotCard } from '#lib/domain/snapshot/types.js';
 import type { ExportLocale } from './markdown';
 import type { Report, ReportBoard } from './report';
 

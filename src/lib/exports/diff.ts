@@ -5,7 +5,7 @@
  * display. The word-level text changes come from jsdiff.
  */
 import { diffWords } from 'diff';
-import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotVariant } from '$lib/domain/snapshot/types';
+import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotVariant } from '#lib/domain/snapshot/types.js';
 
 /** One run of words in a text diff: kept, added in the later text, or removed from the earlier one. */
 export interface Change {

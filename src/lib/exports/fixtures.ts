@@ -3,11 +3,11 @@
  * Aggregates come from the ballots written out below, so the expected totals in the tests can
  * be worked out by reading them.
  */
-import { aggregate } from '$lib/domain/voting/tally';
-import { defaultSettings } from '$lib/domain/voting/rules';
-import { SNAPSHOT_FORMAT } from '$lib/domain/snapshot/types';
-import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound } from '$lib/domain/snapshot/types';
-import type { Mark, Method, RoundSettings, TallyBallot } from '$lib/domain/voting/types';
+import { aggregate } from '#lib/domain/voting/tally.js';
+import { defaultSettings } from '#lib/domain/voting/rules.js';
+import { SNAPSHOT_FORMAT } from '#lib/domain/snapshot/types.js';
+import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound } from '#lib/domain/snapshot/types.js';
+import type { Mark, Method, RoundSettings, TallyBallot } from '#lib/domain/voting/types.js';
 
 export const workshop: BoardRendering['workshop'] = { title: 'Cluster Strategy 2030', language: 'en', startsOn: '2026-11-23', venue: 'Budapest' };
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { boardJson, reportJson, type BoardExport } from './json';
 import { compileReport } from './report';
 import { XSS_IMG, card, goals, meta, mission, rendering, values, vision, workshop } from './fixtures';
-import type { BoardRendering } from '$lib/domain/snapshot/types';
+import type { BoardRendering } from '#lib/domain/snapshot/types.js';
 
 /** The rendering a board export holds, put back together. */
 function renderingOf(doc: BoardExport): BoardRendering {

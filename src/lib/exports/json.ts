@@ -7,9 +7,9 @@
  * `<`, `>` and `&` are written as \u escapes, so the text parses back the same but can be
  * inlined into an HTML page without a card's `</script>` ending the script.
  */
-import { SNAPSHOT_FORMAT } from '$lib/domain/snapshot/types';
-import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound, SnapshotVariant } from '$lib/domain/snapshot/types';
-import type { RoundAggregate } from '$lib/domain/voting/types';
+import { SNAPSHOT_FORMAT } from '#lib/domain/snapshot/types.js';
+import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound, SnapshotVariant } from '#lib/domain/snapshot/types.js';
+import type { RoundAggregate } from '#lib/domain/voting/types.js';
 import { REPORT_FORMAT, type Report, type ReportBoard } from './report';
 
 const card = (c: SnapshotCard): SnapshotCard => ({

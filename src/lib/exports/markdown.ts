@@ -5,13 +5,13 @@
  * comes out as those characters in any CommonMark renderer, never as markup or a link.
  * Results are aggregates only: methods, voter counts and totals, never who voted what.
  */
-import { m } from '$lib/paraglide/messages';
-import { formatNumber, formatTotal, intlLocale, rankText, unitLabel } from '$lib/format';
-import { tally } from '$lib/domain/voting/tally';
-import type { Method, OptionResult, TallyResult, Weighting } from '$lib/domain/voting/types';
-import type { BoardKind } from '$lib/domain/workshop/templates';
-import type { Phase } from '$lib/domain/workshop/phases';
-import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound } from '$lib/domain/snapshot/types';
+import { m } from '#lib/paraglide/messages.js';
+import { formatNumber, formatTotal, intlLocale, rankText, unitLabel } from '#lib/format/index.js';
+import { tally } from '#lib/domain/voting/tally.js';
+import type { Method, OptionResult, TallyResult, Weighting } from '#lib/domain/voting/types.js';
+import type { BoardKind } from '#lib/domain/workshop/templates.js';
+import type { Phase } from '#lib/domain/workshop/phases.js';
+import type { BoardRendering, SnapshotCard, SnapshotGroup, SnapshotMeta, SnapshotRound } from '#lib/domain/snapshot/types.js';
 import type { Report, ReportBoard } from './report';
 
 export type ExportLocale = BoardRendering['workshop']['language'];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { compileBoard, compileReport } from './report';
 import { goals, mission, round, values, vision, workshop } from './fixtures';
-import type { BoardRendering } from '$lib/domain/snapshot/types';
+import type { BoardRendering } from '#lib/domain/snapshot/types.js';
 
 const withRounds = (r: BoardRendering, ...rounds: BoardRendering['rounds']): BoardRendering => ({ ...r, rounds: [...r.rounds, ...rounds] });
 

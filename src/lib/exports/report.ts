@@ -5,9 +5,9 @@
  * so it is compiled only from what the renderings already allow a reader to see: aggregates,
  * organisations, never people.
  */
-import { tally, topOptions } from '$lib/domain/voting/tally';
-import type { Method, TallyResult, Weighting } from '$lib/domain/voting/types';
-import type { BoardRendering, SnapshotCard, SnapshotRound } from '$lib/domain/snapshot/types';
+import { tally, topOptions } from '#lib/domain/voting/tally.js';
+import type { Method, TallyResult, Weighting } from '#lib/domain/voting/types.js';
+import type { BoardRendering, SnapshotCard, SnapshotRound } from '#lib/domain/snapshot/types.js';
 
 /** Bump when the shape of `Report` changes; JSON exports of the report carry it. */
 export const REPORT_FORMAT = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from '$lib/format';
+import { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from '#lib/format/index.js';
 
 describe('result formatting', () => {
 	test('per locale, integers stay integers, fractions get one decimal', () => {

@@ -6,9 +6,9 @@
  * Every function takes the locale explicitly (components pass `getLocale()`, exports the
  * workshop's language), so the same text comes out on the server, in the browser and in tests.
  */
-import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/paraglide/runtime';
-import type { Method, OptionResult } from '$lib/domain/voting/types';
+import { m } from '#lib/paraglide/messages.js';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import type { Method, OptionResult } from '#lib/domain/voting/types.js';
 
 /** The BCP 47 tag Intl should use for an app locale. */
 export function intlLocale(locale: Locale): string {

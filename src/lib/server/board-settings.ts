@@ -4,9 +4,9 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import { updateBoard } from './repositories/boards';
 import type { Viewer } from './db/client';
-import { cardCount } from '$lib/domain/board/board-model';
-import type { BoardRights } from '$lib/domain/board/board-rights';
-import { setSettingsMirror } from '$lib/domain/workshop/control-model';
+import { cardCount } from '#lib/domain/board/board-model.js';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
+import { setSettingsMirror } from '#lib/domain/workshop/control-model.js';
 
 /** A change the board's state does not allow, with the code the interface translates. */
 export class BoardSettingsRefusal extends Refusal {

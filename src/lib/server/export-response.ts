@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { boardMarkdown, reportMarkdown } from '$lib/exports/markdown';
-import { boardCsv, reportCsv } from '$lib/exports/csv';
-import { boardJson, reportJson } from '$lib/exports/json';
-import { attachment, fileStem } from '$lib/exports/file-name';
-import type { Report } from '$lib/exports/report';
-import type { BoardRendering, SnapshotMeta } from '$lib/domain/snapshot/types';
+import { boardMarkdown, reportMarkdown } from '#lib/exports/markdown.js';
+import { boardCsv, reportCsv } from '#lib/exports/csv.js';
+import { boardJson, reportJson } from '#lib/exports/json.js';
+import { attachment, fileStem } from '#lib/exports/file-name.js';
+import type { Report } from '#lib/exports/report.js';
+import type { BoardRendering, SnapshotMeta } from '#lib/domain/snapshot/types.js';
 
 const TYPES = { md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 type Format = keyof typeof TYPES;

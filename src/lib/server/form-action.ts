@@ -1,7 +1,7 @@
 import { fail, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import type * as v from 'valibot';
-import { formFields, parseForm } from '$lib/domain/workshop/validation';
-import type { MemberView } from '$lib/domain/workshop/members';
+import { formFields, parseForm } from '#lib/domain/workshop/validation.js';
+import type { MemberView } from '#lib/domain/workshop/members.js';
 import { errorCode } from './db/client';
 import type { Viewer } from './db/client';
 import { requireMember } from './auth/guard';

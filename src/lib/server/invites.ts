@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { emailAddress } from '$lib/domain/workshop/validation';
+import { emailAddress } from '#lib/domain/workshop/validation.js';
 import { authErrorCode } from './auth/auth-errors';
 import { statelessClient, supabaseSettings } from './auth/supabase';
 import { errorCode } from './db/client';

@@ -1,5 +1,5 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { normaliseJoinCode } from '$lib/domain/workshop/join-code';
+import { normaliseJoinCode } from '#lib/domain/workshop/join-code.js';
 import { clientAddress, joinFailures } from './client-address';
 import { formData } from './form-body';
 

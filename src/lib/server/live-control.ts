@@ -1,12 +1,12 @@
 import type { Sql } from './db/client';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
-import * as control from '$lib/domain/workshop/control-model';
-import type { Phase } from '$lib/domain/workshop/phases';
-import { LIMITS, NO_AUTHOR, cardAuthor, cardCount, deleteCards, draftCards, revealDraft } from '$lib/domain/board/board-model';
+import * as control from '#lib/domain/workshop/control-model.js';
+import type { Phase } from '#lib/domain/workshop/phases.js';
+import { LIMITS, NO_AUTHOR, cardAuthor, cardCount, deleteCards, draftCards, revealDraft } from '#lib/domain/board/board-model.js';
 import { setBoardLocked } from './repositories/boards';
 import type { Viewer } from './db/client';
-import type { MemberView } from '$lib/domain/workshop/members';
+import type { MemberView } from '#lib/domain/workshop/members.js';
 
 /**
  * The facilitator's controls, written by the server into the workshop's control document

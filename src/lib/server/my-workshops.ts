@@ -2,7 +2,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { asUser } from './db/client';
 import { getRuntime } from './runtime';
 import { sessionCookieName, verifySession } from './auth/session';
-import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
 
 export interface MyWorkshop {
 	id: string;

@@ -1,9 +1,9 @@
 import QRCode from 'qrcode';
 import { getRuntime } from './runtime';
 import { parseDocName } from './sync/doc-name';
-import { readBoardControl, readRoster, readSession } from '$lib/domain/workshop/control-model';
-import { readRounds } from '$lib/domain/voting/published';
-import type { PresenterData } from '$lib/domain/workshop/presenter-data';
+import { readBoardControl, readRoster, readSession } from '#lib/domain/workshop/control-model.js';
+import { readRounds } from '#lib/domain/voting/published.js';
+import type { PresenterData } from '#lib/domain/workshop/presenter-data.js';
 
 export type { PresenterData };
 

@@ -1,6 +1,6 @@
 import { getRuntime } from './runtime';
 import { renderWorkshop } from './snapshots';
-import { compileReport, type Report } from '$lib/exports/report';
+import { compileReport, type Report } from '#lib/exports/report.js';
 
 /** The workshop report as the boards stand now (results: what the room was shown). */
 export async function workshopReport(workshopId: string): Promise<Report | null> {

@@ -9,10 +9,10 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import { boardHeading, boardIds, snapshotsOnPhase } from './repositories/boards';
 import { insertSnapshot } from './repositories/snapshots';
-import { readBoard, type CardView } from '$lib/domain/board/board-model';
-import { readBoardControl } from '$lib/domain/workshop/control-model';
-import { readRounds } from '$lib/domain/voting/published';
-import { SNAPSHOT_FORMAT, type BoardRendering, type SnapshotCard } from '$lib/domain/snapshot/types';
+import { readBoard, type CardView } from '#lib/domain/board/board-model.js';
+import { readBoardControl } from '#lib/domain/workshop/control-model.js';
+import { readRounds } from '#lib/domain/voting/published.js';
+import { SNAPSHOT_FORMAT, type BoardRendering, type SnapshotCard } from '#lib/domain/snapshot/types.js';
 
 const card = (c: CardView): SnapshotCard => ({
 	id: c.id,

@@ -1,6 +1,6 @@
-import { m } from '$lib/paraglide/messages';
-import { templateBoards, type BoardKind, type Template } from '$lib/domain/workshop/templates';
-import { boardInput, LANGUAGES, parseForm, type Language } from '$lib/domain/workshop/validation';
+import { m } from '#lib/paraglide/messages.js';
+import { templateBoards, type BoardKind, type Template } from '#lib/domain/workshop/templates.js';
+import { boardInput, LANGUAGES, parseForm, type Language } from '#lib/domain/workshop/validation.js';
 
 type Text = (inputs?: object, options?: { locale?: Language }) => string;
 const messages = m as unknown as Record<string, Text>;

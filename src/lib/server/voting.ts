@@ -3,12 +3,12 @@ import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 import type { Viewer } from './db/client';
 import * as repo from './repositories/voting';
-import { publishRound, type PublishedRound } from '$lib/domain/voting/published';
-import { tally, topOptions } from '$lib/domain/voting/tally';
-import type { Mark, OptionSource, RoundSettings } from '$lib/domain/voting/types';
-import { readBoard } from '$lib/domain/board/board-model';
-import { boardOptions } from '$lib/domain/voting/board-options';
-import { readBoardControl, setPhase } from '$lib/domain/workshop/control-model';
+import { publishRound, type PublishedRound } from '#lib/domain/voting/published.js';
+import { tally, topOptions } from '#lib/domain/voting/tally.js';
+import type { Mark, OptionSource, RoundSettings } from '#lib/domain/voting/types.js';
+import { readBoard } from '#lib/domain/board/board-model.js';
+import { boardOptions } from '#lib/domain/voting/board-options.js';
+import { readBoardControl, setPhase } from '#lib/domain/workshop/control-model.js';
 import { Refusal } from './refusal';
 
 export interface OpenInput {

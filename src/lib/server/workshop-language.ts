@@ -1,4 +1,4 @@
-import { isUuid } from '$lib/domain/ids';
+import { isUuid } from '#lib/domain/ids.js';
 import { getRuntime } from './runtime';
 
 const cache = new Map<string, { language: string | undefined; at: number }>();

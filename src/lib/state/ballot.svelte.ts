@@ -1,12 +1,23 @@
-import { remaining, validateBallot } from '$lib/domain/voting/rules';
-import { marksOf, maxFor, moveInOrder, rankedIds, rankingValues, sameMarks, valueOf, valuesOf, withValue, type BallotValues } from '$lib/domain/voting/ballot';
-import type { Mark } from '$lib/domain/voting/types';
-import type { PublishedRound } from '$lib/domain/voting/published';
+import { remaining, validateBallot } from '#lib/domain/voting/rules.js';
+import {
+	marksOf,
+	maxFor,
+	moveInOrder,
+	rankedIds,
+	rankingValues,
+	sameMarks,
+	valueOf,
+	valuesOf,
+	withValue,
+	type BallotValues
+} from '#lib/domain/voting/ballot.js';
+import type { Mark } from '#lib/domain/voting/types.js';
+import type { PublishedRound } from '#lib/domain/voting/published.js';
 
 /**
  * One member's ballot for a round, live in the form: what is marked, what is left, whether it
  * may be cast and whether it differs from the ballot stored. Every input of every voting method
- * changes it through these verbs (`$lib/domain/voting/ballot.ts` does the arithmetic).
+ * changes it through these verbs (`#lib/domain/voting/ballot.ts` does the arithmetic).
  */
 export class Ballot {
 	values = $state<BallotValues>({});

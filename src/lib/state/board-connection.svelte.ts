@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { Attachment } from 'svelte/attachments';
-import * as board from '$lib/domain/board/board-model';
-import type { BoardView, CardColour, CardView, GoalField, Grouping } from '$lib/domain/board/board-model';
-import type { MemberRole } from '$lib/domain/workshop/roles';
-import { mayChangeCard, mayDeleteWordings, mayManageGroup, type BoardRights, type Writer } from '$lib/domain/board/board-rights';
+import * as board from '#lib/domain/board/board-model.js';
+import type { BoardView, CardColour, CardView, GoalField, Grouping } from '#lib/domain/board/board-model.js';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
+import { mayChangeCard, mayDeleteWordings, mayManageGroup, type BoardRights, type Writer } from '#lib/domain/board/board-rights.js';
 import { DocConnection } from './doc-connection.svelte';
 import { SaveState } from './save-state.svelte';
 import { bindText } from './text-binding';

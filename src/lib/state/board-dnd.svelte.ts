@@ -4,8 +4,8 @@ import { combine } from '@atlaskit/pragmatic-drag-and-drop/combine';
 import { autoScrollForElements, autoScrollWindowForElements } from '@atlaskit/pragmatic-drag-and-drop-auto-scroll/element';
 import { attachClosestEdge, extractClosestEdge } from '@atlaskit/pragmatic-drag-and-drop-hitbox/closest-edge';
 import { announce } from '@atlaskit/pragmatic-drag-and-drop-live-region';
-import type { BoardView } from '$lib/domain/board/board-model';
-import { boardColumns, keyboardStep, placeAfter, type Place } from '$lib/domain/board/placement';
+import type { BoardView } from '#lib/domain/board/board-model.js';
+import { boardColumns, keyboardStep, placeAfter, type Place } from '#lib/domain/board/placement.js';
 
 type DropData = { kind: 'card'; id: string; group: string } | { kind: 'column'; group: string };
 

@@ -1,4 +1,4 @@
-import { readBoard, type BoardView } from '$lib/domain/board/board-model';
+import { readBoard, type BoardView } from '#lib/domain/board/board-model.js';
 import { DocConnection } from './doc-connection.svelte';
 import { readPeers, type Peer } from './peers';
 import { reuseUnchanged } from './view-reuse';

@@ -6,10 +6,10 @@ import {
 	readSession,
 	type BoardControl,
 	type SessionControl
-} from '$lib/domain/workshop/control-model';
-import type { MemberView } from '$lib/domain/workshop/members';
+} from '#lib/domain/workshop/control-model.js';
+import type { MemberView } from '#lib/domain/workshop/members.js';
 import { DocConnection } from './doc-connection.svelte';
-import { readRounds, type PublishedRound } from '$lib/domain/voting/published';
+import { readRounds, type PublishedRound } from '#lib/domain/voting/published.js';
 
 export interface ControlInitial {
 	board: BoardControl;

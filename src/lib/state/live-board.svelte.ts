@@ -1,11 +1,11 @@
 import { untrack } from 'svelte';
 import { goto } from '$app/navigation';
-import { phaseAllows } from '$lib/domain/workshop/phases';
-import { boardTimer, followTarget, type BoardControl, type SessionControl } from '$lib/domain/workshop/control-model';
-import type { BoardKind } from '$lib/domain/workshop/templates';
-import type { BoardRights } from '$lib/domain/board/board-rights';
-import type { PublishedRound } from '$lib/domain/voting/published';
-import { memberColour } from '$lib/domain/board/presence';
+import { phaseAllows } from '#lib/domain/workshop/phases.js';
+import { boardTimer, followTarget, type BoardControl, type SessionControl } from '#lib/domain/workshop/control-model.js';
+import type { BoardKind } from '#lib/domain/workshop/templates.js';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
+import type { PublishedRound } from '#lib/domain/voting/published.js';
+import { memberColour } from '#lib/domain/board/presence.js';
 import { BoardConnection, type BoardMember } from './board-connection.svelte';
 import { ControlConnection } from './control-connection.svelte';
 import { uniqueMembers } from './peers';

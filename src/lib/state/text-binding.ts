@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { Attachment } from 'svelte/attachments';
-import type { TextSplice } from '$lib/domain/board/text-splice';
+import type { TextSplice } from '#lib/domain/board/text-splice.js';
 import { transformSelection, type DeltaOp } from './text-delta';
 import { inputSplice } from './text-input';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { applySplice } from '$lib/domain/board/text-splice';
+import { applySplice } from '#lib/domain/board/text-splice.js';
 import { transformSelection, type DeltaOp } from './text-delta';
 import { inputSplice } from './text-input';
 

@@ -1,4 +1,4 @@
-import { applySplice, diffSplice, type TextSplice } from '$lib/domain/board/text-splice';
+import { applySplice, diffSplice, type TextSplice } from '#lib/domain/board/text-splice.js';
 
 export interface TextInput {
 	/** The text before the input (the Y.Text, which the textarea showed). */

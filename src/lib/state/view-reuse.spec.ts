@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, addGroup, editCardText, moveCard, readBoard } from '$lib/domain/board/board-model';
+import { addCard, addGroup, editCardText, moveCard, readBoard } from '#lib/domain/board/board-model.js';
 import { reuseUnchanged } from './view-reuse';
 
 const author = { memberId: 'm1', name: 'Anna', organisation: 'Org' };

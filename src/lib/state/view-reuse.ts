@@ -1,4 +1,4 @@
-import type { BoardView, CardView, GroupView, VariantView } from '$lib/domain/board/board-model';
+import type { BoardView, CardView, GroupView, VariantView } from '#lib/domain/board/board-model.js';
 
 const sameArray = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 

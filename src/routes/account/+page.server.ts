@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { getRuntime } from '$lib/server/runtime';
-import { accountWorkshops } from '$lib/server/repositories/accounts';
+import { getRuntime } from '#lib/server/runtime.js';
+import { accountWorkshops } from '#lib/server/repositories/accounts.js';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.supabase) error(404, { message: 'not_found' });

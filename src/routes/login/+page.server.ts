@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { formFields, linkSignIn, parseForm, passwordSignIn } from '$lib/domain/workshop/validation';
-import { authErrorCode } from '$lib/server/auth/auth-errors';
-import { safeNext } from '$lib/server/auth/next-path';
-import { formData } from '$lib/server/form-body';
+import { formFields, linkSignIn, parseForm, passwordSignIn } from '#lib/domain/workshop/validation.js';
+import { authErrorCode } from '#lib/server/auth/auth-errors.js';
+import { safeNext } from '#lib/server/auth/next-path.js';
+import { formData } from '#lib/server/form-body.js';
 
 const LINK_ERRORS = new Set(['link_invalid', 'auth_unavailable']);
 

@@ -1,7 +1,7 @@
 import { error, redirect, type RequestHandler } from '@sveltejs/kit';
-import { endAccountSessions } from '$lib/server/auth/account-entry';
-import { safeNext } from '$lib/server/auth/next-path';
-import { formData } from '$lib/server/form-body';
+import { endAccountSessions } from '#lib/server/auth/account-entry.js';
+import { safeNext } from '#lib/server/auth/next-path.js';
+import { formData } from '#lib/server/form-body.js';
 
 /** Signing out (a POST form: SvelteKit refuses it cross-site). */
 export const POST: RequestHandler = async ({ locals, cookies, request, url }) => {

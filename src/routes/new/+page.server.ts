@@ -1,16 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formFields, newWorkshop, parseForm } from '$lib/domain/workshop/validation';
-import { getRuntime } from '$lib/server/runtime';
-import { createWorkshop } from '$lib/server/repositories/workshops';
-import { errorCode } from '$lib/server/db/client';
-import { startSession } from '$lib/server/auth/guard';
-import { boardsFromForm, localisedTemplateBoards } from '$lib/server/template-boards';
-import { TEMPLATES } from '$lib/domain/workshop/templates';
-import { LANGUAGES } from '$lib/domain/workshop/validation';
-import { formData } from '$lib/server/form-body';
-import { createAccountWorkshop } from '$lib/server/repositories/accounts';
-import { clientAddress, workshopCreations } from '$lib/server/client-address';
+import { formFields, newWorkshop, parseForm } from '#lib/domain/workshop/validation.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { createWorkshop } from '#lib/server/repositories/workshops.js';
+import { errorCode } from '#lib/server/db/client.js';
+import { startSession } from '#lib/server/auth/guard.js';
+import { boardsFromForm, localisedTemplateBoards } from '#lib/server/template-boards.js';
+import { TEMPLATES } from '#lib/domain/workshop/templates.js';
+import { LANGUAGES } from '#lib/domain/workshop/validation.js';
+import { formData } from '#lib/server/form-body.js';
+import { createAccountWorkshop } from '#lib/server/repositories/accounts.js';
+import { clientAddress, workshopCreations } from '#lib/server/client-address.js';
 
 export const load: PageServerLoad = ({ locals }) => ({
 	language: locals.locale,

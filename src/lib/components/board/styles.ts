@@ -1,5 +1,5 @@
-import { m } from '$lib/paraglide/messages';
-import type { CardColour } from '$lib/domain/board/board-model';
+import { m } from '#lib/paraglide/messages.js';
+import type { CardColour } from '#lib/domain/board/board-model.js';
 
 /** Card colours, light and dark; text on them keeps AA contrast. */
 export const CARD_STYLE: Record<CardColour, { card: string; swatch: string; name: () => string }> = {

@@ -3,7 +3,7 @@
  * palette, stacked and diverging segments, round matching, legend flow and label placement.
  */
 import { interpolateGnBu } from 'd3';
-import type { OptionResult, TallyResult } from '$lib/domain/voting/types';
+import type { OptionResult, TallyResult } from '#lib/domain/voting/types.js';
 import type { ComparisonRow } from './chart-text';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { OptionResult, TallyResult } from '$lib/domain/voting/types';
+import type { OptionResult, TallyResult } from '#lib/domain/voting/types.js';
 import {
 	comparisonSummary,
 	distributionSummary,

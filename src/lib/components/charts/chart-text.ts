@@ -1,15 +1,15 @@
 /**
  * Pure text helpers for the result charts: label truncation and wrapping, text measuring and the
  * one-paragraph text alternatives shown above every chart. How a number, total or
- * rank reads is `$lib/format`'s, shared with the exports.
+ * rank reads is `#lib/format`'s, shared with the exports.
  *
  * Every function takes the locale explicitly (components pass `getLocale()`), so the same
  * sentences come out on the server, in the browser and in the unit tests.
  */
-import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/paraglide/runtime';
-import type { Method, OptionResult, TallyResult, Turnout } from '$lib/domain/voting/types';
-import { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from '$lib/format';
+import { m } from '#lib/paraglide/messages.js';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import type { Method, OptionResult, TallyResult, Turnout } from '#lib/domain/voting/types.js';
+import { formatContribution, formatNumber, formatPercent, formatTotal, intlLocale, listText, rankText, unitLabel } from '#lib/format/index.js';
 
 const ELLIPSIS = '…';
 

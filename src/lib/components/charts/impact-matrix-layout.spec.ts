@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { OptionResult } from '$lib/domain/voting/types';
+import type { OptionResult } from '#lib/domain/voting/types.js';
 import { matrixLayout } from './impact-matrix-layout';
 import { textWidth } from './chart-text';
 import { chartFontSize } from './chart-frame-layout';

@@ -5,8 +5,8 @@
  * label and no other badge. Options at the same spot are spread on a small circle.
  */
 import { scaleLinear, type ScaleLinear } from 'd3';
-import type { OptionResult } from '$lib/domain/voting/types';
-import { rankText } from '$lib/format';
+import type { OptionResult } from '#lib/domain/voting/types.js';
+import { rankText } from '#lib/format/index.js';
 import { textWidth, truncate } from './chart-text';
 import { placeLabels, spreadCoincident, type Placed } from './chart-data';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { OptionResult } from '$lib/domain/voting/types';
+import type { OptionResult } from '#lib/domain/voting/types.js';
 import { heatmapLayout } from './org-heatmap-layout';
 import { heatColours } from './chart-data';
 import { chartFontSize } from './chart-frame-layout';

@@ -7,9 +7,9 @@
  * else at 45°, or upright on a phone, where a slanted last name would stick out to the right.
  */
 import { scaleLinear, type ScaleLinear } from 'd3';
-import type { Locale } from '$lib/paraglide/runtime';
-import type { Method, OptionResult } from '$lib/domain/voting/types';
-import { formatContribution, rankText } from '$lib/format';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import type { Method, OptionResult } from '#lib/domain/voting/types.js';
+import { formatContribution, rankText } from '#lib/format/index.js';
 import { charsFor, textWidth, truncate, wrapLines } from './chart-text';
 import { heatColours } from './chart-data';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { OptionResult } from '$lib/domain/voting/types';
+import type { OptionResult } from '#lib/domain/voting/types.js';
 import { rankedBarsLayout, unscored } from './ranked-bars-layout';
 import { organisationStyles } from './chart-data';
 import { textWidth } from './chart-text';

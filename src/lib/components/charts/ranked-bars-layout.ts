@@ -7,9 +7,9 @@
  */
 import { stackBarRows } from './bar-rows';
 import { scaleLinear, type ScaleLinear } from 'd3';
-import type { Locale } from '$lib/paraglide/runtime';
-import type { Method, OptionResult } from '$lib/domain/voting/types';
-import { formatTotal, rankText } from '$lib/format';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import type { Method, OptionResult } from '#lib/domain/voting/types.js';
+import { formatTotal, rankText } from '#lib/format/index.js';
 import { charsFor, textWidth, truncate, wrapLines } from './chart-text';
 import { legendLayout, stackSegments, type OrganisationStyle, type Segment } from './chart-data';
 

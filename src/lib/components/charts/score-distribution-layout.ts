@@ -8,9 +8,9 @@
  */
 import { stackBarRows } from './bar-rows';
 import { scaleLinear, type ScaleLinear } from 'd3';
-import type { Locale } from '$lib/paraglide/runtime';
-import type { OptionResult } from '$lib/domain/voting/types';
-import { formatPercent, formatTotal } from '$lib/format';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import type { OptionResult } from '#lib/domain/voting/types.js';
+import { formatPercent, formatTotal } from '#lib/format/index.js';
 import { charsFor, textWidth, wrapLines } from './chart-text';
 import { divergingSegments, type DivergingSegment } from './chart-data';
 

@@ -4,8 +4,8 @@
  * to three lines under each.
  */
 import { arc } from 'd3';
-import type { Locale } from '$lib/paraglide/runtime';
-import { formatPercent } from '$lib/format';
+import type { Locale } from '#lib/paraglide/runtime.js';
+import { formatPercent } from '#lib/format/index.js';
 import { charsFor, share, wrapLines } from './chart-text';
 
 export interface TurnoutRing {

@@ -1,5 +1,5 @@
-import { m } from '$lib/paraglide/messages';
-import type { Phase } from '$lib/domain/workshop/phases';
+import { m } from '#lib/paraglide/messages.js';
+import type { Phase } from '#lib/domain/workshop/phases.js';
 
 const NAMES: Record<Phase, () => string> = {
 	brainstorm: m.phase_brainstorm,

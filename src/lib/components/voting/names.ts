@@ -1,5 +1,5 @@
-import { m } from '$lib/paraglide/messages';
-import { POOLED, type Method, type RoundAggregate, type RoundStatus } from '$lib/domain/voting/types';
+import { m } from '#lib/paraglide/messages.js';
+import { POOLED, type Method, type RoundAggregate, type RoundStatus } from '#lib/domain/voting/types.js';
 
 const METHOD_NAMES: Record<Method, () => string> = {
 	dots: m.vote_method_dots,

@@ -5,7 +5,7 @@
  * between groups (grouping is the cluster phase's work). The sync server enforces these
  * (update-guard.ts); the interface only hides what would be refused.
  */
-import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
 
 export interface BoardRights {
 	/** Participants may edit (text, fields, colour) and delete cards others wrote. */

@@ -3,7 +3,7 @@
  * at worst proposes a group the facilitator removes; a content word listed here could never
  * name one.
  */
-import type { Language } from '$lib/domain/workshop/validation';
+import type { Language } from '#lib/domain/workshop/validation.js';
 
 const HUNGARIAN = `
 a az egy és vagy is hogy nem meg de mint már még csak ki be el fel le van volt lesz lett

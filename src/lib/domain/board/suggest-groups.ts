@@ -13,7 +13,7 @@
  * proposal (on every device, and in tests).
  */
 import { newStemmer } from 'snowball-stemmers';
-import type { Language } from '$lib/domain/workshop/validation';
+import type { Language } from '#lib/domain/workshop/validation.js';
 import { LIMITS, type Grouping } from './board-model';
 import { STOP_WORDS } from './stop-words';
 

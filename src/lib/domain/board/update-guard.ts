@@ -2,7 +2,7 @@
  * Decides, before the sync server applies a client's Yjs update (v1 encoding) to a board's live
  * Y.Doc, whether applying it keeps the board within the shape and limits of board-model.ts. The
  * walk through the update (Yjs's integration order, parents resolved as Yjs resolves them, the
- * delete set mapped to live items) is `$lib/domain/yjs/update-walk.ts`; this is the board's policy.
+ * delete set mapped to live items) is `#lib/domain/yjs/update-walk.ts`; this is the board's policy.
  *
  * Rights (board-rights.ts): with a `writer`, changes to an existing card's text, fields or colour
  * and its deletion need the card to be the writer's or the board to allow it; so do renaming and
@@ -13,7 +13,7 @@
 import * as Y from 'yjs';
 import { BOARD_SHAPE, CARD_ATTRIBUTION, GROUP_CREATOR_KEY, LIMITS, PLACEMENT_KEYS, ROOTS, type Author } from './board-model';
 import { mayChangeCard, mayChangeOthersCards, mayDeleteWordings, mayManageGroup, mayManageOthersGroups, type Writer } from './board-rights';
-import { Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '$lib/domain/yjs/update-walk';
+import { Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '#lib/domain/yjs/update-walk.js';
 
 export type GuardReason =
 	| 'too_large'

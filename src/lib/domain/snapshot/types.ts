@@ -4,9 +4,9 @@
  * names), groups, the statement's wordings, and the results of the board's rounds as
  * aggregates (never who voted what, whatever the round's settings).
  */
-import type { BoardKind } from '$lib/domain/workshop/templates';
-import type { Phase } from '$lib/domain/workshop/phases';
-import type { RoundAggregate, RoundOption, RoundSettings, RoundStatus } from '$lib/domain/voting/types';
+import type { BoardKind } from '#lib/domain/workshop/templates.js';
+import type { Phase } from '#lib/domain/workshop/phases.js';
+import type { RoundAggregate, RoundOption, RoundSettings, RoundStatus } from '#lib/domain/voting/types.js';
 
 /** Bump when the shape changes; JSON exports carry it. */
 export const SNAPSHOT_FORMAT = 1;

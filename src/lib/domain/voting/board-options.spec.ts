@@ -10,7 +10,7 @@ import {
 	readBoard,
 	renameVariant,
 	type Author
-} from '$lib/domain/board/board-model';
+} from '#lib/domain/board/board-model.js';
 import { boardOptions } from './board-options';
 
 const ada: Author = { memberId: 'm-ada', name: 'Ada', organisation: 'Engines Ltd' };

@@ -3,7 +3,7 @@
  * cards in reading order (groups in order, then ungrouped cards), its groups, or its wordings.
  * Options are frozen into the round when it opens, so they carry a plain label.
  */
-import type { BoardView } from '$lib/domain/board/board-model';
+import type { BoardView } from '#lib/domain/board/board-model.js';
 
 export interface BoardOption {
 	id: string;

@@ -5,7 +5,7 @@
  * everyone may see them (live results, or revealed); ballots never do.
  */
 import type * as Y from 'yjs';
-import { roundsOf } from '$lib/domain/workshop/control-model';
+import { roundsOf } from '#lib/domain/workshop/control-model.js';
 import type { OptionSource, RoundAggregate, RoundOption, RoundSettings, RoundStatus } from './types';
 
 export interface PublishedRound {

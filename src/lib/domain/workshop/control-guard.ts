@@ -4,11 +4,11 @@
  * control-model.ts). The walk through the update (Yjs's integration order, parents resolved as
  * Yjs resolves them: an item without parent info takes the parent and key of its origin, which
  * may be a server-written item of any root; the delete set mapped to live items) is
- * `$lib/domain/yjs/update-walk.ts`; this is the control document's policy.
+ * `#lib/domain/yjs/update-walk.ts`; this is the control document's policy.
  */
 import * as Y from 'yjs';
-import { Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '$lib/domain/yjs/update-walk';
-import type { GuardReason, GuardResult } from '$lib/domain/board/update-guard';
+import { Refusal, UpdateWalk, decodeUpdate, refuse as stop, type AnyType, type ParentRef, type Place } from '#lib/domain/yjs/update-walk.js';
+import type { GuardReason, GuardResult } from '#lib/domain/board/update-guard.js';
 import { CONTROL_SHAPE } from './control-model';
 
 export const MAX_CONTROL_UPDATE_BYTES = 64 * 1024;

@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import { isPhase, type Phase } from './phases';
 import { isRole } from './roles';
 import type { MemberView } from './members';
-import type { BoardRights } from '$lib/domain/board/board-rights';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
 
 export interface BoardControl {
 	phase: Phase;

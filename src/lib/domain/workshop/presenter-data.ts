@@ -1,5 +1,5 @@
 import type { BoardControl, SessionControl } from './control-model';
-import type { PublishedRound } from '$lib/domain/voting/published';
+import type { PublishedRound } from '#lib/domain/voting/published.js';
 import type { MemberView } from './members';
 import type { BoardKind } from './templates';
 

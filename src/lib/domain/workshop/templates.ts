@@ -1,4 +1,4 @@
-import type { BoardRights } from '$lib/domain/board/board-rights';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
 
 export const BOARD_KINDS = ['values', 'mission', 'vision', 'goals', 'theme', 'free'] as const;
 export type BoardKind = (typeof BOARD_KINDS)[number];

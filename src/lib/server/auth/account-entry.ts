@@ -1,5 +1,5 @@
 import type { Cookies } from '@sveltejs/kit';
-import { isUuid } from '$lib/domain/ids';
+import { isUuid } from '#lib/domain/ids.js';
 import { accountMember, accountWorkshops } from '../repositories/accounts';
 import { getRuntime } from '../runtime';
 import { endSession, startSession } from './guard';

@@ -1,6 +1,6 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
-import { isUuid } from '$lib/domain/ids';
-import type { MemberView } from '$lib/domain/workshop/members';
+import { isUuid } from '#lib/domain/ids.js';
+import type { MemberView } from '#lib/domain/workshop/members.js';
 import { findMe } from '../repositories/workshops';
 import type { Viewer } from '../db/client';
 import { getRuntime } from '../runtime';

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
 
 export interface Session {
 	memberId: string;

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { isUuid } from '$lib/domain/ids';
+import { isUuid } from '#lib/domain/ids.js';
 
 /**
  * Supabase Auth access tokens, verified by this server itself: with the project's JWKS

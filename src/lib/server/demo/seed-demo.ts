@@ -11,10 +11,10 @@ import type { SyncServer } from '../sync/sync-server';
 import { parseDocName } from '../sync/doc-name';
 import type { Voting } from '../voting';
 import * as repo from '../repositories/voting';
-import { addCard, addGroup, addVariant, editVariantText, MAIN_VARIANT, type Author } from '$lib/domain/board/board-model';
-import { setPhase } from '$lib/domain/workshop/control-model';
-import type { Mark } from '$lib/domain/voting/types';
-import { defaultSettings } from '$lib/domain/voting/rules';
+import { addCard, addGroup, addVariant, editVariantText, MAIN_VARIANT, type Author } from '#lib/domain/board/board-model.js';
+import { setPhase } from '#lib/domain/workshop/control-model.js';
+import type { Mark } from '#lib/domain/voting/types.js';
+import { defaultSettings } from '#lib/domain/voting/rules.js';
 import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_GROUPS, VALUES_ROUND, VALUES_UNGROUPED, type DemoAuthor, type DemoLanguage } from './content';
 
 export interface DemoSeedInput {

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { asUser, type Sql, type Tx } from '../db/client';
 import type { Account } from '../auth/supabase';
-import type { BoardKind, Template } from '$lib/domain/workshop/templates';
-import type { Language } from '$lib/domain/workshop/validation';
-import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { BoardKind, Template } from '#lib/domain/workshop/templates.js';
+import type { Language } from '#lib/domain/workshop/validation.js';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
 
 export type AccountRole = 'owner' | 'co-facilitator';
 

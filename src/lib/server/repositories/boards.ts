@@ -1,8 +1,8 @@
 import type { Sql, Viewer } from '../db/client';
 import { asMember } from '../db/client';
-import type { BoardKind } from '$lib/domain/workshop/templates';
-import type { BoardRights } from '$lib/domain/board/board-rights';
-import type { AgendaBoard } from '$lib/domain/workshop/templates';
+import type { BoardKind } from '#lib/domain/workshop/templates.js';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
+import type { AgendaBoard } from '#lib/domain/workshop/templates.js';
 
 export type Board = AgendaBoard;
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql, Viewer } from '../db/client';
 import { asAnon, asMember } from '../db/client';
-import type { BoardRendering, SnapshotMeta } from '$lib/domain/snapshot/types';
+import type { BoardRendering, SnapshotMeta } from '#lib/domain/snapshot/types.js';
 
 /** 32 random bytes, base64url (43 characters): far past guessing. */
 export const newShareToken = () => randomBytes(32).toString('base64url');

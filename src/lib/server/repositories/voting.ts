@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client';
 import { asMember, type Viewer } from '../db/client';
-import type { Mark, Method, OptionSource, RoundAggregate, RoundOption, RoundSettings, RoundStatus } from '$lib/domain/voting/types';
+import type { Mark, Method, OptionSource, RoundAggregate, RoundOption, RoundSettings, RoundStatus } from '#lib/domain/voting/types.js';
 
 /** A round as stored: its settings, state and frozen options. */
 export interface RoundRecord {

@@ -1,9 +1,9 @@
 import type { Sql, Tx, Viewer } from '../db/client';
 import { asAnon, asMember } from '../db/client';
-import type { MemberRole } from '$lib/domain/workshop/roles';
-import type { BoardKind, Template } from '$lib/domain/workshop/templates';
-import type { Language } from '$lib/domain/workshop/validation';
-import type { MemberView } from '$lib/domain/workshop/members';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
+import type { BoardKind, Template } from '#lib/domain/workshop/templates.js';
+import type { Language } from '#lib/domain/workshop/validation.js';
+import type { MemberView } from '#lib/domain/workshop/members.js';
 import type { Board } from './boards';
 
 export interface Workshop {

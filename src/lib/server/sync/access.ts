@@ -1,11 +1,11 @@
 import type { Sql } from '../db/client';
 import { asUser } from '../db/client';
 import { sessionCookieName, verifySession } from '../auth/session';
-import type { MemberRole } from '$lib/domain/workshop/roles';
-import { memberColour } from '$lib/domain/board/presence';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
+import { memberColour } from '#lib/domain/board/presence.js';
 import type { DocName } from './doc-name';
 import { screenMemberId, workshopByScreenToken } from '../screen-links';
-import { DEFAULT_RIGHTS, type BoardRights } from '$lib/domain/board/board-rights';
+import { DEFAULT_RIGHTS, type BoardRights } from '#lib/domain/board/board-rights.js';
 
 export interface Presence {
 	memberId: string;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
+import { DEFAULT_RIGHTS } from '#lib/domain/board/board-rights.js';
 import type { Access } from './access';
 import { Cluster } from './cluster';
 import type { Socket } from './connection';

@@ -1,4 +1,4 @@
-import { UUID_PATTERN as UUID } from '$lib/domain/ids';
+import { UUID_PATTERN as UUID } from '#lib/domain/ids.js';
 
 const BOARD = new RegExp(`^board/(${UUID})$`);
 const DRAFT = new RegExp(`^draft/(${UUID})/(${UUID})$`);

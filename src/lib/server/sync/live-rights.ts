@@ -2,7 +2,7 @@ import { writerFor } from './access';
 import { CLOSE } from './connection';
 import type { ControlMessage } from './relay';
 import type { Room } from './room';
-import type { BoardRights } from '$lib/domain/board/board-rights';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
 
 /** The control messages that change what live connections may do. */
 export type RightsChange = Extract<ControlMessage, { type: 'lock' | 'role' | 'board-settings' | 'own-cards' | 'disconnect' }>;

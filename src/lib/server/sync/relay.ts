@@ -1,6 +1,6 @@
 import type { Presence } from './access';
-import type { MemberRole } from '$lib/domain/workshop/roles';
-import type { BoardRights } from '$lib/domain/board/board-rights';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
+import type { BoardRights } from '#lib/domain/board/board-rights.js';
 
 /**
  * How several app instances share their live rooms (redis-relay.ts is the implementation;

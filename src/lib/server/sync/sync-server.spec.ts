@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
+import { DEFAULT_RIGHTS } from '#lib/domain/board/board-rights.js';
 import type { Access } from './access';
 import type { Socket } from './connection';
 import { parseDocName } from './doc-name';

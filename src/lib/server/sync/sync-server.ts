@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
 import type { Access, BoardSettings, Presence } from './access';
-import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
+import { DEFAULT_RIGHTS } from '#lib/domain/board/board-rights.js';
 import { Connection, CLOSE, type ConnectionHost, type Socket } from './connection';
 import type { CardAuthor, DocumentStore } from './persistence';
-import { cardsOf } from '$lib/domain/board/board-model';
+import { cardsOf } from '#lib/domain/board/board-model.js';
 import { ACCEPTED, STORED, Room } from './room';
 import type { ControlMessage } from './relay';
 import { checkUpdate, writeRefusal } from './update-rules';
 import { parseDocName } from './doc-name';
-import type { GuardResult } from '$lib/domain/board/update-guard';
+import type { GuardResult } from '#lib/domain/board/update-guard.js';
 import { SyncHooks, type ClusterLink, type Committed, type PresenceChange } from './hooks';
 import { changeOf } from './change-of';
 import { limitsOf, type Limits, type SyncOptions } from './options';

@@ -1,7 +1,7 @@
-import { checkBoardUpdate, type GuardResult } from '$lib/domain/board/update-guard';
-import { checkControlUpdate } from '$lib/domain/workshop/control-guard';
-import { readBoardControl } from '$lib/domain/workshop/control-model';
-import { NO_AUTHOR } from '$lib/domain/board/board-model';
+import { checkBoardUpdate, type GuardResult } from '#lib/domain/board/update-guard.js';
+import { checkControlUpdate } from '#lib/domain/workshop/control-guard.js';
+import { readBoardControl } from '#lib/domain/workshop/control-model.js';
+import { NO_AUTHOR } from '#lib/domain/board/board-model.js';
 import type { Access } from './access';
 import type { Room } from './room';
 

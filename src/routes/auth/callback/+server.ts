@@ -1,7 +1,7 @@
 import { error, redirect, type RequestHandler } from '@sveltejs/kit';
 import type { EmailOtpType } from '@supabase/supabase-js';
-import { authErrorCode } from '$lib/server/auth/auth-errors';
-import { safeNext } from '$lib/server/auth/next-path';
+import { authErrorCode } from '#lib/server/auth/auth-errors.js';
+import { safeNext } from '#lib/server/auth/next-path.js';
 
 const OTP_TYPES: EmailOtpType[] = ['email', 'magiclink', 'signup', 'invite', 'recovery', 'email_change'];
 

@@ -1,13 +1,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { formFields, memberName, parseForm } from '$lib/domain/workshop/validation';
+import { formFields, memberName, parseForm } from '#lib/domain/workshop/validation.js';
 import * as v from 'valibot';
-import { getRuntime } from '$lib/server/runtime';
-import { claimFacilitator, findByFacilitatorKey } from '$lib/server/repositories/workshops';
-import { errorCode } from '$lib/server/db/client';
-import { currentMember, startSession } from '$lib/server/auth/guard';
-import { clientAddress, joinFailures } from '$lib/server/client-address';
-import { formData } from '$lib/server/form-body';
+import { getRuntime } from '#lib/server/runtime.js';
+import { claimFacilitator, findByFacilitatorKey } from '#lib/server/repositories/workshops.js';
+import { errorCode } from '#lib/server/db/client.js';
+import { currentMember, startSession } from '#lib/server/auth/guard.js';
+import { clientAddress, joinFailures } from '#lib/server/client-address.js';
+import { formData } from '#lib/server/form-body.js';
 
 const claim = v.object({ name: memberName });
 

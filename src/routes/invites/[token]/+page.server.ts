@@ -1,13 +1,13 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
-import { formFields, memberName, parseForm } from '$lib/domain/workshop/validation';
-import { getRuntime } from '$lib/server/runtime';
-import { acceptInvite, INVITE_TOKEN, invitePreview } from '$lib/server/repositories/accounts';
-import { errorCode } from '$lib/server/db/client';
-import { startSession } from '$lib/server/auth/guard';
-import { clientAddress, shareFailures } from '$lib/server/client-address';
-import { formData } from '$lib/server/form-body';
+import { formFields, memberName, parseForm } from '#lib/domain/workshop/validation.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { acceptInvite, INVITE_TOKEN, invitePreview } from '#lib/server/repositories/accounts.js';
+import { errorCode } from '#lib/server/db/client.js';
+import { startSession } from '#lib/server/auth/guard.js';
+import { clientAddress, shareFailures } from '#lib/server/client-address.js';
+import { formData } from '#lib/server/form-body.js';
 
 const acceptance = v.object({ name: memberName });
 

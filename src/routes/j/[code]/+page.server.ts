@@ -1,13 +1,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { normaliseJoinCode } from '$lib/domain/workshop/join-code';
-import { formFields, joinRequest, parseForm } from '$lib/domain/workshop/validation';
-import { getRuntime } from '$lib/server/runtime';
-import { findByCode, joinWorkshop } from '$lib/server/repositories/workshops';
-import { errorCode } from '$lib/server/db/client';
-import { currentMember, startSession } from '$lib/server/auth/guard';
-import { clientAddress, joinFailures } from '$lib/server/client-address';
-import { formData } from '$lib/server/form-body';
+import { normaliseJoinCode } from '#lib/domain/workshop/join-code.js';
+import { formFields, joinRequest, parseForm } from '#lib/domain/workshop/validation.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { findByCode, joinWorkshop } from '#lib/server/repositories/workshops.js';
+import { errorCode } from '#lib/server/db/client.js';
+import { currentMember, startSession } from '#lib/server/auth/guard.js';
+import { clientAddress, joinFailures } from '#lib/server/client-address.js';
+import { formData } from '#lib/server/form-body.js';
 
 // Only wrong codes are limited: a correct one always gets in, even from an address that a room
 // full of people mistyping (one venue, one address) has pushed past the limit.

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { sharedScreenWorkshop } from '$lib/server/shared-links';
-import { presenterData } from '$lib/server/presenter';
+import { sharedScreenWorkshop } from '#lib/server/shared-links.js';
+import { presenterData } from '#lib/server/presenter.js';
 
 /** The presenter screen on a venue laptop: no session, the screen link alone (revocable). */
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { sharedReportWorkshop } from '$lib/server/shared-links';
-import { workshopReport } from '$lib/server/report';
+import { sharedReportWorkshop } from '#lib/server/shared-links.js';
+import { workshopReport } from '#lib/server/report.js';
 
 export const load: PageServerLoad = async (event) => {
 	const report = await workshopReport(await sharedReportWorkshop(event));

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { sharedSnapshot } from '$lib/server/shared-links';
+import { sharedSnapshot } from '#lib/server/shared-links.js';
 
 /** A shared snapshot: no login, no websocket, rendered here. */
 export const load: PageServerLoad = async (event) => {

@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { LayoutServerLoad } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { loadWorkshopPage } from '$lib/server/repositories/workshops';
-import { PREVIEW_COOKIE } from '$lib/server/preview';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import { readBoardControl, readRoster, readSession, sameRoster } from '$lib/domain/workshop/control-model';
-import { accountRole, pendingInvites } from '$lib/server/repositories/accounts';
-import { screenToken } from '$lib/server/screen-links';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { loadWorkshopPage } from '#lib/server/repositories/workshops.js';
+import { PREVIEW_COOKIE } from '#lib/server/preview.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import { readBoardControl, readRoster, readSession, sameRoster } from '#lib/domain/workshop/control-model.js';
+import { accountRole, pendingInvites } from '#lib/server/repositories/accounts.js';
+import { screenToken } from '#lib/server/screen-links.js';
 
 export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) => {
 	const { viewer } = await requireMember(cookies, params.id);

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { sharedScreenWorkshop } from '$lib/server/shared-links';
-import { workshopReport } from '$lib/server/report';
+import { sharedScreenWorkshop } from '#lib/server/shared-links.js';
+import { workshopReport } from '#lib/server/report.js';
 
 /** The report's summary for the presenter's last stage, as the boards stand now. */
 export const GET: RequestHandler = async (event) => {

@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { workshopReport } from '$lib/server/report';
-import { reportToken, revokeReport, shareReport } from '$lib/server/repositories/snapshots';
-import { formAction } from '$lib/server/form-action';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { workshopReport } from '#lib/server/report.js';
+import { reportToken, revokeReport, shareReport } from '#lib/server/repositories/snapshots.js';
+import { formAction } from '#lib/server/form-action.js';
 
 export const load: PageServerLoad = async ({ params, cookies, parent }) => {
 	const { me } = await parent();

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { presenterData } from '$lib/server/presenter';
-import { screenToken } from '$lib/server/screen-links';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { presenterData } from '#lib/server/presenter.js';
+import { screenToken } from '#lib/server/screen-links.js';
 
 /**
  * The presenter screen opened by a facilitator: it runs on the screen link's token, so it

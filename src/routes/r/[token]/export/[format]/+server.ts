@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { sharedReportWorkshop } from '$lib/server/shared-links';
-import { workshopReport } from '$lib/server/report';
-import { reportExport } from '$lib/server/export-response';
+import { sharedReportWorkshop } from '#lib/server/shared-links.js';
+import { workshopReport } from '#lib/server/report.js';
+import { reportExport } from '#lib/server/export-response.js';
 
 export const GET: RequestHandler = async (event) => {
 	const report = await workshopReport(await sharedReportWorkshop(event));

@@ -1,16 +1,16 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { requireMember, requireSession } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import * as votes from '$lib/server/repositories/voting';
-import { ownCards as ownCardsOf } from '$lib/server/repositories/boards';
-import { formAction } from '$lib/server/form-action';
-import { Refusal } from '$lib/server/refusal';
-import { readRounds } from '$lib/domain/voting/published';
-import { normaliseSettings } from '$lib/domain/voting/rules';
-import { openRoundForm, parseMarks, proxyVoter, roundRef } from '$lib/domain/voting/form';
-import type { Mark, RoundAggregate } from '$lib/domain/voting/types';
+import { requireMember, requireSession } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import * as votes from '#lib/server/repositories/voting.js';
+import { ownCards as ownCardsOf } from '#lib/server/repositories/boards.js';
+import { formAction } from '#lib/server/form-action.js';
+import { Refusal } from '#lib/server/refusal.js';
+import { readRounds } from '#lib/domain/voting/published.js';
+import { normaliseSettings } from '#lib/domain/voting/rules.js';
+import { openRoundForm, parseMarks, proxyVoter, roundRef } from '#lib/domain/voting/form.js';
+import type { Mark, RoundAggregate } from '#lib/domain/voting/types.js';
 
 export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 	const { boards, me } = await parent();

@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import type { Viewer } from '$lib/server/db/client';
-import { setSnapshotsOnPhase, snapshotsOnPhase } from '$lib/server/repositories/boards';
-import { deleteSnapshot, listSnapshots, revokeSnapshot, shareSnapshot } from '$lib/server/repositories/snapshots';
-import { renderBoard, takeSnapshot } from '$lib/server/snapshots';
-import { formAction } from '$lib/server/form-action';
-import { diffRenderings } from '$lib/exports/diff';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import type { Viewer } from '#lib/server/db/client.js';
+import { setSnapshotsOnPhase, snapshotsOnPhase } from '#lib/server/repositories/boards.js';
+import { deleteSnapshot, listSnapshots, revokeSnapshot, shareSnapshot } from '#lib/server/repositories/snapshots.js';
+import { renderBoard, takeSnapshot } from '#lib/server/snapshots.js';
+import { formAction } from '#lib/server/form-action.js';
+import { diffRenderings } from '#lib/exports/diff.js';
 
 const uuid = v.pipe(v.string(), v.uuid());
 const take = v.object({

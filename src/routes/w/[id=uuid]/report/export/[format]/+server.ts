@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { workshopReport } from '$lib/server/report';
-import { reportExport } from '$lib/server/export-response';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { workshopReport } from '#lib/server/report.js';
+import { reportExport } from '#lib/server/export-response.js';
 
 export const GET: RequestHandler = async ({ params, cookies }) => {
 	await requireMember(cookies, params.id);

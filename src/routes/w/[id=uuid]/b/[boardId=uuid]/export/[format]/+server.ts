@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { renderBoard } from '$lib/server/snapshots';
-import { boardExport } from '$lib/server/export-response';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { renderBoard } from '#lib/server/snapshots.js';
+import { boardExport } from '#lib/server/export-response.js';
 
 /** The live board as it stands, for members. */
 export const GET: RequestHandler = async ({ params, cookies }) => {

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { getSnapshot } from '$lib/server/repositories/snapshots';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { getSnapshot } from '#lib/server/repositories/snapshots.js';
 
 export const load: PageServerLoad = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { requireMember } from '$lib/server/auth/guard';
-import { getRuntime } from '$lib/server/runtime';
-import { getSnapshot } from '$lib/server/repositories/snapshots';
-import { boardExport } from '$lib/server/export-response';
+import { requireMember } from '#lib/server/auth/guard.js';
+import { getRuntime } from '#lib/server/runtime.js';
+import { getSnapshot } from '#lib/server/repositories/snapshots.js';
+import { boardExport } from '#lib/server/export-response.js';
 
 export const GET: RequestHandler = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);
