@@ -69,7 +69,7 @@ export default ts.config(
 				{
 					patterns: [
 						{
-							group: [...IO, '$lib/server/*', '$lib/state/*', '$lib/components/*', '**/server/**', '**/state/**', '**/components/**'],
+							group: [...IO, '\\#lib/server/*', '\\#lib/state/*', '\\#lib/components/*', '**/server/**', '**/state/**', '**/components/**'],
 							message: 'src/lib/domain is pure: no I/O, no server, state or components.'
 						}
 					]
@@ -78,13 +78,13 @@ export default ts.config(
 		}
 	},
 	{
-		// The exports and the server render results without a DOM: they format with $lib/format,
+		// The exports and the server render results without a DOM: they format with #lib/format,
 		// never through a component module (which may pull in Svelte, d3 or the browser).
 		files: ['src/lib/server/**', 'src/lib/exports/**'],
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/components/*', '**/components/**'], message: 'The server and the exports never import components: use $lib/format.' }] }
+				{ patterns: [{ group: ['\\#lib/components/*', '**/components/**'], message: 'The server and the exports never import components: use #lib/format.' }] }
 			]
 		}
 	},
@@ -93,7 +93,7 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/server/*', '**/lib/server/**'], message: 'The browser side never imports the server.' }] }
+				{ patterns: [{ group: ['\\#lib/server/*', '**/lib/server/**'], message: 'The browser side never imports the server.' }] }
 			]
 		}
 	},

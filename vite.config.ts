@@ -14,7 +14,6 @@ export default defineConfig({
 			outdir: './src/lib/paraglide',
 			strategy: ['custom-choice', 'custom-workshop', 'preferredLanguage', 'baseLocale']
 		}),
-
 		sveltekit({
 			preprocess: vitePreprocess(),
 			// precompress: every static asset also as .br and .gz, served as such to browsers that take them.

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const SOURCES = ['src', 'static', 'supabase', 'messages', 'project.inlang/settings.json', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+const SOURCES = ['src', 'static', 'supabase', 'messages', 'project.inlang/settings.json', 'package.json', 'vite.config.ts'];
 
 /** @param {string} p @returns {number} */
 function newest(p) {

@@ -47,8 +47,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.supabase = supabase ? requestClient(supabase, event.cookies, event.url, (h) => Object.assign(noStore, h)) : null;
 	event.locals.account = supabase && event.locals.supabase ? await resolveAccount(supabase, event.locals.supabase, event.cookies) : null;
 	if (event.locals.account) await enterAsAccount(event.locals.account, event.cookies, event.url);
-	const response = await paraglideMiddleware(event.request, ({ request, locale }) => {
-		event.request = request;
+	// The language comes from custom strategies, never from the URL: the request paraglide hands
+	// back is a copy of this one (SvelteKit 3's event is read-only), so the event goes on as it is.
+	const response = await paraglideMiddleware(event.request, ({ locale }) => {
 		event.locals.locale = locale;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', locale)

@@ -5,8 +5,6 @@ import { isUuid } from '#lib/domain/ids.js';
  * Workshop, board and snapshot ids in routes: anything else is no route at all (404), before a
  * handler could hand the database a malformed id (a 500 from its syntax check).
  */
-const matchUuid = (param) => isUuid(param);
-
 export const params = defineParams({
-	uuid: (param) => (matchUuid(param) ? param : undefined)
+	uuid: (param: string) => (isUuid(param) ? param : undefined)
 });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { embeddedPassword } from '$lib/server/db/embedded';
+import { embeddedPassword } from '#lib/server/db/embedded.js';
 
 export interface AppProcess {
 	baseUrl: string;

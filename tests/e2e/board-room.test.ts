@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { addCard, addGroup } from '$lib/domain/board/board-model';
+import { addCard, addGroup } from '#lib/domain/board/board-model.js';
 import { baseUrl, createWorkshop, joinAs, useBrowser, newPage } from './browser';
 import { longPressDrag, TOUCH_DRAG_ARGS } from './touch';
 

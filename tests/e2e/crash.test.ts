@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, editCardText, readBoard } from '$lib/domain/board/board-model';
+import { addCard, cardsOf, editCardText, readBoard } from '#lib/domain/board/board-model.js';
 import { connectClient, waitFor, type TestClient } from '../integration/sync-helpers';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
 

@@ -20,8 +20,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SignJWT, decodeJwt } from 'jose';
 import WebSocket from 'ws';
-import { addCard } from '$lib/domain/board/board-model';
-import { connect, type Sql } from '$lib/server/db/client';
+import { addCard } from '#lib/domain/board/board-model.js';
+import { connect, type Sql } from '#lib/server/db/client.js';
 import { connectClient, waitFor } from '../integration/sync-helpers';
 import { appDatabaseUrl, createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from './app-process';
 

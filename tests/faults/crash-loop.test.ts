@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, deleteCard, editCardText, readBoard } from '$lib/domain/board/board-model';
-import { readRounds, type PublishedRound } from '$lib/domain/voting/published';
-import type { Mark } from '$lib/domain/voting/types';
+import { addCard, cardsOf, deleteCard, editCardText, readBoard } from '#lib/domain/board/board-model.js';
+import { readRounds, type PublishedRound } from '#lib/domain/voting/published.js';
+import type { Mark } from '#lib/domain/voting/types.js';
 import { connectClient, waitFor, type TestClient } from '../integration/sync-helpers';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
 import { appDatabase, formAction, holds, percentile, sleep, storedDoc } from './helpers';

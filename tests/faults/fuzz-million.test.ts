@@ -35,12 +35,12 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
-import { connect, type Sql } from '$lib/server/db/client';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '$lib/server/db/embedded';
-import { migrate } from '$lib/server/db/migrate';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
-import type { SyncOptions } from '$lib/server/sync/sync-server';
-import { parseDocName } from '$lib/server/sync/doc-name';
+import { connect, type Sql } from '#lib/server/db/client.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '#lib/server/db/embedded.js';
+import { migrate } from '#lib/server/db/migrate.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
+import type { SyncOptions } from '#lib/server/sync/sync-server.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
 import {
 	CARD_KEYS,
 	GROUP_KEYS,
@@ -53,8 +53,8 @@ import {
 	ensureVariant,
 	readBoard,
 	setCardField
-} from '$lib/domain/board/board-model';
-import { readBoardControl, readSession, setPrivateBrainstorm } from '$lib/domain/workshop/control-model';
+} from '#lib/domain/board/board-model.js';
+import { readBoardControl, readSession, setPrivateBrainstorm } from '#lib/domain/workshop/control-model.js';
 import { createWorkshop, joinWorkshop, type CreatedWorkshop } from '../integration/helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from '../integration/sync-helpers';
 

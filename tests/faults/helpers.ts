@@ -1,7 +1,7 @@
 import { appDatabaseUrl } from '../e2e/app-process';
 import * as Y from 'yjs';
-import { connect, type Sql } from '$lib/server/db/client';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
+import { connect, type Sql } from '#lib/server/db/client.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
 
 /**
  * True when `doc` holds everything `update` carries: every struct (by client and clock) and

@@ -3,9 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { readBoard } from '$lib/domain/board/board-model';
-import { CONNECT_TIMEOUT_MS } from '$lib/state/connect-watchdog';
-import type { Sql } from '$lib/server/db/client';
+import { readBoard } from '#lib/domain/board/board-model.js';
+import { CONNECT_TIMEOUT_MS } from '#lib/state/connect-watchdog.js';
+import type { Sql } from '#lib/server/db/client.js';
 import { createWorkshopOver, joinOver, startApp, tempDataDir } from '../e2e/app-process';
 import { appDatabase, formAction, sleep, storedDoc } from './helpers';
 

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'vitest';
-import { addCard, cardsOf } from '$lib/domain/board/board-model';
+import { addCard, cardsOf } from '#lib/domain/board/board-model.js';
 import { connectClient, waitFor } from '../integration/sync-helpers';
 import { createWorkshopOver, joinOver, startApp, tempDataDir, type AppProcess } from '../e2e/app-process';
 import { appDatabase, formAction, sleep, storedDoc } from './helpers';

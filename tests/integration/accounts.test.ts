@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { asUser, type Sql, type Tx } from '$lib/server/db/client';
+import { asUser, type Sql, type Tx } from '#lib/server/db/client.js';
 import { asMember, createWorkshop, joinWorkshop, migratedDatabase, rejection, type TestDatabase } from './helpers';
 
 // Facilitator accounts under row-level security: every query runs as role `authenticated`

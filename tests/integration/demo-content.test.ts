@@ -4,13 +4,13 @@
  * database's member rows (attribution), the ballots table and what snapshots and the report read.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readBoard } from '$lib/domain/board/board-model';
-import { Voting } from '$lib/server/voting';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import { renderWorkshop } from '$lib/server/snapshots';
-import { compileReport } from '$lib/exports/report';
-import { seedDemoContent } from '$lib/server/demo/seed-demo';
-import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_ROUND } from '$lib/server/demo/content';
+import { readBoard } from '#lib/domain/board/board-model.js';
+import { Voting } from '#lib/server/voting.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import { renderWorkshop } from '#lib/server/snapshots.js';
+import { compileReport } from '#lib/exports/report.js';
+import { seedDemoContent } from '#lib/server/demo/seed-demo.js';
+import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_ROUND } from '#lib/server/demo/content.js';
 import { migratedDatabase, type TestDatabase } from './helpers';
 import { startSyncServer, type TestSyncServer } from './sync-helpers';
 

@@ -1,5 +1,5 @@
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
-import { describeDocumentStore, type StoreFixture } from '$lib/server/sync/store-contract';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
+import { describeDocumentStore, type StoreFixture } from '#lib/server/sync/store-contract.js';
 import { createWorkshop, joinWorkshop, migratedDatabase } from './helpers';
 
 /** The Postgres store against the contract the in-memory one meets too (memory-store.spec.ts). */

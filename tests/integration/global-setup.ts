@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { connect } from '$lib/server/db/client';
-import { startEmbeddedPostgres } from '$lib/server/db/embedded';
+import { connect } from '#lib/server/db/client.js';
+import { startEmbeddedPostgres } from '#lib/server/db/embedded.js';
 
 /**
  * One throw-away Postgres cluster for the whole integration run. Every test file then

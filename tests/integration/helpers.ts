@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { asAnon, asUser, connect, type Sql, type Tx } from '$lib/server/db/client';
-import { migrate, type MigrationResult } from '$lib/server/db/migrate';
+import { asAnon, asUser, connect, type Sql, type Tx } from '#lib/server/db/client.js';
+import { migrate, type MigrationResult } from '#lib/server/db/migrate.js';
 
 declare module 'vitest' {
 	export interface ProvidedContext {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAnon, type Sql } from '$lib/server/db/client';
+import { asAnon, type Sql } from '#lib/server/db/client.js';
 import { claimFacilitator, countRows, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 
 let db: TestDatabase;

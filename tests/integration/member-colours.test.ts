@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledMigrations, migrate } from '$lib/server/db/migrate';
-import { asUser } from '$lib/server/db/client';
-import * as voting from '$lib/server/repositories/voting';
-import { PRESENCE_COLOURS } from '$lib/domain/board/presence';
+import { bundledMigrations, migrate } from '#lib/server/db/migrate.js';
+import { asUser } from '#lib/server/db/client.js';
+import * as voting from '#lib/server/repositories/voting.js';
+import { PRESENCE_COLOURS } from '#lib/domain/board/presence.js';
 import { claimFacilitator, createWorkshop, freshDatabase, joinWorkshop, migratedDatabase, type TestDatabase } from './helpers';
 
 const PALETTE = PRESENCE_COLOURS.length;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import bootstrapSql from '$lib/server/db/local-bootstrap.sql?raw';
-import { connect } from '$lib/server/db/client';
-import { bundledMigrations, migrate } from '$lib/server/db/migrate';
+import bootstrapSql from '#lib/server/db/local-bootstrap.sql?raw';
+import { connect } from '#lib/server/db/client.js';
+import { bundledMigrations, migrate } from '#lib/server/db/migrate.js';
 import { freshDatabase, migratedDatabase, type TestDatabase } from './helpers';
 
 const DEMO_WORKSHOP = '00000000-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAnon, asUser, type Sql } from '$lib/server/db/client';
+import { asAnon, asUser, type Sql } from '#lib/server/db/client.js';
 import {
 	asMember,
 	claimFacilitator,

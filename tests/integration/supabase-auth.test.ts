@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { supabaseTokenVerifier } from '$lib/server/auth/supabase-token';
-import { asUser } from '$lib/server/db/client';
-import { migrate, bundledMigrations } from '$lib/server/db/migrate';
+import { supabaseTokenVerifier } from '#lib/server/auth/supabase-token.js';
+import { asUser } from '#lib/server/db/client.js';
+import { migrate, bundledMigrations } from '#lib/server/db/migrate.js';
 import { createWorkshop, freshDatabase, migratedDatabase, type TestDatabase } from './helpers';
 
 const SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';

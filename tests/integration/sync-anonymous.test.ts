@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, deleteCard, editCardText, NO_AUTHOR, readBoard, type Author } from '$lib/domain/board/board-model';
-import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
-import { BoardSettingsRefusal, updateBoardSettings } from '$lib/server/board-settings';
-import { LiveControl } from '$lib/server/live-control';
+import { addCard, cardsOf, deleteCard, editCardText, NO_AUTHOR, readBoard, type Author } from '#lib/domain/board/board-model.js';
+import { DEFAULT_RIGHTS } from '#lib/domain/board/board-rights.js';
+import { BoardSettingsRefusal, updateBoardSettings } from '#lib/server/board-settings.js';
+import { LiveControl } from '#lib/server/live-control.js';
 import { asMember, createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

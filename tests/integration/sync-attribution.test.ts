@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf, type Author } from '$lib/domain/board/board-model';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import { LiveControl } from '$lib/server/live-control';
-import * as snapshots from '$lib/server/repositories/snapshots';
-import { renderWorkshop, takeSnapshot } from '$lib/server/snapshots';
-import { compileReport } from '$lib/exports/report';
-import { reportMarkdown } from '$lib/exports/markdown';
+import { addCard, cardsOf, type Author } from '#lib/domain/board/board-model.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import { LiveControl } from '#lib/server/live-control.js';
+import * as snapshots from '#lib/server/repositories/snapshots.js';
+import { renderWorkshop, takeSnapshot } from '#lib/server/snapshots.js';
+import { compileReport } from '#lib/exports/report.js';
+import { reportMarkdown } from '#lib/exports/markdown.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

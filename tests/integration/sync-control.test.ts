@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { addCard, cardsOf, readBoard } from '$lib/domain/board/board-model';
-import { readBoardControl, readSession, secondsLeft } from '$lib/domain/workshop/control-model';
-import { LiveControl } from '$lib/server/live-control';
+import { addCard, cardsOf, readBoard } from '#lib/domain/board/board-model.js';
+import { readBoardControl, readSession, secondsLeft } from '#lib/domain/workshop/control-model.js';
+import { LiveControl } from '#lib/server/live-control.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, upgradeStatus, waitFor, type TestSyncServer } from './sync-helpers';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, editCardText, moveCard, addGroup, readBoard, cardsOf } from '$lib/domain/board/board-model';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
+import { addCard, editCardText, moveCard, addGroup, readBoard, cardsOf } from '#lib/domain/board/board-model.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { LIMITS, addCard, cardsOf, deleteCard, type Author } from '$lib/domain/board/board-model';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import { LiveControl } from '$lib/server/live-control';
+import { LIMITS, addCard, cardsOf, deleteCard, type Author } from '#lib/domain/board/board-model.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import { LiveControl } from '#lib/server/live-control.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

@@ -12,10 +12,10 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { addCard, addGroup, cardsOf, editCardText, ensureVariant, readBoard } from '$lib/domain/board/board-model';
-import { checkBoardUpdate } from '$lib/domain/board/update-guard';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
-import type { SyncOptions } from '$lib/server/sync/sync-server';
+import { addCard, addGroup, cardsOf, editCardText, ensureVariant, readBoard } from '#lib/domain/board/board-model.js';
+import { checkBoardUpdate } from '#lib/domain/board/update-guard.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
+import type { SyncOptions } from '#lib/server/sync/sync-server.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { loadSessionKey } from '$lib/server/auth/session-key';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
-import { SyncServer } from '$lib/server/sync/sync-server';
-import { createUpgradeHandler } from '$lib/server/sync/transport';
+import { loadSessionKey } from '#lib/server/auth/session-key.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
+import { SyncServer } from '#lib/server/sync/sync-server.js';
+import { createUpgradeHandler } from '#lib/server/sync/transport.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { sessionCookie, waitFor } from './sync-helpers';
 

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import type { Sql } from '$lib/server/db/client';
-import { signSession, sessionCookieName } from '$lib/server/auth/session';
-import { loadSessionKey } from '$lib/server/auth/session-key';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
-import { SyncServer, type SyncOptions } from '$lib/server/sync/sync-server';
-import { createUpgradeHandler } from '$lib/server/sync/transport';
-import type { MemberRole } from '$lib/domain/workshop/roles';
+import type { Sql } from '#lib/server/db/client.js';
+import { signSession, sessionCookieName } from '#lib/server/auth/session.js';
+import { loadSessionKey } from '#lib/server/auth/session-key.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
+import { SyncServer, type SyncOptions } from '#lib/server/sync/sync-server.js';
+import { createUpgradeHandler } from '#lib/server/sync/transport.js';
+import type { MemberRole } from '#lib/domain/workshop/roles.js';
 
 export interface TestSyncServer {
 	url: string;

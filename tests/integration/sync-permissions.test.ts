@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardsOf } from '$lib/domain/board/board-model';
+import { addCard, cardsOf } from '#lib/domain/board/board-model.js';
 import { SignJWT } from 'jose';
-import { sessionCookieName } from '$lib/server/auth/session';
+import { sessionCookieName } from '#lib/server/auth/session.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, upgradeStatus, waitFor, type TestSyncServer } from './sync-helpers';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
-import { addCard, cardsOf, editCardText, readBoard } from '$lib/domain/board/board-model';
-import { PostgresDocumentStore } from '$lib/server/sync/persistence';
+import { addCard, cardsOf, editCardText, readBoard } from '#lib/domain/board/board-model.js';
+import { PostgresDocumentStore } from '#lib/server/sync/persistence.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { memberColour } from '$lib/domain/board/presence';
+import { memberColour } from '#lib/domain/board/presence.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
 

@@ -12,9 +12,9 @@ import {
 	renameGroup,
 	statementsOf,
 	type Author
-} from '$lib/domain/board/board-model';
-import { DEFAULT_RIGHTS } from '$lib/domain/board/board-rights';
-import { updateBoardSettings } from '$lib/server/board-settings';
+} from '#lib/domain/board/board-model.js';
+import { DEFAULT_RIGHTS } from '#lib/domain/board/board-rights.js';
+import { updateBoardSettings } from '#lib/server/board-settings.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
 

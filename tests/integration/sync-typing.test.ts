@@ -12,9 +12,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, cardText, spliceCardText } from '$lib/domain/board/board-model';
-import { transformSelection, type DeltaOp } from '$lib/state/text-delta';
-import { inputSplice } from '$lib/state/text-input';
+import { addCard, cardText, spliceCardText } from '#lib/domain/board/board-model.js';
+import { transformSelection, type DeltaOp } from '#lib/state/text-delta.js';
+import { inputSplice } from '#lib/state/text-input.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestClient, type TestSyncServer } from './sync-helpers';
 

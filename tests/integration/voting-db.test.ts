@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asMember, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
-import * as voting from '$lib/server/repositories/voting';
-import { connect } from '$lib/server/db/client';
-import { POOLED, type Mark, type RoundSettings } from '$lib/domain/voting/types';
+import * as voting from '#lib/server/repositories/voting.js';
+import { connect } from '#lib/server/db/client.js';
+import { POOLED, type Mark, type RoundSettings } from '#lib/domain/voting/types.js';
 
 let db: TestDatabase;
 let workshop: CreatedWorkshop;
@@ -239,7 +239,7 @@ describe('secrecy', () => {
 
 describe('the interface and the database apply the same rules', () => {
 	test('validateBallot (rules.ts) and store_ballot agree on every case', async () => {
-		const { validateBallot, normaliseSettings } = await import('$lib/domain/voting/rules');
+		const { validateBallot, normaliseSettings } = await import('#lib/domain/voting/rules.js');
 		const ids = OPTIONS.map((o) => o.id);
 		const cases: [Partial<RoundSettings> & { method: RoundSettings['method'] }, Mark[]][] = [];
 		const values = [0, 1, 2, 3, 4, 5, 6, 60, 101];
@@ -278,7 +278,7 @@ describe('the interface and the database apply the same rules', () => {
 });
 
 test('the database aggregate tallies exactly like the ballots that were cast', async () => {
-	const { aggregate, tally } = await import('$lib/domain/voting/tally');
+	const { aggregate, tally } = await import('#lib/domain/voting/tally.js');
 	// Named: an anonymous round pools these organisations of two (see below), which the tally of the ballots does not.
 	const s = settings({ method: 'score', criteria: ['Impact', 'Feasibility'], weighting: 'organisation', resultsLive: true, anonymous: false });
 	const round = await open(s);
@@ -330,7 +330,7 @@ describe('anonymous rounds name no organisation of one voter', () => {
 
 	for (const weighting of ['person', 'organisation'] as const) {
 		test(`with one organisation of one voter, every ballot is reported together, and the tally is the same (per ${weighting})`, async () => {
-			const { aggregate, tally } = await import('$lib/domain/voting/tally');
+			const { aggregate, tally } = await import('#lib/domain/voting/tally.js');
 			const s = dots({ anonymous: true, weighting });
 			const round = await open(s);
 			await cast(round);
@@ -382,7 +382,7 @@ describe('anonymous rounds show no cell of fewer than three ballots', () => {
 
 	/** No bucket under three ballots, every cell in a shown bucket, and the same tally as the ballots. */
 	async function expectSafe(round: string, ballots: { organisation: string; marks: Mark[] }[]) {
-		const { aggregate, tally } = await import('$lib/domain/voting/tally');
+		const { aggregate, tally } = await import('#lib/domain/voting/tally.js');
 		const fromDatabase = await voting.roundAggregate(db.sql, facilitator(), round);
 		expect(fromDatabase.voters.filter((v) => v.count < 3)).toEqual([]);
 		const buckets = new Set(fromDatabase.voters.map((v) => v.organisation));

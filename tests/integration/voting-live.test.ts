@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { addCard, addGroup } from '$lib/domain/board/board-model';
-import { readRounds } from '$lib/domain/voting/published';
-import { readBoardControl } from '$lib/domain/workshop/control-model';
-import { Voting } from '$lib/server/voting';
-import { parseDocName } from '$lib/server/sync/doc-name';
-import { defaultSettings } from '$lib/domain/voting/rules';
+import { addCard, addGroup } from '#lib/domain/board/board-model.js';
+import { readRounds } from '#lib/domain/voting/published.js';
+import { readBoardControl } from '#lib/domain/workshop/control-model.js';
+import { Voting } from '#lib/server/voting.js';
+import { parseDocName } from '#lib/server/sync/doc-name.js';
+import { defaultSettings } from '#lib/domain/voting/rules.js';
 import { createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { connectClient, sessionCookie, startSyncServer, waitFor, type TestSyncServer } from './sync-helpers';
-import { POOLED, type Mark } from '$lib/domain/voting/types';
+import { POOLED, type Mark } from '#lib/domain/voting/types.js';
 
 let db: TestDatabase;
 let workshop: CreatedWorkshop;

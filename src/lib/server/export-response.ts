@@ -10,7 +10,7 @@ const TYPES = { md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-
 type Format = keyof typeof TYPES;
 
 function format(value: string): Format {
-	if (!(value in TYPES)) error(404, { message: 'not_found' });
+	if (!(value in TYPES)) error(404, 'not_found');
 	return value as Format;
 }
 

@@ -10,6 +10,6 @@ export async function formData(request: Request): Promise<FormData> {
 		return await request.formData();
 	} catch (e) {
 		if (typeof (e as { status?: unknown } | null)?.status === 'number') throw e;
-		error(400, { message: 'invalid_input', code: 'invalid_input' });
+		error(400, 'invalid_input', { code: 'invalid_input' });
 	}
 }

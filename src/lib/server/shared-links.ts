@@ -18,10 +18,10 @@ async function lookup<T>(event: RequestEvent, find: (token: string) => Promise<T
 		const wait = shareFailures.retryAfter(address);
 		if (wait > 0) {
 			event.setHeaders({ 'retry-after': String(Math.ceil(wait / 1000)) });
-			error(429, { message: 'rate_limited' });
+			error(429, 'rate_limited');
 		}
 		shareFailures.fail(address);
-		error(404, { message: 'not_found' });
+		error(404, 'not_found');
 	}
 	// Shared pages are public but not for search engines or other sites' frames.
 	event.setHeaders({ 'x-robots-tag': 'noindex', 'cache-control': 'private, no-store' });

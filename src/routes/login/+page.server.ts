@@ -8,7 +8,7 @@ import { formData } from '#lib/server/form-body.js';
 const LINK_ERRORS = new Set(['link_invalid', 'auth_unavailable']);
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (!locals.supabase) error(404, { message: 'not_found' });
+	if (!locals.supabase) error(404, 'not_found');
 	const next = safeNext(url.searchParams.get('next'), url.origin);
 	if (locals.account) redirect(303, next);
 	const problem = url.searchParams.get('error');
@@ -16,7 +16,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 function supabaseOf(event: RequestEvent) {
-	if (!event.locals.supabase) error(404, { message: 'not_found' });
+	if (!event.locals.supabase) error(404, 'not_found');
 	return event.locals.supabase;
 }
 

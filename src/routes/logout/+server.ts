@@ -5,7 +5,7 @@ import { formData } from '#lib/server/form-body.js';
 
 /** Signing out (a POST form: SvelteKit refuses it cross-site). */
 export const POST: RequestHandler = async ({ locals, cookies, request, url }) => {
-	if (!locals.supabase) error(404, { message: 'not_found' });
+	if (!locals.supabase) error(404, 'not_found');
 	const next = safeNext(String((await formData(request)).get('next') ?? ''), url.origin, '/');
 	if (locals.account) await endAccountSessions(locals.account, cookies);
 	// scope 'local': this browser only, as the button says; the cookies go either way.

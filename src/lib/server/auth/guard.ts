@@ -34,7 +34,7 @@ export async function currentMember(cookies: Cookies, workshopId: string): Promi
 
 /** For workshop pages: the member, or off to the join page. */
 export async function requireMember(cookies: Cookies, workshopId: string) {
-	if (!isUuid(workshopId)) error(404, { message: 'not_found' });
+	if (!isUuid(workshopId)) error(404, 'not_found');
 	const member = await currentMember(cookies, workshopId);
 	if (!member) redirect(303, `/join?from=${encodeURIComponent(workshopId)}`);
 	return member;
@@ -45,7 +45,7 @@ export async function requireMember(cookies: Cookies, workshopId: string) {
  * without reading the member first. A member removed since gets the database's refusal.
  */
 export async function requireSession(cookies: Cookies, workshopId: string): Promise<{ viewer: Viewer }> {
-	if (!isUuid(workshopId)) error(404, { message: 'not_found' });
+	if (!isUuid(workshopId)) error(404, 'not_found');
 	const { sessionKey } = await getRuntime();
 	const session = await verifySession(sessionKey, cookies.get(sessionCookieName(workshopId)));
 	if (!session || session.workshopId !== workshopId) redirect(303, `/join?from=${encodeURIComponent(workshopId)}`);

@@ -1,4 +1,2 @@
-import { json } from '@sveltejs/kit';
-
 /** Server time, so every device counts a timer down from the same clock (±1 s). */
-export const GET = () => json({ now: Date.now() }, { headers: { 'cache-control': 'no-store' } });
+export const GET = () => Response.json({ now: Date.now() }, { headers: { 'cache-control': 'no-store' } });

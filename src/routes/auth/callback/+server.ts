@@ -13,7 +13,7 @@ const OTP_TYPES: EmailOtpType[] = ['email', 'magiclink', 'signup', 'invite', 're
  */
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const supabase = locals.supabase;
-	if (!supabase) error(404, { message: 'not_found' });
+	if (!supabase) error(404, 'not_found');
 	const next = safeNext(url.searchParams.get('next'), url.origin);
 	const tokenHash = url.searchParams.get('token_hash');
 	const type = url.searchParams.get('type') as EmailOtpType | null;

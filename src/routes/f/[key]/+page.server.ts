@@ -18,9 +18,9 @@ async function workshopFor(event: RequestEvent) {
 	const workshop = key.length <= 128 ? await findByFacilitatorKey(sql, key) : null;
 	// As with join codes, only misses are limited: the right link always opens.
 	if (!workshop) {
-		if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
+		if (joinFailures.retryAfter(address) > 0) error(429, 'rate_limited', { code: 'rate_limited' });
 		joinFailures.fail(address);
-		error(404, { message: 'wrong_key', code: 'wrong_key' });
+		error(404, 'wrong_key', { code: 'wrong_key' });
 	}
 	return workshop;
 }

@@ -13,17 +13,17 @@ const acceptance = v.object({ name: memberName });
 
 /** The signed-in account and the invite its link names; strangers to the link get 404 (and 429 when guessing). */
 async function inviteFor(event: RequestEvent) {
-	if (!event.locals.supabase) error(404, { message: 'not_found' });
+	if (!event.locals.supabase) error(404, 'not_found');
 	const account = event.locals.account;
 	if (!account) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
 	const address = clientAddress(event);
-	if (shareFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
+	if (shareFailures.retryAfter(address) > 0) error(429, 'rate_limited', { code: 'rate_limited' });
 	const token = event.params.token ?? '';
 	const { sql } = await getRuntime();
 	const invite = INVITE_TOKEN.test(token) ? await invitePreview(sql, account, token) : null;
 	if (!invite) {
 		shareFailures.fail(address);
-		error(404, { message: 'invite_not_found', code: 'invite_not_found' });
+		error(404, 'invite_not_found', { code: 'invite_not_found' });
 	}
 	return { account, token, invite, sql };
 }

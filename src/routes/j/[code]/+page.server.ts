@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	const { sql } = await getRuntime();
 	const workshop = code ? await findByCode(sql, code) : null;
 	if (!workshop || !code) {
-		if (joinFailures.retryAfter(address) > 0) error(429, { message: 'rate_limited', code: 'rate_limited' });
+		if (joinFailures.retryAfter(address) > 0) error(429, 'rate_limited', { code: 'rate_limited' });
 		joinFailures.fail(address);
 		return { status: 'wrong_code' as const, code: event.params.code.slice(0, 12) };
 	}

@@ -7,6 +7,6 @@ import { presenterData } from '#lib/server/presenter.js';
 export const load: PageServerLoad = async (event) => {
 	const workshopId = await sharedScreenWorkshop(event);
 	const presenter = await presenterData({ workshopId, screenToken: event.params.token, origin: event.url.origin });
-	if (!presenter) error(404, { message: 'not_found' });
+	if (!presenter) error(404, 'not_found');
 	return { presenter };
 };

@@ -5,6 +5,6 @@ import { workshopReport } from '#lib/server/report.js';
 
 export const load: PageServerLoad = async (event) => {
 	const report = await workshopReport(await sharedReportWorkshop(event));
-	if (!report) error(404, { message: 'not_found' });
+	if (!report) error(404, 'not_found');
 	return { report, token: event.params.token, origin: event.url.origin };
 };

@@ -14,7 +14,7 @@ export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) =
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql, sync, control: live } = await getRuntime();
 	const page = await loadWorkshopPage(sql, viewer);
-	if (!page) error(404, { message: 'not_found' });
+	if (!page) error(404, 'not_found');
 	// The live state as it stands now; pages that follow it live connect to the document.
 	const controlDoc = await sync.read({ doc: parseDocName(`control/${params.id}`)!, workshopId: params.id });
 	// The live member list comes from the control document; one that lags the database (a

@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ params, cookies, parent }) => {
 	const { me } = await parent();
 	const { viewer } = await requireMember(cookies, params.id);
 	const report = await workshopReport(params.id);
-	if (!report) error(404, { message: 'not_found' });
+	if (!report) error(404, 'not_found');
 	const token = me.role === 'facilitator' ? await reportToken((await getRuntime()).sql, viewer) : null;
 	return { report, token, canManage: me.role === 'facilitator' };
 };

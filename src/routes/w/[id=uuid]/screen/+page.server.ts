@@ -11,12 +11,12 @@ import { screenToken } from '#lib/server/screen-links.js';
  */
 export const load: PageServerLoad = async ({ params, cookies, url, parent }) => {
 	const { me } = await parent();
-	if (me.role !== 'facilitator') error(403, { message: 'not_allowed' });
+	if (me.role !== 'facilitator') error(403, 'not_allowed');
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql } = await getRuntime();
 	const token = await screenToken(sql, viewer, { create: true });
-	if (!token) error(403, { message: 'not_allowed' });
+	if (!token) error(403, 'not_allowed');
 	const presenter = await presenterData({ workshopId: params.id, screenToken: token, origin: url.origin });
-	if (!presenter) error(404, { message: 'not_found' });
+	if (!presenter) error(404, 'not_found');
 	return { presenter, screenUrl: `${url.origin}/p/${token}` };
 };

@@ -6,6 +6,6 @@ import { reportExport } from '#lib/server/export-response.js';
 
 export const GET: RequestHandler = async (event) => {
 	const report = await workshopReport(await sharedReportWorkshop(event));
-	if (!report) error(404, { message: 'not_found' });
+	if (!report) error(404, 'not_found');
 	return reportExport(event.params.format, report);
 };

@@ -15,7 +15,7 @@ import type { Mark, RoundAggregate } from '#lib/domain/voting/types.js';
 export const load: PageServerLoad = async ({ params, parent, cookies }) => {
 	const { boards, me } = await parent();
 	const board = boards.find((b) => b.id === params.boardId);
-	if (!board) error(404, { message: 'not_found' });
+	if (!board) error(404, 'not_found');
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql, sync } = await getRuntime();
 	const controlDoc = await sync.read({ doc: parseDocName(`control/${params.id}`)!, workshopId: params.id });

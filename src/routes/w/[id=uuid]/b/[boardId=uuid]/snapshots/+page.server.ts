@@ -25,7 +25,7 @@ const auto = v.object({ on: v.picklist(['true', 'false']) });
 export const load: PageServerLoad = async ({ params, parent, cookies, url }) => {
 	const { boards, me } = await parent();
 	const board = boards.find((b) => b.id === params.boardId);
-	if (!board) error(404, { message: 'not_found' });
+	if (!board) error(404, 'not_found');
 	const { viewer } = await requireMember(cookies, params.id);
 	const { sql, sync } = await getRuntime();
 	const list = await listSnapshots(sql, viewer, board.id);

@@ -7,6 +7,6 @@ import { reportExport } from '#lib/server/export-response.js';
 export const GET: RequestHandler = async ({ params, cookies }) => {
 	await requireMember(cookies, params.id);
 	const report = await workshopReport(params.id);
-	if (!report) error(404, { message: 'not_found' });
+	if (!report) error(404, 'not_found');
 	return reportExport(params.format, report);
 };

@@ -10,6 +10,6 @@ export const GET: RequestHandler = async ({ params, cookies }) => {
 	await requireMember(cookies, params.id);
 	const { sql, sync } = await getRuntime();
 	const rendered = await renderBoard(sql, sync, params.id, params.boardId);
-	if (!rendered) error(404, { message: 'not_found' });
+	if (!rendered) error(404, 'not_found');
 	return boardExport(params.format, rendered.rendering, null);
 };

@@ -7,6 +7,6 @@ import { getSnapshot } from '#lib/server/repositories/snapshots.js';
 export const load: PageServerLoad = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);
 	const snapshot = await getSnapshot((await getRuntime()).sql, viewer, params.snapshotId);
-	if (!snapshot || snapshot.boardId !== params.boardId) error(404, { message: 'not_found' });
+	if (!snapshot || snapshot.boardId !== params.boardId) error(404, 'not_found');
 	return { snapshot };
 };

@@ -8,6 +8,6 @@ import { boardExport } from '#lib/server/export-response.js';
 export const GET: RequestHandler = async ({ params, cookies }) => {
 	const { viewer } = await requireMember(cookies, params.id);
 	const snapshot = await getSnapshot((await getRuntime()).sql, viewer, params.snapshotId);
-	if (!snapshot || snapshot.boardId !== params.boardId) error(404, { message: 'not_found' });
+	if (!snapshot || snapshot.boardId !== params.boardId) error(404, 'not_found');
 	return boardExport(params.format, snapshot.rendering, snapshot);
 };
