@@ -1,5 +1,6 @@
 import { defineParams } from '@sveltejs/kit/params';
-import { isUuid } from '#lib/domain/ids.js';
+// Node loads this file as it is when the build analyses the routes: a relative .ts path it can follow.
+import { isUuid } from './lib/domain/ids.ts';
 
 /**
  * Workshop, board and snapshot ids in routes: anything else is no route at all (404), before a
