@@ -1,6 +1,7 @@
 import { page } from '$app/state';
 
-export type ActionResult = { ok: true; data: Record<string, unknown> } | { ok: false; code: string };
+/** `code`: the form's error, else the first field's; `errors`: every field's, by name. */
+export type ActionResult = { ok: true; data: Record<string, unknown> } | { ok: false; code: string; errors: Record<string, string> };
 
 /**
  * What the workshop's form action `?/name` answered, as the page holds it: after an enhanced
@@ -12,6 +13,6 @@ export type ActionResult = { ok: true; data: Record<string, unknown> } | { ok: f
 export function actionResult(name: string): ActionResult | null {
 	const form = page.form as { action?: unknown; errors?: Record<string, string> } | null;
 	if (form?.action !== `?/${name}`) return null;
-	if (form.errors) return { ok: false, code: form.errors.form ?? Object.values(form.errors)[0] ?? 'unexpected' };
+	if (form.errors) return { ok: false, code: form.errors.form ?? Object.values(form.errors)[0] ?? 'unexpected', errors: form.errors };
 	return { ok: true, data: form };
 }

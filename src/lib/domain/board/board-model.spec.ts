@@ -6,6 +6,7 @@ import {
 	addVariant,
 	applyGrouping,
 	BoardLimitError,
+	carryStatement,
 	cardsOf,
 	cardText,
 	deleteCard,
@@ -567,5 +568,36 @@ describe('readBoard', () => {
 
 	it('is empty for an empty doc', () => {
 		expect(readBoard(new Y.Doc())).toEqual({ groups: [], ungrouped: [], variants: [], cardCount: 0 });
+	});
+});
+
+describe('carryStatement', () => {
+	it('starts a board from the previous one’s statement and wordings, labels and order kept, empty wordings left behind', () => {
+		const before = new Y.Doc();
+		editVariantText(before, MAIN_VARIANT, 'A klaszterek közösen építik a magyar gazdaság versenyképességét.');
+		renameVariant(before, MAIN_VARIANT, 'Elfogadott');
+		const second = addVariant(before, 'Rövidebb');
+		editVariantText(before, second, 'Együtt erősebbek vagyunk: ügyfeleinkért, régióinkért.');
+		addVariant(before, 'Üres javaslat');
+		const third = addVariant(before, 'Hosszabb — ő írta');
+		editVariantText(before, third, 'Értéket teremtünk a tagjainknak, a térségnek és az országnak.');
+
+		const after = new Y.Doc();
+		carryStatement(after, readBoard(before).variants);
+		const carried = readBoard(after).variants;
+		expect(carried.map((v) => [v.label, v.text])).toEqual([
+			['Elfogadott', 'A klaszterek közösen építik a magyar gazdaság versenyképességét.'],
+			['Rövidebb', 'Együtt erősebbek vagyunk: ügyfeleinkért, régióinkért.'],
+			['Hosszabb — ő írta', 'Értéket teremtünk a tagjainknak, a térségnek és az országnak.']
+		]);
+		expect(carried[0].id).toBe(MAIN_VARIANT);
+		// New ids: the wordings are the new board's own.
+		expect(carried.slice(1).map((v) => v.id)).not.toContain(second);
+	});
+
+	it('an empty board carries nothing', () => {
+		const after = new Y.Doc();
+		carryStatement(after, readBoard(new Y.Doc()).variants);
+		expect(readBoard(after).variants).toEqual([]);
 	});
 });

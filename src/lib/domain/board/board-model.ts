@@ -21,7 +21,7 @@ import {
 	type GoalField,
 	type YCard
 } from './board-shape';
-import { cardText, readVariantText, sortedGroups, type DraftCard } from './board-read';
+import { cardText, readVariantText, sortedGroups, type DraftCard, type VariantView } from './board-read';
 
 export * from './board-shape';
 export * from './board-read';
@@ -360,4 +360,22 @@ export function renameVariant(doc: Y.Doc, variantId: string, label: string, orig
 export function removeVariant(doc: Y.Doc, variantId: string, origin?: unknown): void {
 	if (variantId === MAIN_VARIANT) return;
 	doc.transact(() => statementsOf(doc).delete(variantId), origin);
+}
+
+/**
+ * A follow-up meeting's board starts where the previous one ended: its statement and every
+ * alternative wording, with their labels, in their order (a board of the previous meeting,
+ * read with readBoard). Wordings left empty there are not carried over.
+ */
+export function carryStatement(doc: Y.Doc, variants: readonly VariantView[], origin?: unknown): void {
+	doc.transact(() => {
+		for (const v of [...variants].sort((a, b) => a.order - b.order)) {
+			if (v.id === MAIN_VARIANT) {
+				editVariantText(doc, MAIN_VARIANT, v.text, origin);
+				if (v.label) renameVariant(doc, MAIN_VARIANT, v.label, origin);
+			} else if (v.text.trim()) {
+				editVariantText(doc, addVariant(doc, v.label, undefined, origin), v.text, origin);
+			}
+		}
+	}, origin);
 }

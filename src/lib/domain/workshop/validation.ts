@@ -49,6 +49,14 @@ export const newWorkshop = v.object({
 	facilitatorName: memberName
 });
 
+/** A follow-up meeting: its own title, date and venue, and its facilitator's name (language and boards are the previous meeting's). */
+export const followUpMeeting = v.object({
+	title: workshopSettings.entries.title,
+	startsOn: isoDate,
+	venue: workshopSettings.entries.venue,
+	facilitatorName: memberName
+});
+
 export const joinCode = v.pipe(
 	v.string('wrong_code'),
 	v.transform((s) => normaliseJoinCode(s)),

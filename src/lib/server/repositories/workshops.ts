@@ -198,3 +198,43 @@ export async function chooseWorkgroup(sql: Sql, viewer: Viewer, boardId: string 
 export async function assignWorkgroup(sql: Sql, viewer: Viewer, memberId: string, boardId: string | null): Promise<void> {
 	await asMember(sql, viewer, (tx) => tx`select public.assign_workgroup(${memberId}, ${boardId})`);
 }
+
+/** A meeting of the process a workshop belongs to (`meeting_chain`): step 0 is the workshop itself, earlier ones negative. */
+export interface Meeting {
+	id: string;
+	title: string;
+	startsOn: string | null;
+	venue: string;
+	step: number;
+}
+
+/**
+ * The follow-up of the viewer's workshop, created as its facilitator (the database refuses
+ * anyone else: `not_allowed`). Returns the new workshop, its facilitator, and which new board
+ * continues which board of this one.
+ */
+export async function createFollowUp(
+	sql: Sql,
+	viewer: Viewer,
+	input: { title: string; startsOn: string | null; venue: string; facilitatorName: string }
+): Promise<{ workshopId: string; memberId: string; boards: { from: string; to: string }[] }> {
+	const [row] = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ workshop_id: string; member_id: string; boards: { from: string; to: string }[] }[]>`
+		select workshop_id, member_id, boards from public.create_follow_up(
+			${viewer.workshopId}, ${input.title}, ${input.startsOn}, ${input.venue}, ${input.facilitatorName})`
+	);
+	return { workshopId: row.workshop_id, memberId: row.member_id, boards: row.boards };
+}
+
+/** The meetings before and after the viewer's workshop, in order (only itself when it stands alone). */
+export async function meetingChain(sql: Sql, viewer: Viewer): Promise<Meeting[]> {
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ id: string; title: string; starts_on: string | null; venue: string; step: number }[]>`
+		select id, title, starts_on, venue, step from public.meeting_chain(${viewer.workshopId})`
+	);
+	return rows.map((r) => ({ id: r.id, title: r.title, startsOn: r.starts_on, venue: r.venue, step: r.step }));
+}

@@ -19,6 +19,7 @@ import { revokeScreenLink } from '#lib/server/screen-links.js';
 import { phaseName } from '#lib/components/facilitator/phase-name.js';
 import { m } from '#lib/paraglide/messages.js';
 import { claimWorkshopAction, inviteAction, revokeInviteAction } from '#lib/server/invites.js';
+import { followUpAction } from '#lib/server/follow-up.js';
 import { updateBoardSettings } from '#lib/server/board-settings.js';
 
 const uuid = v.pipe(v.string(), v.uuid());
@@ -135,6 +136,7 @@ export const actions: Actions = {
 	invite: inviteAction,
 	revokeInvite: revokeInviteAction,
 	claimWorkshop: claimWorkshopAction,
+	followUp: followUpAction,
 	leave: async ({ cookies, params }) => {
 		endSession(cookies, params.id);
 		redirect(303, '/');

@@ -1,0 +1,43 @@
+import { redirect } from '@sveltejs/kit';
+import { carryStatement, readBoard } from '#lib/domain/board/board-model.js';
+import { followUpMeeting } from '#lib/domain/workshop/validation.js';
+import { startSession } from './auth/guard';
+import type { Sql, Viewer } from './db/client';
+import { formAction } from './form-action';
+import { createFollowUp } from './repositories/workshops';
+import { getRuntime } from './runtime';
+import type { SyncServer } from './sync/sync-server';
+import { parseDocName } from './sync/doc-name';
+
+/**
+ * The follow-up of the viewer's workshop (issue #19). The database creates it with this
+ * meeting's boards and organisations (`create_follow_up`, which refuses anyone but a facilitator
+ * here); each new board then starts from its predecessor's statement and wordings, written
+ * through the sync server like any edit.
+ */
+export async function startFollowUp(
+	sql: Sql,
+	sync: SyncServer,
+	viewer: Viewer,
+	input: { title: string; startsOn: string | null; venue: string; facilitatorName: string }
+): Promise<{ workshopId: string; memberId: string }> {
+	const made = await createFollowUp(sql, viewer, input);
+	for (const { from, to } of made.boards) {
+		const previous = readBoard(await sync.read({ doc: parseDocName(`board/${from}`)!, workshopId: viewer.workshopId }));
+		if (previous.variants.length === 0) continue;
+		await sync.write({ doc: parseDocName(`board/${to}`)!, workshopId: made.workshopId }, (doc) => carryStatement(doc, previous.variants));
+	}
+	return { workshopId: made.workshopId, memberId: made.memberId };
+}
+
+/** "Plan the next meeting": the facilitator gets a session for the new meeting and lands on it. */
+export const followUpAction = formAction({
+	facilitator: true,
+	schema: followUpMeeting,
+	resolve: async (input, { viewer, event }) => {
+		const { sql, sync } = await getRuntime();
+		const made = await startFollowUp(sql, sync, viewer, input);
+		await startSession(event.cookies, event.url, { memberId: made.memberId, workshopId: made.workshopId, role: 'facilitator' });
+		redirect(303, `/w/${made.workshopId}`);
+	}
+});
