@@ -6,6 +6,8 @@
 
 alter table public.workshops add column follows uuid references public.workshops (id) on delete set null;
 create index workshops_follows on public.workshops (follows) where follows is not null;
+-- The board of the previous meeting a board continues (what the process page compares).
+alter table public.boards add column continues uuid references public.boards (id) on delete set null;
 
 -- Only a facilitator of the previous meeting (their session's member, or their account) may
 -- create its follow-up. The new meeting's facilitator is a new member with the name given; if
@@ -40,11 +42,13 @@ begin
   end if;
   insert into public.organisations (workshop_id, name)
     select v_row.workshop_id, o.name from public.organisations o where o.workshop_id = p_previous;
+  with old as (select b.id, row_number() over (order by b.position) as n from public.boards b where b.workshop_id = p_previous),
+       new as (select b.id, row_number() over (order by b.position) as n from public.boards b where b.workshop_id = v_row.workshop_id)
+  update public.boards b set continues = old.id from old join new using (n) where b.id = new.id;
   return query
-    with old as (select b.id, row_number() over (order by b.position) as n from public.boards b where b.workshop_id = p_previous),
-         new as (select b.id, row_number() over (order by b.position) as n from public.boards b where b.workshop_id = v_row.workshop_id)
     select v_row.workshop_id, v_row.member_id,
-      coalesce((select jsonb_agg(jsonb_build_object('from', old.id, 'to', new.id) order by old.n) from old join new using (n)), '[]');
+      coalesce((select jsonb_agg(jsonb_build_object('from', b.continues, 'to', b.id) order by b.position)
+        from public.boards b where b.workshop_id = v_row.workshop_id and b.continues is not null), '[]');
 end
 $$;
 
@@ -68,5 +72,16 @@ language sql stable security definer set search_path = '' as $$
   order by c.step, w.starts_on nulls last, w.created_at
 $$;
 
-revoke execute on function public.create_follow_up(uuid, text, date, text, text), public.meeting_chain(uuid) from public;
-grant execute on function public.create_follow_up(uuid, text, date, text, text), public.meeting_chain(uuid) to authenticated, service_role;
+-- The boards of every meeting in that process, with the board each continues: what the
+-- process page compares (its titles; the statements are read from the board documents).
+create function public.meeting_boards(p_workshop uuid)
+returns table (id uuid, workshop_id uuid, kind text, title text, continues uuid)
+language sql stable security definer set search_path = '' as $$
+  select b.id, b.workshop_id, b.kind, b.title, b.continues
+  from public.meeting_chain(p_workshop) c join public.boards b on b.workshop_id = c.id
+  order by c.step, b.position
+$$;
+
+revoke execute on function public.create_follow_up(uuid, text, date, text, text), public.meeting_chain(uuid), public.meeting_boards(uuid) from public;
+grant execute on function public.create_follow_up(uuid, text, date, text, text), public.meeting_chain(uuid), public.meeting_boards(uuid)
+  to authenticated, service_role;

@@ -70,6 +70,20 @@ test('a follow-up meeting starts from the last one’s statements, and the proce
 	// The new meeting's mission board holds the statement as it stood.
 	await openBoard(page, next, 'Küldetés');
 	expect(await page.getByTestId('statement-text').inputValue()).toBe(mission);
+	// The second meeting rewords it; the process page shows what changed, word by word.
+	await page.getByTestId('statement-text').click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type(' Közösen, nyitottan.');
+	await expect.poll(() => page.getByTestId('connection').getAttribute('data-save'), LIVE).toBe('saved');
+	await page.goto(`/w/${next}`);
+	await page.getByTestId('process-link').click();
+	await page.waitForURL(`**/w/${next}/process`);
+	const changes = page.getByTestId('process-change');
+	expect(await changes.count()).toBe(1);
+	expect(await changes.first().textContent()).toContain('Küldetés');
+	expect(await changes.first().locator('ins').allTextContents()).toEqual(['Közösen, nyitottan.']);
+	expect(await changes.first().locator('del').count()).toBe(0);
+	await shot(page, 'follow-up-process-page');
 
 	// From the first meeting, the process reads the same, the first one marked.
 	await page.goto(`/w/${id}`);

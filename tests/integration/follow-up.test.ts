@@ -5,6 +5,7 @@ import { asAnon, type Sql } from '#lib/server/db/client.js';
 import { addVariant, editVariantText, MAIN_VARIANT, readBoard, renameVariant } from '#lib/domain/board/board-model.js';
 import { createFollowUp, meetingChain } from '#lib/server/repositories/workshops.js';
 import { startFollowUp } from '#lib/server/follow-up.js';
+import { processView } from '#lib/server/process.js';
 import { parseDocName } from '#lib/server/sync/doc-name.js';
 import { countRows, createWorkshop, joinWorkshop, migratedDatabase, rejection, type CreatedWorkshop, type TestDatabase } from './helpers';
 import { startSyncServer, type TestSyncServer } from './sync-helpers';
@@ -108,5 +109,22 @@ describe('a follow-up meeting', () => {
 		]);
 		// A member of the new meeting asking about the old one directly: not theirs, nothing.
 		expect(await meetingChain(sql, { memberId: made.memberId, workshopId: W.workshop_id })).toEqual([]);
+
+		// The process page: unchanged at first, then the new meeting's rewording, word by word.
+		const viewer = { memberId: made.memberId, workshopId: made.workshopId };
+		const kept = (await processView(sql, server.sync, viewer)).changes[made.workshopId];
+		expect(kept.map((c) => [c.title, c.words.every((w) => w.kind === 'same')])).toEqual([['Küldetés', true]]);
+		await server.sync.write({ doc: parseDocName(`board/${newBoards[1].id}`)!, workshopId: made.workshopId }, (doc) =>
+			editVariantText(doc, MAIN_VARIANT, 'A klaszterek együtt erősítik a magyar és az európai gazdaság versenyképességét.')
+		);
+		const view = await processView(sql, server.sync, viewer);
+		expect(view.meetings.map((m) => m.title)).toEqual(['Balatonfüredi műhely', next.title]);
+		expect(view.changes[W.workshop_id]).toBeUndefined();
+		const [change] = view.changes[made.workshopId];
+		expect(change.before).toBe('A klaszterek együtt erősítik a magyar gazdaság versenyképességét.');
+		expect(change.words.filter((w) => w.kind !== 'same').map((w) => [w.kind, w.text.trim()])).toEqual([['added', 'és az európai']]);
+		// Someone outside the process sees nothing of it.
+		const stranger = await createWorkshop(sql, { title: 'Kívülálló' });
+		expect(await processView(sql, server.sync, { memberId: stranger.member_id, workshopId: made.workshopId })).toEqual({ meetings: [], changes: {} });
 	});
 });

@@ -238,3 +238,23 @@ export async function meetingChain(sql: Sql, viewer: Viewer): Promise<Meeting[]>
 	);
 	return rows.map((r) => ({ id: r.id, title: r.title, startsOn: r.starts_on, venue: r.venue, step: r.step }));
 }
+
+/** A board of a meeting in the process (`meeting_boards`), with the board of the previous meeting it continues. */
+export interface MeetingBoard {
+	id: string;
+	workshopId: string;
+	kind: BoardKind;
+	title: string;
+	continues: string | null;
+}
+
+/** The boards of every meeting in the viewer's process, in meeting and agenda order (none for a non-member). */
+export async function meetingBoards(sql: Sql, viewer: Viewer): Promise<MeetingBoard[]> {
+	const rows = await asMember(
+		sql,
+		viewer,
+		(tx) => tx<{ id: string; workshop_id: string; kind: BoardKind; title: string; continues: string | null }[]>`
+		select id, workshop_id, kind, title, continues from public.meeting_boards(${viewer.workshopId})`
+	);
+	return rows.map((r) => ({ id: r.id, workshopId: r.workshop_id, kind: r.kind, title: r.title, continues: r.continues }));
+}
