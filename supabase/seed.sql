@@ -94,3 +94,43 @@ insert into public.members (id, workshop_id, organisation_id, name, role) values
   ('00000000-0000-4000-8000-0000000002c7', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-0000000002a6', 'Zsófia Kiss', 'observer'),
   ('00000000-0000-4000-8000-0000000002c8', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-0000000002a6', 'Balázs Fekete', 'participant')
 on conflict do nothing;
+
+-- The follow-up meeting (issue #19): the draft strategy presented and discussed at the Cluster
+-- Managers' Club in Debrecen, 8–9 July 2021 (seed 004). Created as the follow-up of the
+-- Balatonfüred workshop, as the app does it: the same boards (each continuing its
+-- predecessor), the same organisations, its own facilitator; the participants join again with
+-- its own code. seed-demo.ts starts each board from the statement Balatonfüred ended with and
+-- writes the rewording discussed in Debrecen.
+
+insert into public.workshops (id, title, starts_on, venue, language, template, join_code, follows)
+values ('00000000-0000-4000-8000-000000000003', 'Klasztermenedzser Klub – a stratégiatervezet vitája', '2021-07-08',
+        'Debrecen', 'hu', 'strategy', 'DEBREC', '00000000-0000-4000-8000-000000000001'),
+       ('00000000-0000-4000-8000-000000000004', 'Cluster Managers'' Club – discussing the draft strategy', '2021-07-08',
+        'Debrecen', 'en', 'strategy', 'DEBREN', '00000000-0000-4000-8000-000000000002')
+on conflict do nothing;
+
+insert into public.workshop_secrets (workshop_id, facilitator_key) values
+  ('00000000-0000-4000-8000-000000000003', 'demo-facilitator-debrecen-2021-roundtable'),
+  ('00000000-0000-4000-8000-000000000004', 'demo-facilitator-debrecen-2021-roundtable-en')
+on conflict do nothing;
+
+insert into public.boards (id, workshop_id, position, kind, title, prompt, continues)
+select replace(b.id::text, '0000000000b', '0000000003b')::uuid, '00000000-0000-4000-8000-000000000003'::uuid, b.position, b.kind, b.title, b.prompt, b.id
+from public.boards b where b.workshop_id = '00000000-0000-4000-8000-000000000001'
+union all
+select replace(b.id::text, '0000000002b', '0000000004b')::uuid, '00000000-0000-4000-8000-000000000004'::uuid, b.position, b.kind, b.title, b.prompt, b.id
+from public.boards b where b.workshop_id = '00000000-0000-4000-8000-000000000002'
+on conflict do nothing;
+
+insert into public.organisations (id, workshop_id, name)
+select replace(o.id::text, '0000000000a', '0000000003a')::uuid, '00000000-0000-4000-8000-000000000003'::uuid, o.name
+from public.organisations o where o.workshop_id = '00000000-0000-4000-8000-000000000001'
+union all
+select replace(o.id::text, '0000000002a', '0000000004a')::uuid, '00000000-0000-4000-8000-000000000004'::uuid, o.name
+from public.organisations o where o.workshop_id = '00000000-0000-4000-8000-000000000002'
+on conflict do nothing;
+
+insert into public.members (id, workshop_id, organisation_id, name, role) values
+  ('00000000-0000-4000-8000-0000000003f1', '00000000-0000-4000-8000-000000000003', null, 'Molnár Judit', 'facilitator'),
+  ('00000000-0000-4000-8000-0000000004f1', '00000000-0000-4000-8000-000000000004', null, 'Judit Molnár', 'facilitator')
+on conflict do nothing;

@@ -10,7 +10,8 @@ import { parseDocName } from '#lib/server/sync/doc-name.js';
 import { renderWorkshop } from '#lib/server/snapshots.js';
 import { compileReport } from '#lib/exports/report.js';
 import { seedDemoContent } from '#lib/server/demo/seed-demo.js';
-import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_ROUND } from '#lib/server/demo/content.js';
+import { DEMO_FOLLOW_UPS, DEMO_WORKSHOPS, GOALS, MISSION, MISSION_DEBRECEN, VALUES_ROUND } from '#lib/server/demo/content.js';
+import { processView } from '#lib/server/process.js';
 import { migratedDatabase, type TestDatabase } from './helpers';
 import { startSyncServer, type TestSyncServer } from './sync-helpers';
 
@@ -101,5 +102,33 @@ describe.each([
 			[second, 7.5, 2]
 		]);
 		expect(mission).toMatchObject({ statementFrom: 'draft', statement: { text: MISSION.main[language] } });
+	});
+});
+
+describe.each([
+	['hu', 'DEBREC', 'Klasztermenedzser Klub – a stratégiatervezet vitája', 'Rövidebb változat'],
+	['en', 'DEBREN', "Cluster Managers' Club – discussing the draft strategy", 'Shorter wording']
+] as const)('the %s demo’s follow-up meeting (Debrecen)', (language, code, title, alternative) => {
+	const { id: workshopId, idPrefix } = DEMO_FOLLOW_UPS[language];
+
+	test('follows Balatonfüred, with its boards and organisations, and starts the mission from its statement, reworded', async () => {
+		const [w] = await db.sql`select id, title, follows, starts_on, venue from public.workshops where join_code = ${code}`;
+		expect(w).toEqual({ id: workshopId, title, follows: DEMO_WORKSHOPS[language].id, starts_on: '2021-07-08', venue: 'Debrecen' });
+		const orgs = await db.sql`select count(*)::int as n from public.organisations where workshop_id = ${workshopId}`;
+		expect(orgs[0].n).toBe(6);
+		const mission = readBoard(await server.sync.read({ doc: parseDocName(`board/${idPrefix}b2`)!, workshopId }));
+		expect(mission.variants.map((v) => [v.label, v.text])).toEqual([
+			['', MISSION_DEBRECEN[language]],
+			[alternative, MISSION.alternative.text[language]]
+		]);
+		// The process page, as Debrecen's facilitator sees it: both meetings, and the mission's rewording.
+		const view = await processView(db.sql, server.sync, { memberId: `${idPrefix}f1`, workshopId });
+		expect(view.meetings.map((m) => [m.id, m.step])).toEqual([
+			[DEMO_WORKSHOPS[language].id, -1],
+			[workshopId, 0]
+		]);
+		const [change] = view.changes[workshopId];
+		expect(change.before).toBe(MISSION.main[language]);
+		expect(change.words.some((w) => w.kind === 'added')).toBe(true);
 	});
 });

@@ -21,6 +21,12 @@ export const DEMO_WORKSHOPS: Record<DemoLanguage, DemoWorkshop> = {
 	en: { id: '00000000-0000-4000-8000-000000000002', idPrefix: '00000000-0000-4000-8000-0000000002' }
 };
 
+/** Each demo's follow-up meeting (Debrecen, 8–9 July 2021): boards and members end in 03… / 04…. */
+export const DEMO_FOLLOW_UPS: Record<DemoLanguage, DemoWorkshop> = {
+	hu: { id: '00000000-0000-4000-8000-000000000003', idPrefix: '00000000-0000-4000-8000-0000000003' },
+	en: { id: '00000000-0000-4000-8000-000000000004', idPrefix: '00000000-0000-4000-8000-0000000004' }
+};
+
 /** The join code and facilitator link of each demo (the start page links the visitor's). */
 export const DEMO_LINKS: Record<DemoLanguage, { code: string; facilitatorKey: string }> = {
 	hu: { code: 'BFURED', facilitatorKey: 'demo-facilitator-balatonfured-2021-roundtable' },
@@ -133,6 +139,12 @@ export const MISSION = {
 			en: 'Stronger together: clusters make their members competitive through cooperation.'
 		} as Text
 	}
+};
+
+/** The mission as reworded in Debrecen, after the draft strategy was presented: the main wording, sharpened. */
+export const MISSION_DEBRECEN: Text = {
+	hu: 'A klaszterek összekötik a vállalkozásokat, a tudásközpontokat és a közszférát, hogy tagjaik együtt versenyképesebbek és innovatívabbak legyenek itthon és a nemzetközi piacokon, minden kulcsiparágban.',
+	en: 'Clusters connect companies, knowledge centres and the public sector, so that their members become more competitive and more innovative together, at home and in international markets, in every key industry.'
 };
 
 export interface DemoGoal {

@@ -11,11 +11,22 @@ import type { SyncServer } from '../sync/sync-server';
 import { parseDocName } from '../sync/doc-name';
 import type { Voting } from '../voting';
 import * as repo from '../repositories/voting';
-import { addCard, addGroup, addVariant, editVariantText, MAIN_VARIANT, type Author } from '#lib/domain/board/board-model.js';
+import { addCard, addGroup, addVariant, carryStatement, editVariantText, MAIN_VARIANT, readBoard, type Author } from '#lib/domain/board/board-model.js';
 import { setPhase } from '#lib/domain/workshop/control-model.js';
 import type { Mark } from '#lib/domain/voting/types.js';
 import { defaultSettings } from '#lib/domain/voting/rules.js';
-import { DEMO_WORKSHOPS, GOALS, MISSION, VALUES_GROUPS, VALUES_ROUND, VALUES_UNGROUPED, type DemoAuthor, type DemoLanguage } from './content';
+import {
+	DEMO_FOLLOW_UPS,
+	DEMO_WORKSHOPS,
+	GOALS,
+	MISSION,
+	MISSION_DEBRECEN,
+	VALUES_GROUPS,
+	VALUES_ROUND,
+	VALUES_UNGROUPED,
+	type DemoAuthor,
+	type DemoLanguage
+} from './content';
 
 export interface DemoSeedInput {
 	sql: Sql;
@@ -25,7 +36,29 @@ export interface DemoSeedInput {
 
 /** Fills both demo workshops' boards. Only for a database the seed has just created. */
 export async function seedDemoContent(input: DemoSeedInput): Promise<void> {
-	for (const language of ['hu', 'en'] as const) await seedWorkshop(input, language);
+	for (const language of ['hu', 'en'] as const) {
+		await seedWorkshop(input, language);
+		await seedFollowUp(input, language);
+	}
+}
+
+/**
+ * Debrecen, the follow-up meeting: each board starts from the statement Balatonfüred ended with
+ * (as the app's "Plan the next meeting" does it), then the mission's main wording is reworded as
+ * discussed there — what the process page shows as the change between the two meetings.
+ */
+async function seedFollowUp({ sql, sync }: DemoSeedInput, language: DemoLanguage): Promise<void> {
+	const { id: workshopId } = DEMO_FOLLOW_UPS[language];
+	const boards = await sql<{ id: string; kind: string; continues: string | null }[]>`
+		select id, kind, continues from public.boards where workshop_id = ${workshopId} order by position`;
+	for (const board of boards) {
+		if (!board.continues) continue;
+		const before = readBoard(await sync.read({ doc: parseDocName(`board/${board.continues}`)!, workshopId: DEMO_WORKSHOPS[language].id }));
+		await sync.write({ doc: parseDocName(`board/${board.id}`)!, workshopId }, (doc) => {
+			carryStatement(doc, before.variants);
+			if (board.kind === 'mission') editVariantText(doc, MAIN_VARIANT, MISSION_DEBRECEN[language]);
+		});
+	}
 }
 
 async function seedWorkshop({ sql, sync, voting }: DemoSeedInput, language: DemoLanguage): Promise<void> {
