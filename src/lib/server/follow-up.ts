@@ -1,19 +1,17 @@
 import { redirect } from '@sveltejs/kit';
-import { carryStatement, readBoard } from '#lib/domain/board/board-model.js';
-import { followUpMeeting } from '#lib/domain/workshop/validation.js';
+import { followUpMeeting, type Language } from '#lib/domain/workshop/validation.js';
 import { startSession } from './auth/guard';
 import type { Sql, Viewer } from './db/client';
 import { formAction } from './form-action';
 import { createFollowUp } from './repositories/workshops';
 import { getRuntime } from './runtime';
 import type { SyncServer } from './sync/sync-server';
-import { parseDocName } from './sync/doc-name';
+import { continueBoards } from './continue-boards';
 
 /**
  * The follow-up of the viewer's workshop (issue #19). The database creates it with this
  * meeting's boards and organisations (`create_follow_up`, which refuses anyone but a facilitator
- * here); each new board then starts from its predecessor's statement and wordings, written
- * through the sync server like any edit.
+ * here); then each new board continues its predecessor (`continueBoards`).
  */
 export async function startFollowUp(
 	sql: Sql,
@@ -22,11 +20,8 @@ export async function startFollowUp(
 	input: { title: string; startsOn: string | null; venue: string; facilitatorName: string }
 ): Promise<{ workshopId: string; memberId: string }> {
 	const made = await createFollowUp(sql, viewer, input);
-	for (const { from, to } of made.boards) {
-		const previous = readBoard(await sync.read({ doc: parseDocName(`board/${from}`)!, workshopId: viewer.workshopId }));
-		if (previous.variants.length === 0) continue;
-		await sync.write({ doc: parseDocName(`board/${to}`)!, workshopId: made.workshopId }, (doc) => carryStatement(doc, previous.variants));
-	}
+	const [{ language }] = await sql<{ language: Language }[]>`select language from public.workshops where id = ${made.workshopId}`;
+	await continueBoards(sql, sync, { from: viewer.workshopId, to: made.workshopId, language, boards: made.boards });
 	return { workshopId: made.workshopId, memberId: made.memberId };
 }
 

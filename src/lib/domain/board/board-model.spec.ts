@@ -6,6 +6,7 @@ import {
 	addVariant,
 	applyGrouping,
 	BoardLimitError,
+	carryItems,
 	carryStatement,
 	cardsOf,
 	cardText,
@@ -599,5 +600,37 @@ describe('carryStatement', () => {
 		const after = new Y.Doc();
 		carryStatement(after, readBoard(new Y.Doc()).variants);
 		expect(readBoard(after).variants).toEqual([]);
+	});
+
+	it('a wording the room voted for becomes the statement; the old main wording follows as an alternative', () => {
+		const before = new Y.Doc();
+		editVariantText(before, MAIN_VARIANT, 'Összekötjük a vállalkozásokat.');
+		const chosen = addVariant(before, 'A szavazás győztese');
+		editVariantText(before, chosen, 'Együtt versenyképesebbek vagyunk, itthon és külföldön.');
+		const after = new Y.Doc();
+		carryStatement(after, readBoard(before).variants, chosen);
+		expect(readBoard(after).variants.map((v) => [v.id === MAIN_VARIANT, v.label, v.text])).toEqual([
+			[true, 'A szavazás győztese', 'Együtt versenyképesebbek vagyunk, itthon és külföldön.'],
+			[false, '', 'Összekötjük a vállalkozásokat.']
+		]);
+	});
+});
+
+describe('carryItems', () => {
+	it('puts the previous meeting’s top items in a group of their own, with no author', () => {
+		const doc = new Y.Doc();
+		carryItems(doc, 'Az előző találkozóról', ['Bizalom és együttműködés', 'Nyitás a külpiacok felé']);
+		const view = readBoard(doc);
+		expect(view.groups.map((g) => [g.title, g.cards.map((c) => [c.text, c.author, c.authorName, c.organisation])])).toEqual([
+			[
+				'Az előző találkozóról',
+				[
+					['Bizalom és együttműködés', '', '', ''],
+					['Nyitás a külpiacok felé', '', '', '']
+				]
+			]
+		]);
+		carryItems(doc, 'Üres', []);
+		expect(readBoard(doc).groups).toHaveLength(1);
 	});
 });

@@ -13,6 +13,7 @@ import {
 	LIMITS,
 	CARD_COLOURS,
 	MAIN_VARIANT,
+	NO_AUTHOR,
 	cardsOf,
 	groupsOf,
 	statementsOf,
@@ -363,19 +364,33 @@ export function removeVariant(doc: Y.Doc, variantId: string, origin?: unknown): 
 }
 
 /**
- * A follow-up meeting's board starts where the previous one ended: its statement and every
- * alternative wording, with their labels, in their order (a board of the previous meeting,
- * read with readBoard). Wordings left empty there are not carried over.
+ * A follow-up meeting's board starts where the previous one ended: the decided wording
+ * (`decided`, the main one unless a vote chose another) as its statement, then every other
+ * wording, with their labels, in their order (a board of the previous meeting, read with
+ * readBoard). Wordings left empty there are not carried over.
  */
-export function carryStatement(doc: Y.Doc, variants: readonly VariantView[], origin?: unknown): void {
+export function carryStatement(doc: Y.Doc, variants: readonly VariantView[], decided: string = MAIN_VARIANT, origin?: unknown): void {
+	const first = variants.find((v) => v.id === decided) ?? variants.find((v) => v.id === MAIN_VARIANT);
+	if (!first) return;
 	doc.transact(() => {
+		editVariantText(doc, MAIN_VARIANT, first.text, origin);
+		if (first.label) renameVariant(doc, MAIN_VARIANT, first.label, origin);
 		for (const v of [...variants].sort((a, b) => a.order - b.order)) {
-			if (v.id === MAIN_VARIANT) {
-				editVariantText(doc, MAIN_VARIANT, v.text, origin);
-				if (v.label) renameVariant(doc, MAIN_VARIANT, v.label, origin);
-			} else if (v.text.trim()) {
-				editVariantText(doc, addVariant(doc, v.label, undefined, origin), v.text, origin);
-			}
+			if (v === first || !v.text.trim()) continue;
+			editVariantText(doc, addVariant(doc, v.label, undefined, origin), v.text, origin);
 		}
+	}, origin);
+}
+
+/**
+ * The items that came out on top at the previous meeting, as cards in a group of their own
+ * (`title`, in the workshop's language). They carry no author: the people who wrote them are
+ * members of the other meeting, not of this one.
+ */
+export function carryItems(doc: Y.Doc, title: string, texts: readonly string[], origin?: unknown): void {
+	if (texts.length === 0) return;
+	doc.transact(() => {
+		const group = addGroup(doc, title, origin);
+		for (const text of texts) addCard(doc, { author: NO_AUTHOR, text, group }, origin);
 	}, origin);
 }

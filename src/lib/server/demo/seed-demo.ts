@@ -11,7 +11,8 @@ import type { SyncServer } from '../sync/sync-server';
 import { parseDocName } from '../sync/doc-name';
 import type { Voting } from '../voting';
 import * as repo from '../repositories/voting';
-import { addCard, addGroup, addVariant, carryStatement, editVariantText, MAIN_VARIANT, readBoard, type Author } from '#lib/domain/board/board-model.js';
+import { addCard, addGroup, addVariant, editVariantText, MAIN_VARIANT, type Author } from '#lib/domain/board/board-model.js';
+import { continueBoards } from '../continue-boards';
 import { setPhase } from '#lib/domain/workshop/control-model.js';
 import type { Mark } from '#lib/domain/voting/types.js';
 import { defaultSettings } from '#lib/domain/voting/rules.js';
@@ -43,22 +44,24 @@ export async function seedDemoContent(input: DemoSeedInput): Promise<void> {
 }
 
 /**
- * Debrecen, the follow-up meeting: each board starts from the statement Balatonfüred ended with
- * (as the app's "Plan the next meeting" does it), then the mission's main wording is reworded as
- * discussed there — what the process page shows as the change between the two meetings.
+ * Debrecen, the follow-up meeting: each board continues Balatonfüred's as the app's "Plan the
+ * next meeting" does it (the statements, the values that came out on top), then the mission's
+ * main wording is reworded as discussed there — what the process page shows as the change.
  */
 async function seedFollowUp({ sql, sync }: DemoSeedInput, language: DemoLanguage): Promise<void> {
 	const { id: workshopId } = DEMO_FOLLOW_UPS[language];
-	const boards = await sql<{ id: string; kind: string; continues: string | null }[]>`
-		select id, kind, continues from public.boards where workshop_id = ${workshopId} order by position`;
-	for (const board of boards) {
-		if (!board.continues) continue;
-		const before = readBoard(await sync.read({ doc: parseDocName(`board/${board.continues}`)!, workshopId: DEMO_WORKSHOPS[language].id }));
-		await sync.write({ doc: parseDocName(`board/${board.id}`)!, workshopId }, (doc) => {
-			carryStatement(doc, before.variants);
-			if (board.kind === 'mission') editVariantText(doc, MAIN_VARIANT, MISSION_DEBRECEN[language]);
-		});
-	}
+	const boards = await sql<{ id: string; kind: string; continues: string }[]>`
+		select id, kind, continues from public.boards where workshop_id = ${workshopId} and continues is not null order by position`;
+	if (boards.length === 0) return;
+	await continueBoards(sql, sync, {
+		from: DEMO_WORKSHOPS[language].id,
+		to: workshopId,
+		language,
+		boards: boards.map((b) => ({ from: b.continues, to: b.id }))
+	});
+	const mission = boards.find((b) => b.kind === 'mission');
+	if (mission)
+		await sync.write({ doc: parseDocName(`board/${mission.id}`)!, workshopId }, (doc) => editVariantText(doc, MAIN_VARIANT, MISSION_DEBRECEN[language]));
 }
 
 async function seedWorkshop({ sql, sync, voting }: DemoSeedInput, language: DemoLanguage): Promise<void> {
