@@ -92,4 +92,29 @@ test('a follow-up meeting starts from the last one’s statements, and the proce
 	expect(fromFirst[1]).toContain('Debreceni találkozó – a stratégia vitája');
 	await page.getByTestId('process').getByRole('link', { name: 'Megnyitás' }).click();
 	await page.waitForURL(`**/w/${next}`);
+	// The report ends in the process too.
+	await page.goto(`/w/${next}/report`);
+	expect((await meetings(page)).map((t) => t.split('\n')[0])).toEqual(['Balatonfüredi műhely', 'Debreceni találkozó – a stratégia vitája (ez a találkozó)']);
+	// The carried statement is this report's draft.
+	expect(await page.locator('main').textContent()).toContain(mission);
+});
+
+test('in English: the next meeting is planned and the process page says nothing has changed yet', { timeout: 90_000 }, async () => {
+	const { page } = await newPage(chromium(), { locale: 'en-GB', viewport: { width: 1366, height: 768 } });
+	const { id } = await createWorkshop(page, { title: 'Cluster strategy – first meeting', language: 'en', name: 'Éva Kovács' });
+	const form = page.getByTestId('follow-up');
+	await form.getByText('Plan the next meeting').click();
+	await form.getByLabel('Title of the next meeting').fill('Cluster strategy – Győr, autumn');
+	await form.getByLabel('Venue').fill('Győr');
+	await Promise.all([
+		page.waitForURL((url) => /^\/w\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(id)),
+		form.getByRole('button', { name: 'Create the next meeting' }).click()
+	]);
+	const listed = await meetings(page);
+	expect(listed.map((t) => t.split('\n')[0])).toEqual(['Cluster strategy – first meeting', 'Cluster strategy – Győr, autumn (this meeting)']);
+	expect(listed[0]).toContain('no date yet');
+	await page.getByTestId('process-link').click();
+	await page.waitForURL('**/process');
+	expect(await page.locator('h1').textContent()).toBe('The process');
+	expect(await page.getByTestId('process-changes').textContent()).toContain('No statement has changed since the previous meeting.');
 });
