@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { holdScripts, launch } from './browser';
+import { holdScripts, hydrating, launch } from './browser';
 import { startApp, tempDataDir, type AppProcess } from './app-process';
 import { startSupabaseStandIn, type SentMail, type SupabaseStandIn } from './supabase-standin';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 async function open(options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Page> {
 	const context = await browser.newContext({ baseURL: app.baseUrl, locale: options.locale ?? 'en-GB', viewport: options.viewport });
 	contexts.push(context);
-	return context.newPage();
+	return hydrating(await context.newPage());
 }
 
 async function shot(page: Page, name: string) {

@@ -39,8 +39,27 @@ export async function newPage(
 ): Promise<{ context: BrowserContext; page: Page }> {
 	const touch = options.touch ? { hasTouch: true, isMobile: true } : {};
 	const context = await browser.newContext({ baseURL: baseUrl(), locale: options.locale ?? 'en-GB', viewport: options.viewport, ...touch });
-	const page = await context.newPage();
+	const page = hydrating(await context.newPage());
 	return { context, page };
+}
+
+/**
+ * `goto` and `reload` return once the page has hydrated, not at the load event: SvelteKit
+ * hydrates after it, and a click in between is a plain form post or link (what a person on a
+ * slow phone gets; slow-start.test.ts and the invite in accounts.test.ts test exactly that, with
+ * `waitUntil: 'commit'`, which skips this wait). Documents only: a download or JSON has no page.
+ */
+export function hydrating(page: Page): Page {
+	const settle = async (response: Awaited<ReturnType<Page['goto']>>, waitUntil: string | undefined) => {
+		if (waitUntil === 'commit' || !response?.headers()['content-type']?.startsWith('text/html')) return response;
+		await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 15_000 });
+		return response;
+	};
+	const goto = page.goto.bind(page);
+	const reload = page.reload.bind(page);
+	page.goto = async (url, options) => settle(await goto(url, options), options?.waitUntil);
+	page.reload = async (options) => settle(await reload(options), options?.waitUntil);
+	return page;
 }
 
 /** Creates a workshop through the form, as a facilitator would; returns its id and join code. */
