@@ -7,6 +7,8 @@ import { createFollowUp } from './repositories/workshops';
 import { getRuntime } from './runtime';
 import type { SyncServer } from './sync/sync-server';
 import { continueBoards } from './continue-boards';
+import { clientAddress, workshopCreations } from './client-address';
+import { Refusal } from './refusal';
 
 /**
  * The follow-up of the viewer's workshop (issue #19). The database creates it with this
@@ -30,6 +32,14 @@ export const followUpAction = formAction({
 	facilitator: true,
 	schema: followUpMeeting,
 	resolve: async (input, { viewer, event }) => {
+		// A follow-up is a new workshop: the same limit per address as /new, counted the same way.
+		const address = clientAddress(event);
+		const wait = workshopCreations.retryAfter(address);
+		if (wait > 0) {
+			event.setHeaders({ 'retry-after': String(Math.ceil(wait / 1000)) });
+			throw new Refusal('workshops_rate_limited', { status: 429 });
+		}
+		workshopCreations.record(address);
 		const { sql, sync } = await getRuntime();
 		const made = await startFollowUp(sql, sync, viewer, input);
 		await startSession(event.cookies, event.url, { memberId: made.memberId, workshopId: made.workshopId, role: 'facilitator' });
