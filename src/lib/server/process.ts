@@ -1,7 +1,8 @@
 import { MAIN_VARIANT, readBoard } from '#lib/domain/board/board-model.js';
 import { diffText, type Change } from '#lib/exports/diff.js';
 import type { Sql, Viewer } from './db/client';
-import { meetingBoards, meetingChain, type Meeting } from './repositories/workshops';
+import type { Meeting } from '#lib/domain/workshop/meetings.js';
+import { meetingBoards, meetingChain } from './repositories/workshops';
 import type { SyncServer } from './sync/sync-server';
 import { parseDocName } from './sync/doc-name';
 

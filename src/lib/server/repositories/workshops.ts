@@ -4,6 +4,7 @@ import type { MemberRole } from '#lib/domain/workshop/roles.js';
 import type { BoardKind, Template } from '#lib/domain/workshop/templates.js';
 import type { Language } from '#lib/domain/workshop/validation.js';
 import type { MemberView } from '#lib/domain/workshop/members.js';
+import type { Meeting } from '#lib/domain/workshop/meetings.js';
 import type { Board } from './boards';
 
 export interface Workshop {
@@ -197,15 +198,6 @@ export async function chooseWorkgroup(sql: Sql, viewer: Viewer, boardId: string 
 
 export async function assignWorkgroup(sql: Sql, viewer: Viewer, memberId: string, boardId: string | null): Promise<void> {
 	await asMember(sql, viewer, (tx) => tx`select public.assign_workgroup(${memberId}, ${boardId})`);
-}
-
-/** A meeting of the process a workshop belongs to (`meeting_chain`): step 0 is the workshop itself, earlier ones negative. */
-export interface Meeting {
-	id: string;
-	title: string;
-	startsOn: string | null;
-	venue: string;
-	step: number;
 }
 
 /**
