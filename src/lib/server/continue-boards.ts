@@ -1,4 +1,4 @@
-import { carryItems, carryStatement, readBoard } from '#lib/domain/board/board-model.js';
+import { carryItems, carryStatement } from '#lib/domain/board/board-model.js';
 import type { Language } from '#lib/domain/workshop/validation.js';
 import { compileReport } from '#lib/exports/report.js';
 import { m } from '#lib/paraglide/messages.js';
@@ -22,10 +22,12 @@ export async function continueBoards(
 	if (renderings.length === 0) return;
 	const report = compileReport({ workshop: renderings[0].workshop, boards: renderings });
 	for (const pair of input.boards) {
-		const previous = readBoard(await sync.read({ doc: parseDocName(`board/${pair.from}`)!, workshopId: input.from }));
+		// The rendering already holds the board's wordings, in order: no second read of its document.
+		const previous = renderings.find((r) => r.board.id === pair.from);
 		const decided = report.boards.find((b) => b.id === pair.from);
-		const chosen = decided?.statement ? previous.variants.find((v) => v.text === decided.statement!.text)?.id : undefined;
-		const top = decided?.top.map((t) => t.label).filter((label) => label.trim()) ?? [];
+		if (!previous || !decided) continue;
+		const chosen = decided.statement ? previous.variants.find((v) => v.text === decided.statement!.text)?.id : undefined;
+		const top = decided.top.map((t) => t.label).filter((label) => label.trim());
 		if (previous.variants.length === 0 && top.length === 0) continue;
 		await sync.write({ doc: parseDocName(`board/${pair.to}`)!, workshopId: input.to }, (doc) => {
 			carryStatement(doc, previous.variants, chosen);

@@ -366,16 +366,21 @@ export function removeVariant(doc: Y.Doc, variantId: string, origin?: unknown): 
 /**
  * A follow-up meeting's board starts where the previous one ended: the decided wording
  * (`decided`, the main one unless a vote chose another) as its statement, then every other
- * wording, with their labels, in their order (a board of the previous meeting, read with
- * readBoard). Wordings left empty there are not carried over.
+ * wording, with their labels, in the order given (readBoard's, or a rendering's). Wordings
+ * left empty there are not carried over.
  */
-export function carryStatement(doc: Y.Doc, variants: readonly VariantView[], decided: string = MAIN_VARIANT, origin?: unknown): void {
+export function carryStatement(
+	doc: Y.Doc,
+	variants: readonly Pick<VariantView, 'id' | 'label' | 'text'>[],
+	decided: string = MAIN_VARIANT,
+	origin?: unknown
+): void {
 	const first = variants.find((v) => v.id === decided) ?? variants.find((v) => v.id === MAIN_VARIANT);
 	if (!first) return;
 	doc.transact(() => {
 		editVariantText(doc, MAIN_VARIANT, first.text, origin);
 		if (first.label) renameVariant(doc, MAIN_VARIANT, first.label, origin);
-		for (const v of [...variants].sort((a, b) => a.order - b.order)) {
+		for (const v of variants) {
 			if (v === first || !v.text.trim()) continue;
 			editVariantText(doc, addVariant(doc, v.label, undefined, origin), v.text, origin);
 		}
