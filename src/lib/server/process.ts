@@ -31,10 +31,19 @@ export interface ProcessView {
 export async function processView(sql: Sql, sync: SyncServer, viewer: Viewer): Promise<ProcessView> {
 	const [meetings, boards] = await Promise.all([meetingChain(sql, viewer), meetingBoards(sql, viewer)]);
 	const byId = new Map(boards.map((b) => [b.id, b]));
-	const statement = async (boardId: string) => {
-		const board = byId.get(boardId)!;
-		const view = readBoard(await sync.read({ doc: parseDocName(`board/${boardId}`)!, workshopId: board.workshopId }));
-		return view.variants.find((v) => v.id === MAIN_VARIANT)?.text ?? '';
+	// A board of a middle meeting is compared twice (with the one before and the one after): read once.
+	const read = new Map<string, Promise<string>>();
+	const statement = (boardId: string) => {
+		if (!read.has(boardId)) {
+			const board = byId.get(boardId)!;
+			read.set(
+				boardId,
+				sync
+					.read({ doc: parseDocName(`board/${boardId}`)!, workshopId: board.workshopId })
+					.then((doc) => readBoard(doc).variants.find((v) => v.id === MAIN_VARIANT)?.text ?? '')
+			);
+		}
+		return read.get(boardId)!;
 	};
 	const changes: Record<string, StatementChange[]> = {};
 	for (const board of boards) {
