@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { LayoutServerLoad } from './$types';
 import { requireMember } from '#lib/server/auth/guard.js';
 import { getRuntime } from '#lib/server/runtime.js';
-import { loadWorkshopPage, meetingChain } from '#lib/server/repositories/workshops.js';
+import { loadWorkshopPage } from '#lib/server/repositories/workshops.js';
 import { PREVIEW_COOKIE } from '#lib/server/preview.js';
 import { parseDocName } from '#lib/server/sync/doc-name.js';
 import { readBoardControl, readRoster, readSession, sameRoster } from '#lib/domain/workshop/control-model.js';
@@ -41,8 +41,6 @@ export const load: LayoutServerLoad = async ({ params, cookies, url, locals }) =
 		previewing,
 		facilitatorKey: previewing ? null : page.facilitatorKey,
 		control,
-		// The meetings before and after this one (issue #19): only itself when it stands alone.
-		meetings: await meetingChain(sql, viewer),
 		invites: inviting,
 		accountOffer: accountOffer as 'claim' | 'sign-in' | null,
 		joinUrl,

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { boardInput, workshopSettings } from '#lib/domain/workshop/validation.js';
 import { MEMBER_ROLES } from '#lib/domain/workshop/roles.js';
 import { PHASES } from '#lib/domain/workshop/phases.js';
@@ -21,6 +21,12 @@ import { m } from '#lib/paraglide/messages.js';
 import { claimWorkshopAction, inviteAction, revokeInviteAction } from '#lib/server/invites.js';
 import { followUpAction } from '#lib/server/follow-up.js';
 import { updateBoardSettings } from '#lib/server/board-settings.js';
+
+/** The meetings before and after this one (issue #19): only itself when it stands alone. The board pages do not need them. */
+export const load: PageServerLoad = async ({ parent }) => {
+	const { me, workshop } = await parent();
+	return { meetings: await repo.meetingChain((await getRuntime()).sql, { memberId: me.id, workshopId: workshop.id }) };
+};
 
 const uuid = v.pipe(v.string(), v.uuid());
 const boardRef = v.object({ board: uuid });

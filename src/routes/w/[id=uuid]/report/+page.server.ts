@@ -6,14 +6,16 @@ import { getRuntime } from '#lib/server/runtime.js';
 import { workshopReport } from '#lib/server/report.js';
 import { reportToken, revokeReport, shareReport } from '#lib/server/repositories/snapshots.js';
 import { formAction } from '#lib/server/form-action.js';
+import { meetingChain } from '#lib/server/repositories/workshops.js';
 
 export const load: PageServerLoad = async ({ params, cookies, parent }) => {
 	const { me } = await parent();
 	const { viewer } = await requireMember(cookies, params.id);
 	const report = await workshopReport(params.id);
 	if (!report) error(404, 'not_found');
-	const token = me.role === 'facilitator' ? await reportToken((await getRuntime()).sql, viewer) : null;
-	return { report, token, canManage: me.role === 'facilitator' };
+	const { sql } = await getRuntime();
+	const token = me.role === 'facilitator' ? await reportToken(sql, viewer) : null;
+	return { report, token, canManage: me.role === 'facilitator', meetings: await meetingChain(sql, viewer) };
 };
 
 export const actions: Actions = {
